@@ -1,0 +1,3 @@
+"""The :mod:`skchaos.attribution` module."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""The :mod:`skchaos.benchmark` module."""
+
+__all__ = []

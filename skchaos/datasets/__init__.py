@@ -1,0 +1,3 @@
+"""The :mod:`skchaos.datasets` module."""
+
+__all__ = []

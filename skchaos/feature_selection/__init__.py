@@ -1,0 +1,3 @@
+"""The :mod:`skchaos.feature_selection` module."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""The :mod:`skchaos.metrics` module."""
+
+__all__ = []

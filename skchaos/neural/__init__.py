@@ -1,0 +1,3 @@
+"""The :mod:`skchaos.neural` module."""
+
+__all__ = []

@@ -1,0 +1,13 @@
+"""Private utilities shared by the skchaos subpackages (not a public API)."""
+
+from skchaos.utils._torch import (
+    resolve_device,
+    torch_random_context,
+    torch_seed_from_random_state,
+)
+
+__all__ = [
+    "resolve_device",
+    "torch_random_context",
+    "torch_seed_from_random_state",
+]
