@@ -1,3 +1,10 @@
 """The :mod:`skchaos.datasets` module."""
 
-__all__ = []
+from skchaos.datasets._formulas import PAPER_FORMULAS
+from skchaos.datasets._symbolic import make_symbolic, make_symbolic_classification
+
+__all__ = [
+    "PAPER_FORMULAS",
+    "make_symbolic",
+    "make_symbolic_classification",
+]

@@ -1,3 +1,19 @@
 """The :mod:`skchaos.metrics` module."""
 
-__all__ = []
+from skchaos.metrics._attribution import (
+    functional_precision_score,
+    uniformity_score,
+)
+from skchaos.metrics._selection import (
+    selection_f1_score,
+    selection_precision_score,
+    selection_recall_score,
+)
+
+__all__ = [
+    "functional_precision_score",
+    "selection_f1_score",
+    "selection_precision_score",
+    "selection_recall_score",
+    "uniformity_score",
+]

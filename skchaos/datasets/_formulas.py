@@ -1,0 +1,466 @@
+"""The ChaosMining formula table and a safe parser for formula strings.
+
+Formula strings may come from users or configuration files, so they are never
+passed to :func:`eval`, :func:`sympy.sympify` or
+:func:`sympy.parsing.sympy_parser.parse_expr` (all of which evaluate Python
+code). Instead the text is parsed with ``ast.parse(text, mode="eval")`` and the
+syntax tree is walked against a whitelist; the sympy expression is built node by
+node.
+"""
+
+import ast
+import math
+from dataclasses import dataclass
+from numbers import Integral
+
+import sympy
+from sympy.core.function import AppliedUndef
+
+_VARIABLE_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+# Variables are real symbols: derivatives of abs() and friends stay real.
+_SYMBOLS = {letter: sympy.Symbol(letter, real=True) for letter in _VARIABLE_LETTERS}
+_CONSTANTS = {"E": sympy.E, "pi": sympy.pi}
+
+
+def _sigmoid(x):
+    return 1 / (1 + sympy.exp(-x))
+
+
+_FUNCTIONS = {
+    "abs": sympy.Abs,
+    "acos": sympy.acos,
+    "asin": sympy.asin,
+    "atan": sympy.atan,
+    "cos": sympy.cos,
+    "cosh": sympy.cosh,
+    "exp": sympy.exp,
+    "log": sympy.log,
+    "sigmoid": _sigmoid,
+    "sin": sympy.sin,
+    "sinh": sympy.sinh,
+    "sqrt": sympy.sqrt,
+    "tan": sympy.tan,
+    "tanh": sympy.tanh,
+}
+_BINARY_OPERATORS = {
+    ast.Add: lambda left, right: left + right,
+    ast.Sub: lambda left, right: left - right,
+    ast.Mult: lambda left, right: left * right,
+    ast.Div: lambda left, right: left / right,
+    ast.Pow: lambda left, right: left**right,
+}
+_UNARY_OPERATORS = {
+    ast.UAdd: lambda operand: operand,
+    ast.USub: lambda operand: -operand,
+}
+
+#: Longest formula string accepted (characters).
+MAX_FORMULA_LENGTH = 1000
+# Deepest syntax tree accepted (guards the recursive walk).
+_MAX_DEPTH = 100
+# Largest |exponent| accepted when the exponent is a number (guards 9**9**9).
+_MAX_EXPONENT = 100
+# Largest numerator or denominator (in bits) of an exact rational constant.
+_MAX_RATIONAL_BITS = 1100
+
+_ALLOWED = (
+    "numbers, the variables a..z (single lowercase letters), the constants E "
+    "and pi, the operators + - * / ** with parentheses, unary + and -, and "
+    "calls with one positional argument of " + ", ".join(sorted(_FUNCTIONS))
+)
+
+_NODE_DESCRIPTIONS = {
+    ast.Attribute: "attribute access",
+    ast.Subscript: "subscript",
+    ast.Lambda: "lambda",
+    ast.ListComp: "list comprehension",
+    ast.SetComp: "set comprehension",
+    ast.DictComp: "dict comprehension",
+    ast.GeneratorExp: "generator expression",
+    ast.Compare: "comparison",
+    ast.BoolOp: "boolean operator",
+    ast.IfExp: "conditional expression",
+    ast.List: "list",
+    ast.Tuple: "tuple",
+    ast.Set: "set",
+    ast.Dict: "dict",
+    ast.JoinedStr: "f-string",
+    ast.NamedExpr: "assignment expression",
+    ast.Starred: "starred argument",
+    ast.Await: "await",
+    ast.Yield: "yield",
+}
+
+
+@dataclass(frozen=True)
+class PaperFormula:
+    """One row of the ChaosMining formula table (a read-only record).
+
+    Parameters
+    ----------
+    id : int
+        The formula number, 1 to 15, in the paper's order.
+
+    n_declared_variables : int
+        How many variables the paper declares; they are ``a, b, c, ...`` and
+        occupy the first columns of ``X``.
+
+    expression : str
+        The formula as the paper writes it (``E`` is Euler's number).
+
+    See Also
+    --------
+    skchaos.datasets.make_symbolic : Generate a dataset from a formula.
+
+    Notes
+    -----
+    The declared count may exceed the number of variables the expression uses:
+    formula 13 declares 8 variables but ``h`` never appears, so only 7 are
+    relevant (see :attr:`relevant_variables`).
+
+    Examples
+    --------
+    >>> from skchaos.datasets import PAPER_FORMULAS
+    >>> len(PAPER_FORMULAS)
+    15
+    >>> print(PAPER_FORMULAS[6])
+    7: 0.25*a**3+0.75*b**2  (2 declared variables)
+    >>> PAPER_FORMULAS[12].variables
+    ('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h')
+    >>> PAPER_FORMULAS[12].relevant_variables
+    ('a', 'b', 'c', 'd', 'e', 'f', 'g')
+    """
+
+    id: int
+    n_declared_variables: int
+    expression: str
+
+    @property
+    def variables(self):
+        """The declared variable letters, in column order."""
+        return tuple(_VARIABLE_LETTERS[: self.n_declared_variables])
+
+    @property
+    def relevant_variables(self):
+        """The letters that actually appear in :attr:`expression`."""
+        return tuple(
+            sorted(s.name for s in parse_formula(self.expression).free_symbols)
+        )
+
+    def __str__(self):
+        return (
+            f"{self.id}: {self.expression}  "
+            f"({self.n_declared_variables} declared variables)"
+        )
+
+
+_PAPER_ROWS = (
+    (1, "a"),
+    (1, "a**2"),
+    (1, "2/(a**2+1)-1"),
+    (1, "sin(a)"),
+    (1, "E**a-1.5"),
+    (1, "2*log(a**2+1)-1"),
+    (2, "0.25*a**3+0.75*b**2"),
+    (3, "0.5*a**3+0.75*b**2+a*c"),
+    (4, "0.5*E**a*sin(b)-0.25*cos(d)**5/(c**2+1)"),
+    (5, "0.5*(a-b)**2+0.2*(c+d*e)**3-0.5"),
+    (6, "0.5*cos(a)*tan(b)-log((c-d)**2+1)/((e+f+1)**2+1)"),
+    (7, "0.5*(b-c)**2/(a**2+1)+tan(d)*log(e**2+1)+0.5*cos(f)*sin(g)"),
+    (
+        8,
+        "a+(1/2)*b**2+(1/3)*c**3+(1/4)*d**4+(1/5)*e**5+(1/6)*f**6+(1/7)*f**7"
+        "+(1/8)*g**8",
+    ),
+    (
+        9,
+        "0.5*(a-1)/(b**2+1)-0.5*c**3/(d**2+1)+0.5*e**5/(f**2+1)"
+        "-0.5*g**7/(h**2+1)+0.5*tan(i)+0.5",
+    ),
+    (
+        10,
+        "0.5*sin(a)-0.5*b**3-log(c**2+1)+0.5*((d+e)**2+1)**(1/2)-0.5*cos(f)*g"
+        "+h*i**2/((1-j)**2+1)-0.5",
+    ),
+)
+
+#: The 15 ChaosMining formulas (arXiv:2406.12150), as a tuple of
+#: :class:`PaperFormula` records; ``PAPER_FORMULAS[k - 1].id == k``.
+PAPER_FORMULAS = tuple(
+    PaperFormula(id=index, n_declared_variables=n_declared, expression=expression)
+    for index, (n_declared, expression) in enumerate(_PAPER_ROWS, start=1)
+)
+
+
+def _short(text, limit=80):
+    """Quote a formula for an error message, shortened if it is long."""
+    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
+
+
+def _describe(node, text):
+    segment = ast.get_source_segment(text, node)
+    return _short(segment) if segment else type(node).__name__
+
+
+def _reject(message, text):
+    return ValueError(f"{message} in formula {_short(text)}. Allowed: {_ALLOWED}.")
+
+
+def _check_number(value, node, text):
+    """Reject numeric constants that do not fit in a finite float64."""
+    if value.is_Number:
+        try:
+            finite = math.isfinite(float(value))
+        except (OverflowError, TypeError, ValueError):
+            finite = False
+        if value.is_Rational and finite:
+            finite = max(abs(value.p), value.q).bit_length() <= _MAX_RATIONAL_BITS
+        if not finite:
+            raise ValueError(
+                f"The constant {_describe(node, text)} in formula {_short(text)} "
+                "is not a finite number or is too large (division by zero or "
+                "overflow); expected constants that fit in a float64."
+            )
+    return value
+
+
+def _check_power(base, exponent, node, text):
+    """Cap numeric exponents and reject constant powers a float64 cannot hold."""
+    if not exponent.is_Number:
+        return
+    if abs(float(exponent)) > _MAX_EXPONENT:
+        raise ValueError(
+            f"The exponent in {_describe(node, text)} of formula {_short(text)} "
+            f"is {exponent}; expected a numeric exponent of at most "
+            f"{_MAX_EXPONENT} in absolute value."
+        )
+    if base.is_Number and base != 0:
+        try:
+            result = abs(float(base)) ** float(exponent)
+        except OverflowError:
+            result = math.inf
+        if not 0 < result < math.inf:
+            raise ValueError(
+                f"The power {_describe(node, text)} in formula {_short(text)} "
+                "overflows or underflows a float64; expected constants that fit "
+                "in a float64."
+            )
+
+
+def _build(node, text, depth=0):
+    """Turn one whitelisted syntax-tree node into a sympy expression."""
+    if depth > _MAX_DEPTH:
+        raise ValueError(
+            f"Formula {_short(text)} is nested too deeply; expected at most "
+            f"{_MAX_DEPTH} levels of operations."
+        )
+    depth += 1
+    if isinstance(node, ast.Constant):
+        value = node.value
+        if type(value) is int:
+            return _check_number(sympy.Integer(value), node, text)
+        if type(value) is float:
+            return _check_number(sympy.Float(value), node, text)
+        raise _reject(
+            f"Unsupported constant {_describe(node, text)} of type "
+            f"{type(value).__name__} (expected an int or float)",
+            text,
+        )
+    if isinstance(node, ast.Name):
+        if node.id in _SYMBOLS:
+            return _SYMBOLS[node.id]
+        if node.id in _CONSTANTS:
+            return _CONSTANTS[node.id]
+        if node.id in _FUNCTIONS:
+            raise _reject(
+                f"The function name {node.id!r} is used without a call "
+                f"(write {node.id}(...))",
+                text,
+            )
+        raise _reject(f"Unknown name {node.id!r}", text)
+    if isinstance(node, ast.BinOp):
+        if type(node.op) not in _BINARY_OPERATORS:
+            raise _reject(
+                f"Unsupported operator {type(node.op).__name__} in "
+                f"{_describe(node, text)}",
+                text,
+            )
+        apply = _BINARY_OPERATORS[type(node.op)]
+        left = _build(node.left, text, depth)
+        right = _build(node.right, text, depth)
+        if isinstance(node.op, ast.Pow):
+            _check_power(left, right, node, text)
+        return _check_number(apply(left, right), node, text)
+    if isinstance(node, ast.UnaryOp):
+        if type(node.op) not in _UNARY_OPERATORS:
+            raise _reject(
+                f"Unsupported unary operator {type(node.op).__name__} in "
+                f"{_describe(node, text)}",
+                text,
+            )
+        return _UNARY_OPERATORS[type(node.op)](_build(node.operand, text, depth))
+    if isinstance(node, ast.Call):
+        if not isinstance(node.func, ast.Name) or node.func.id not in _FUNCTIONS:
+            raise _reject(
+                f"Unsupported call of {_describe(node.func, text)} (only the "
+                "whitelisted functions may be called)",
+                text,
+            )
+        name = node.func.id
+        if node.keywords or len(node.args) != 1:
+            raise _reject(
+                f"The call {_describe(node, text)} must have exactly one "
+                "positional argument and no keywords",
+                text,
+            )
+        (argument,) = node.args
+        if isinstance(argument, ast.Starred):
+            raise _reject(f"Unsupported starred argument in {name}()", text)
+        return _check_number(
+            _FUNCTIONS[name](_build(argument, text, depth)), node, text
+        )
+    description = _NODE_DESCRIPTIONS.get(type(node), type(node).__name__)
+    raise _reject(f"Unsupported {description} {_describe(node, text)}", text)
+
+
+def _check_expression(expr, text):
+    """Reject infinite, undefined, complex or constant expressions."""
+    if expr.has(sympy.zoo, sympy.oo, -sympy.oo, sympy.nan):
+        raise ValueError(
+            f"Formula {_short(text)} is not finite: it simplifies to an expression "
+            f"containing an infinity or NaN ({sympy.sstr(expr)})."
+        )
+    complex_parts = [
+        sub
+        for sub in sympy.preorder_traversal(expr)
+        if isinstance(sub, sympy.Expr)
+        and not sub.free_symbols
+        and sub.is_extended_real is False
+    ]
+    if expr.has(sympy.I) or complex_parts:
+        raise ValueError(
+            f"Formula {_short(text)} has complex values "
+            f"({sympy.sstr(complex_parts[0] if complex_parts else expr)}); "
+            "expected a real-valued formula."
+        )
+    if not expr.free_symbols:
+        raise ValueError(
+            f"Formula {_short(text)} is the constant {sympy.sstr(expr)}: no variable "
+            "is relevant. Expected a formula in the variables a..z."
+        )
+    return expr
+
+
+def parse_formula(text):
+    """Parse a formula string into a sympy expression without evaluating code.
+
+    Parameters
+    ----------
+    text : str
+        A formula in the variables ``a`` to ``z`` such as ``"sin(a) * b**2"``.
+
+    Returns
+    -------
+    expr : sympy.Expr
+        The expression, built from real symbols named ``a`` to ``z``.
+
+    Raises
+    ------
+    ValueError
+        If the text is too long, is not valid syntax, uses anything outside
+        the whitelist, or is constant, complex or infinite.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"formula must be a str here; got {type(text).__name__}.")
+    if len(text) > MAX_FORMULA_LENGTH:
+        raise ValueError(
+            f"formula is {len(text)} characters long; expected at most "
+            f"{MAX_FORMULA_LENGTH}."
+        )
+    stripped = text.strip()
+    if not stripped:
+        raise ValueError("formula is an empty string; expected an expression.")
+    try:
+        tree = ast.parse(stripped, mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        raise ValueError(
+            f"formula {_short(text)} is not a valid expression "
+            f"({type(exc).__name__}: {getattr(exc, 'msg', exc)}). "
+            f"Allowed: {_ALLOWED}."
+        ) from None
+    return _check_expression(_build(tree.body, stripped), stripped)
+
+
+def _check_sympy_formula(expr):
+    """Validate a user-supplied sympy expression and make its symbols real."""
+    text = sympy.sstr(expr)
+    replacements = {}
+    for symbol in expr.free_symbols:
+        if type(symbol) is not sympy.Symbol or symbol.name not in _SYMBOLS:
+            raise ValueError(
+                f"The sympy formula {_short(text)} has the free symbol "
+                f"{sympy.sstr(symbol)!r}; expected only symbols named by a "
+                "single lowercase letter a..z."
+            )
+        replacements[symbol] = _SYMBOLS[symbol.name]
+    unsupported = expr.atoms(AppliedUndef) | expr.atoms(
+        sympy.Derivative, sympy.Integral
+    )
+    if unsupported:
+        raise ValueError(
+            f"The sympy formula {_short(text)} contains "
+            f"{sympy.sstr(next(iter(unsupported)))!r}; expected an explicit "
+            "expression without undefined functions, derivatives or integrals."
+        )
+    return _check_expression(expr.xreplace(replacements), text)
+
+
+@dataclass(frozen=True)
+class _ResolvedFormula:
+    expr: sympy.Expr
+    text: str
+    n_declared_variables: int
+    label: str
+
+
+def resolve_formula(formula):
+    """Turn a paper id, a string, a record or a sympy expression into a formula.
+
+    Returns a private record with the sympy expression, its text, the number of
+    variable columns and a label for error messages.
+    """
+    if isinstance(formula, PaperFormula):
+        formula = formula.id
+    if isinstance(formula, bool):
+        raise TypeError(
+            f"formula={formula!r} is a bool; expected an int from 1 to "
+            f"{len(PAPER_FORMULAS)}, a formula string or a sympy expression."
+        )
+    if isinstance(formula, str):
+        expr = parse_formula(formula)
+        text = formula.strip()
+    elif isinstance(formula, sympy.Expr):
+        expr = _check_sympy_formula(formula)
+        text = sympy.sstr(formula)
+    elif isinstance(formula, Integral):
+        if not 1 <= formula <= len(PAPER_FORMULAS):
+            raise ValueError(
+                f"formula={formula!r} is not a paper formula id; expected an int "
+                f"from 1 to {len(PAPER_FORMULAS)}."
+            )
+        row = PAPER_FORMULAS[int(formula) - 1]
+        return _ResolvedFormula(
+            expr=parse_formula(row.expression),
+            text=row.expression,
+            n_declared_variables=row.n_declared_variables,
+            label=f"{row.id} ({row.expression!r})",
+        )
+    else:
+        raise TypeError(
+            f"formula has type {type(formula).__name__}; expected an int from 1 "
+            f"to {len(PAPER_FORMULAS)}, a formula string or a sympy expression."
+        )
+    highest = max(_VARIABLE_LETTERS.index(s.name) for s in expr.free_symbols)
+    return _ResolvedFormula(
+        expr=expr, text=text, n_declared_variables=highest + 1, label=_short(text)
+    )
