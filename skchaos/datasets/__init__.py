@@ -1,10 +1,14 @@
 """The :mod:`skchaos.datasets` module."""
 
+from skchaos.datasets._audio import make_audio_localization
 from skchaos.datasets._formulas import PAPER_FORMULAS
+from skchaos.datasets._image import make_image_localization
 from skchaos.datasets._symbolic import make_symbolic, make_symbolic_classification
 
 __all__ = [
     "PAPER_FORMULAS",
+    "make_audio_localization",
+    "make_image_localization",
     "make_symbolic",
     "make_symbolic_classification",
 ]
