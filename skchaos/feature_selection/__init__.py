@@ -1,3 +1,15 @@
-"""The :mod:`skchaos.feature_selection` module."""
+"""Feature selection by recursive elimination ranked by attributions.
 
-__all__ = []
+:class:`AttributionRFE` trains a network, ranks the features by the
+attributions of its predictions on a validation split, eliminates the weakest
+and warm-starts the network on the survivors; :class:`AttributionRFECV`
+chooses the number of features by cross-validation.
+"""
+
+from skchaos.feature_selection._rfe import AttributionRFE
+from skchaos.feature_selection._rfecv import AttributionRFECV
+
+__all__ = [
+    "AttributionRFE",
+    "AttributionRFECV",
+]

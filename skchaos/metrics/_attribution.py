@@ -103,8 +103,7 @@ def uniformity_score(attributions, ground_truth, *, relevant_mask=None, normaliz
 
     Parameters
     ----------
-    attributions : array-like of shape (n_samples,), (n_samples, n_features) \
-            or (n_samples, ...)
+    attributions : array-like of shape (n_samples, n_features) or (n_samples, ...)
         Attributions to score, one row per sample. A 1-D input is one
         feature (for example the predictions of a regressor); inputs with
         more than two dimensions (for example images ``(n, C, H, W)``) are
@@ -114,12 +113,13 @@ def uniformity_score(attributions, ground_truth, *, relevant_mask=None, normaliz
         Ground-truth attributions (or, with ``normalize=None``, the clean
         target). A 1-D input and a single column are interchangeable.
 
-    relevant_mask : array-like of bool of shape (n_features,) or of the \
-            trailing shape of ``attributions``, default=None
-        The features to score. None scores the features whose ground truth is
-        non-zero for at least one sample; this matches the paper whenever the
-        truth is exactly zero on the noise features and nowhere else for
-        every sample. Pass the mask from the data generator to be exact.
+    relevant_mask : array-like of bool of shape (n_features,), default=None
+        The features to score; the mask may also have the trailing shape of
+        ``attributions`` (e.g. ``(C, H, W)`` for images). None scores the
+        features whose ground truth is non-zero for at least one sample; this
+        matches the paper whenever the truth is exactly zero on the noise
+        features and nowhere else for every sample. Pass the mask from the
+        data generator to be exact.
 
     normalize : {"l1"} or None, default="l1"
         ``"l1"`` divides each row of ``attributions`` and of
@@ -233,15 +233,14 @@ def functional_precision_score(attributions, relevant_mask, *, k=None):
 
     Parameters
     ----------
-    attributions : array-like of shape (n_samples, n_features) or \
-            (n_samples, ...)
+    attributions : array-like of shape (n_samples, n_features) or (n_samples, ...)
         Attributions, one row per sample. Inputs with more than two
         dimensions are flattened over all axes but the first; a 1-D input is
         one feature.
 
-    relevant_mask : array-like of bool of shape (n_features,) or of the \
-            trailing shape of ``attributions``
-        True for the truly relevant features.
+    relevant_mask : array-like of bool of shape (n_features,)
+        True for the truly relevant features; the mask may also have the
+        trailing shape of ``attributions`` (e.g. ``(C, H, W)`` for images).
 
     k : int, default=None
         How many top-ranked features to inspect, in ``[1, n_features]``.

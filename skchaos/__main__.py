@@ -1,0 +1,8 @@
+"""``python -m skchaos``: the ``skchaos`` command line."""
+
+import sys
+
+from skchaos.benchmark._cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,339 @@
+"""Attribution-based recursive elimination with a cross-validated size."""
+
+from numbers import Integral
+
+import numpy as np
+from sklearn.base import _fit_context
+from sklearn.model_selection import check_cv
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.parallel import Parallel, delayed
+from sklearn.utils.validation import check_is_fitted
+
+from skchaos.feature_selection._plotting import plot_scores
+from skchaos.feature_selection._rfe import (
+    _MAX_SEED,
+    AttributionRFE,
+    _atomic_fit,
+    _nan_to_worst,
+    _within_tol,
+)
+
+_ONE_SE = "1se"
+
+
+def _fold_path(selector, X, y, setup, train, test, n_stop, seed):
+    """Run one fold's elimination path; score each size on the fold's test rows."""
+    path = selector._elimination_path(
+        X[train],
+        y[train],
+        setup,
+        rng=np.random.RandomState(seed),
+        n_stop=n_stop,
+        patience=None,
+        X_test=X[test],
+        y_test=y[test],
+    )
+    return path["n_units"], path["test_score"]
+
+
+class AttributionRFECV(AttributionRFE):
+    """Attribution-based recursive elimination, sized by cross-validation.
+
+    For each cross-validation fold, the elimination path of
+    :class:`AttributionRFE` runs on the fold's training rows (which it splits
+    again: the attributions come from an inner validation split) from all
+    features down to ``min_features_to_select``, and the network of every
+    size is scored on the fold's test rows, which the path never saw. The
+    size is chosen from the mean test score over the folds (see ``tol``),
+    then an :class:`AttributionRFE` with that size is fitted on all the data.
+
+    Parameters
+    ----------
+    estimator : estimator object
+        The model to train at each round: a skorch net (e.g.
+        :class:`skchaos.neural.MLPRegressor`), a pipeline ending in one, or
+        any scikit-learn estimator (see :class:`AttributionRFE`).
+
+    attribution : str or callable, default="saliency"
+        A method of :func:`skchaos.attribution.attribute`,
+        ``"permutation"``, or a callable ``f(fitted_estimator, X_val, y_val,
+        **attribution_params)``; see :class:`AttributionRFE`.
+
+    attribution_params : dict, default=None
+        Keyword arguments of the attribution.
+
+    step : int or float, default=0.2
+        An int >= 1 eliminates that many features per round; a float in (0, 1)
+        that fraction of the features left (rounded down, at least one).
+
+    validation_fraction : float, default=0.2
+        Fraction of each training part held out for the attributions.
+
+    scoring : str, callable or None, default=None
+        The score of each size on the test folds (higher is better); None is
+        ``"neg_mean_squared_error"`` for regressors and ``"neg_log_loss"``
+        for classifiers (``"accuracy"`` without ``predict_proba``).
+
+    tol : float or "1se", default=0.05
+        How the size is chosen from the mean test scores: the smallest size
+        whose mean score is at least ``best - tol * |best|``, or with
+        ``"1se"`` at least ``best - std / sqrt(n_splits)`` (the one-standard-
+        error rule, with the standard deviation over folds of the best size).
+
+    warm_start : bool, default=True
+        Whether each round fine-tunes the previous network restricted to the
+        surviving inputs instead of training a new clone.
+
+    fine_tune_epochs : int or float, default=0.2
+        Epochs of a warm-started round: an int, or a fraction of the
+        network's ``max_epochs``.
+
+    importance_aggregation : {"mean_abs", "rms", "max_abs"}, default="mean_abs"
+        How per-sample attributions become one importance per feature.
+
+    feature_groups : array-like of shape (n_features,), default=None
+        Group id of each column of a 2-D ``X``: whole groups are eliminated
+        together. Inputs with more than two dimensions are selected by
+        channel.
+
+    min_features_to_select : int, default=1
+        Smallest number of features (groups, channels) scored.
+
+    refit : bool, default=True
+        Whether the final ``estimator_`` is retrained on all rows (see
+        :class:`AttributionRFE`).
+
+    cv : int, cross-validation generator or iterable, default=5
+        The folds: an int for (stratified, for classifiers) K-fold, a
+        splitter, or an iterable of (train, test) index arrays.
+
+    n_jobs : int, default=None
+        Folds run in parallel with joblib; None means 1 unless in a
+        :obj:`joblib.parallel_backend` context, -1 all processors.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds each fold's path (one seed per fold, drawn up front, so that
+        ``n_jobs`` does not change the result) and the final fit.
+
+    verbose : int, default=0
+        1 prints one line per round of every path.
+
+    Attributes
+    ----------
+    cv_results_ : dict of ndarrays
+        Sorted by increasing size: ``"n_features"`` (``"n_groups"`` with
+        ``feature_groups``), ``"mean_test_score"``, ``"std_test_score"`` and
+        ``"split{k}_test_score"`` for each fold ``k``.
+
+    estimator_ : estimator
+        The estimator trained on the selected features.
+
+    support_ : ndarray of shape (n_features_in_,)
+        Mask of the selected features.
+
+    ranking_ : ndarray of shape (n_features_in_,)
+        1 for the selected features, larger for features eliminated earlier
+        by the final elimination.
+
+    n_features_ : int
+        Number of selected features.
+
+    importances_ : ndarray of shape (n_features_in_,)
+        Importances from the final elimination (see :class:`AttributionRFE`).
+
+    history_ : dict of lists
+        The rounds of the final elimination.
+
+    n_features_in_ : int
+        Number of features seen during fit.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of the features seen during fit, when ``X`` has string column
+        names.
+
+    classes_ : ndarray of shape (n_classes,)
+        The class labels, for classifiers.
+
+    See Also
+    --------
+    AttributionRFE : One validation split, a tolerance rule on its scores.
+    sklearn.feature_selection.RFECV : Cross-validated elimination by
+        coefficients or impurity importances.
+
+    Notes
+    -----
+    All folds share the same sequence of sizes (it depends only on the number
+    of features, ``step`` and ``min_features_to_select``), so their scores
+    are averaged size by size. The cost is ``n_splits + 1`` elimination paths.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skchaos.feature_selection import AttributionRFECV
+    >>> from skchaos.neural import MLPRegressor
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.uniform(-1, 1, size=(300, 5))
+    >>> y = X[:, 0] - 2 * X[:, 1]
+    >>> net = MLPRegressor(hidden_layer_sizes=(8,), lr=0.02, max_epochs=60)
+    >>> selector = AttributionRFECV(net, cv=3, random_state=0).fit(X, y)
+    >>> selector.get_support(indices=True)
+    array([0, 1])
+    >>> selector.cv_results_["n_features"]
+    array([1, 2, 3, 4, 5])
+    """
+
+    _parameter_constraints: dict = {
+        **AttributionRFE._parameter_constraints,
+        "tol": [*AttributionRFE._parameter_constraints["tol"], StrOptions({_ONE_SE})],
+        "cv": ["cv_object"],
+        "n_jobs": [Integral, None],
+    }
+    _parameter_constraints.pop("n_features_to_select")
+    _parameter_constraints.pop("patience")
+
+    def __init__(
+        self,
+        estimator,
+        *,
+        attribution="saliency",
+        attribution_params=None,
+        step=0.2,
+        validation_fraction=0.2,
+        scoring=None,
+        tol=0.05,
+        warm_start=True,
+        fine_tune_epochs=0.2,
+        importance_aggregation="mean_abs",
+        feature_groups=None,
+        min_features_to_select=1,
+        refit=True,
+        cv=5,
+        n_jobs=None,
+        random_state=None,
+        verbose=0,
+    ):
+        self.estimator = estimator
+        self.attribution = attribution
+        self.attribution_params = attribution_params
+        self.step = step
+        self.validation_fraction = validation_fraction
+        self.scoring = scoring
+        self.tol = tol
+        self.warm_start = warm_start
+        self.fine_tune_epochs = fine_tune_epochs
+        self.importance_aggregation = importance_aggregation
+        self.feature_groups = feature_groups
+        self.min_features_to_select = min_features_to_select
+        self.refit = refit
+        self.cv = cv
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.verbose = verbose
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y):
+        """Score every size by cross-validation, then select and refit.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, \
+                n_channels, ...)
+            Training inputs.
+
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+
+        Returns
+        -------
+        self : object
+            The fitted selector.
+        """
+        with _atomic_fit(self):
+            X, y, setup = self._setup(X, y)
+            cv = check_cv(self.cv, y, classifier=setup["classifier"])
+            splits = list(cv.split(X, y))
+            rng = check_random_state(self.random_state)
+            seeds = rng.randint(_MAX_SEED, size=len(splits))
+            n_stop = min(self.min_features_to_select, setup["n_units"])
+            results = Parallel(n_jobs=self.n_jobs)(
+                delayed(_fold_path)(self, X, y, setup, train, test, n_stop, seed)
+                for (train, test), seed in zip(splits, seeds)
+            )
+            sizes = np.asarray(results[0][0])[::-1]
+            scores = np.array([fold_scores for _, fold_scores in results])[:, ::-1]
+            mean, std = scores.mean(axis=0), scores.std(axis=0)
+            chosen = int(sizes[self._choose(mean, std, len(splits))])
+
+            params = {
+                name: getattr(self, name)
+                for name in AttributionRFE._get_param_names()
+                if name
+                not in ("n_features_to_select", "patience", "random_state", "tol")
+            }
+            final_seed = None if self.random_state is None else int(rng.randint(_MAX_SEED))
+            final = AttributionRFE(
+                **params,
+                n_features_to_select=chosen,
+                patience=None,
+                random_state=final_seed,
+            ).fit(X, y)
+
+            key = "n_features" if self.feature_groups is None else "n_groups"
+            cv_results = {
+                key: sizes,
+                "mean_test_score": mean,
+                "std_test_score": std,
+                **{f"split{k}_test_score": s for k, s in enumerate(scores)},
+            }
+            for name in (
+                "estimator_",
+                "support_",
+                "ranking_",
+                "n_features_",
+                "importances_",
+                "history_",
+                "n_selected_units_",
+                "_n_dims",
+            ):
+                setattr(self, name, getattr(final, name))
+            self.cv_results_ = cv_results
+        return self
+
+    def _fixed_size(self):
+        return False
+
+    def _choose(self, mean, std, n_splits):
+        """Index of the smallest size allowed by the ``tol`` rule."""
+        mean = _nan_to_worst(mean)
+        best = int(np.argmax(mean))
+        if self.tol == _ONE_SE:
+            ok = np.flatnonzero(mean >= mean[best] - std[best] / np.sqrt(n_splits))
+        else:
+            ok = np.flatnonzero(_within_tol(mean, mean[best], self.tol))
+        return int(ok[0])
+
+    def plot_history(self, ax=None):
+        """Plot the mean test score (+- one std) against the number of features.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Where to draw; None creates a new figure.
+
+        Returns
+        -------
+        ax : matplotlib Axes
+            The axes, with the selected size marked.
+        """
+        check_is_fitted(self)
+        key = "n_features" if self.feature_groups is None else "n_groups"
+        return plot_scores(
+            ax,
+            self.cv_results_[key],
+            self.cv_results_["mean_test_score"],
+            std=self.cv_results_["std_test_score"],
+            chosen=self.n_selected_units_,
+            ylabel=f"cross-validated {self._scoring_name()}",
+            label=type(self).__name__,
+        )

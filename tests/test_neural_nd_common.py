@@ -1,0 +1,55 @@
+"""scikit-learn's common estimator checks on the image and audio classifiers.
+
+The checks feed 2-D ``(n_samples, n_features)`` data, which these estimators
+take as a one-row image ``(n, 1, 1, n_features)`` or a one-channel signal
+``(n, 1, n_features)``; tiny networks keep them fast.
+"""
+
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from skchaos.neural import (
+    AudioCNNClassifier,
+    AudioRNNClassifier,
+    AudioTransformerClassifier,
+    CNNClassifier,
+)
+
+# Small and fast, yet able to pass check_classifiers_train (accuracy > 0.83 on
+# three blobs in 2-D).
+_TRAINING = {"lr": 0.02, "max_epochs": 10, "batch_size": 32, "random_state": 0}
+ESTIMATORS = [
+    CNNClassifier(channels=(4, 8), **_TRAINING),
+    AudioCNNClassifier(channels=(4, 8), kernel_size=3, stride=1, **_TRAINING),
+    AudioRNNClassifier(
+        hidden_size=8, stem_channels=4, kernel_size=3, stride=1, **_TRAINING
+    ),
+    AudioTransformerClassifier(
+        d_model=8,
+        nhead=2,
+        num_layers=1,
+        dim_feedforward=16,
+        stem_channels=4,
+        kernel_size=3,
+        stride=1,
+        **_TRAINING,
+    ),
+]
+
+
+def _expected_failed_checks(estimator):
+    return {
+        "check_no_attributes_set_in_init": (
+            "skorch's NeuralNet.__init__ sets its bookkeeping attributes "
+            "history_, initialized_ and virtual_params_; skorch relies on them."
+        ),
+        "check_methods_subset_invariance": (
+            "float32 network: one sample and a batch go through different "
+            "convolution kernels, so the logits differ by float32 rounding "
+            "(~1e-7), above the check's absolute tolerance of 1e-7."
+        ),
+    }
+
+
+@parametrize_with_checks(ESTIMATORS, expected_failed_checks=_expected_failed_checks)
+def test_sklearn_compatible_estimator(estimator, check):
+    check(estimator)
