@@ -6,6 +6,14 @@ import pytest
 matplotlib.use("Agg")
 
 
+def pytest_configure(config):
+    # The test nets are tiny: one intra-op thread beats two on a 2-core CI box
+    # (thread hand-off costs more than the work), and keeps timings stable.
+    import torch
+
+    torch.set_num_threads(1)
+
+
 def pytest_addoption(parser):
     parser.addoption(
         "--runslow", action="store_true", default=False, help="run tests marked slow"

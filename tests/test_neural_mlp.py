@@ -463,3 +463,17 @@ def test_fit_on_cuda(regression_data):
     np.testing.assert_allclose(restored.predict(X), y_pred)
     auto = MLPClassifier(random_state=0, **{**FAST, "device": "auto"}).fit(X, y > 0)
     assert auto.device_ == "cuda" and auto.predict_proba(X).shape == (120, 2)
+
+
+def test_skorch_api_initialize_and_forward(regression_data):
+    from skorch.exceptions import NotInitializedError
+
+    X, y = regression_data
+    with pytest.raises(NotInitializedError, match="call fit"):
+        MLPRegressor(**FAST).initialize()
+    net = MLPRegressor(module__n_features=4, **FAST).initialize()
+    assert net.module_.input_layer.in_features == 4
+    reg = MLPRegressor(random_state=0, **FAST).fit(X, y)
+    out = reg.forward(X)  # skorch's raw-output API accepts arrays too
+    assert isinstance(out, torch.Tensor) and out.shape == (120, 1)
+    np.testing.assert_allclose(out[:, 0].numpy(), reg.predict(X), rtol=1e-6)

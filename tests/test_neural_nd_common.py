@@ -14,9 +14,9 @@ from skchaos.neural import (
     CNNClassifier,
 )
 
-# Small and fast, yet able to pass check_classifiers_train (accuracy > 0.83 on
-# three blobs in 2-D).
-_TRAINING = {"lr": 0.02, "max_epochs": 10, "batch_size": 32, "random_state": 0}
+# Small and fast (full batch), yet able to pass check_classifiers_train
+# (accuracy > 0.83 on three blobs in 2-D).
+_TRAINING = {"lr": 0.05, "max_epochs": 20, "batch_size": None, "random_state": 0}
 ESTIMATORS = [
     CNNClassifier(channels=(4, 8), **_TRAINING),
     AudioCNNClassifier(channels=(4, 8), kernel_size=3, stride=1, **_TRAINING),
@@ -37,17 +37,20 @@ ESTIMATORS = [
 
 
 def _expected_failed_checks(estimator):
-    return {
+    failed = {
         "check_no_attributes_set_in_init": (
             "skorch's NeuralNet.__init__ sets its bookkeeping attributes "
             "history_, initialized_ and virtual_params_; skorch relies on them."
         ),
-        "check_methods_subset_invariance": (
-            "float32 network: one sample and a batch go through different "
-            "convolution kernels, so the logits differ by float32 rounding "
-            "(~1e-7), above the check's absolute tolerance of 1e-7."
-        ),
     }
+    # Deterministic for given weights; whether the rounding shows depends on
+    # the network and the data.
+    failed["check_methods_subset_invariance"] = (
+        "float32 network: one sample and a batch go through different "
+        "convolution and matmul kernels, so the logits may differ by float32 "
+        "rounding (~1e-7), above the check's absolute tolerance of 1e-7."
+    )
+    return failed
 
 
 @parametrize_with_checks(ESTIMATORS, expected_failed_checks=_expected_failed_checks)

@@ -65,7 +65,9 @@ def test_residual_cnn_is_built_for_attribution():
 )
 def test_residual_cnn_norm_options(norm, layer):
     module = ResidualCNN(1, channels=(4,), norm=norm)
-    norms = [m for m in module.modules() if isinstance(m, nn.BatchNorm2d | nn.GroupNorm)]
+    norms = [
+        m for m in module.modules() if isinstance(m, nn.BatchNorm2d | nn.GroupNorm)
+    ]
     if layer is None:
         assert not norms and module.stem[0].bias is not None
     else:
@@ -98,7 +100,9 @@ def test_learns_the_digit_and_looks_at_it(images, fitted):
     proba = fitted.predict_proba(X_test)
     assert proba.shape == (100, 10)
     np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-6)
-    np.testing.assert_array_equal(fitted.classes_[proba.argmax(1)], fitted.predict(X_test))
+    np.testing.assert_array_equal(
+        fitted.classes_[proba.argmax(1)], fitted.predict(X_test)
+    )
     # the saliency peak falls on the digit (a quarter of the image) far more
     # often than by chance
     saliency = attribute(fitted, X_test[:50])
@@ -212,3 +216,21 @@ def test_bad_parameters(params, match):
     X, y = np.random.RandomState(0).rand(10, 1, 8, 8), np.arange(10) % 2
     with pytest.raises(ValueError, match=match):
         CNNClassifier(**{**TINY, **params}).fit(X, y)
+
+
+def test_early_stopping_holds_out_a_validation_split(images):
+    X, y, _, _ = images
+    clf = CNNClassifier(
+        **{**TINY, "max_epochs": 30}, early_stopping=True, n_iter_no_change=1
+    )
+    clf.fit(X[:100], y[:100])
+    assert clf.n_iter_ < 30
+    assert all(np.isfinite(clf.history_[:, "valid_loss"]))
+
+
+@pytest.mark.gpu
+def test_fit_and_attribute_on_cuda(images):
+    X, y, X_test, _ = images
+    clf = CNNClassifier(**{**TINY, "device": "auto"}).fit(X[:64], y[:64])
+    assert clf.device_ == "cuda" and next(clf.module_.parameters()).is_cuda
+    assert attribute(clf, X_test[:4], method="deeplift").shape == X_test[:4].shape

@@ -18,7 +18,6 @@ from sklearn.utils import check_random_state
 from skchaos.attribution import attribute, available_methods, model_agnostic_importance
 from skchaos.attribution._registry import _get_method_spec
 from skchaos.feature_selection._warm_start import _final_net
-from skchaos.utils import torch_seed_from_random_state
 
 PERMUTATION = "permutation"
 
@@ -110,7 +109,7 @@ def _unit_sums(values, unit_of, n_units):
     return np.bincount(unit_of, weights=values, minlength=n_units)
 
 
-def _check_importances(values, X, n_units, what):
+def _check_importances(values, what):
     values = np.asarray(values, dtype=np.float64)
     if not np.all(np.isfinite(values)):
         raise ValueError(f"{what} returned NaN or infinite importances.")
@@ -162,7 +161,8 @@ class _ImportanceComputer:
 
     def _attribute(self, estimator, X, unit_of, n_units, seed):
         spec = _get_method_spec(self.attribution)
-        grouped = spec.feature_mask and n_units < X.shape[1]
+        # Perturb whole groups, and whole channels of inputs with channels.
+        grouped = spec.feature_mask and (n_units < X.shape[1] or X.ndim > 2)
         mask = None
         if grouped:
             mask = unit_of.reshape((-1,) + (1,) * (X.ndim - 2))
@@ -185,7 +185,7 @@ class _ImportanceComputer:
                 total += _unit_sums(per_column, unit_of, n_units) / counts
             else:
                 total += _unit_sums(per_column, unit_of, n_units)
-        return _check_importances(total, X, n_units, f"attribution={spec.name!r}")
+        return _check_importances(total, f"attribution={spec.name!r}")
 
     def _from_callable(self, estimator, X, y, unit_of, n_units):
         name = getattr(self.attribution, "__name__", repr(self.attribution))
@@ -202,7 +202,7 @@ class _ImportanceComputer:
                 f"column) or {X.shape} (one attribution per value of X_val)."
             )
         per_unit = _unit_sums(per_column, unit_of, n_units)
-        return _check_importances(per_unit, X, n_units, f"attribution={name}")
+        return _check_importances(per_unit, f"attribution={name}")
 
     def _permutation(self, estimator, X, y, unit_of, n_units, seed):
         n_repeats = self.params.get("n_repeats", 5)
@@ -215,11 +215,11 @@ class _ImportanceComputer:
                 n_repeats=n_repeats,
                 random_state=seed,
             )
-            return _check_importances(values, X, n_units, "permutation importance")
+            return _check_importances(values, "permutation importance")
         values = _grouped_permutation_importance(
             estimator, X, y, self.scorer, unit_of, n_units, n_repeats, seed
         )
-        return _check_importances(values, X, n_units, "permutation importance")
+        return _check_importances(values, "permutation importance")
 
 
 def _grouped_permutation_importance(
@@ -244,8 +244,3 @@ def _grouped_permutation_importance(
             drops.append(baseline - scorer(estimator, shuffled, y))
         importances[unit] = np.mean(drops)
     return importances
-
-
-def seed_from(rng):
-    """An int seed drawn from a RandomState, or None when unseeded."""
-    return None if rng is None else torch_seed_from_random_state(rng)

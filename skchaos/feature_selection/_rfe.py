@@ -74,7 +74,12 @@ def _seeded_clone(estimator, seed):
 
 
 def _fit_seeded(estimator, X, y, seed):
-    """Fit ``estimator`` with torch seeded locally (for nets without a seed)."""
+    """Fit ``estimator``; torch is seeded locally unless it has a random_state."""
+    if any(
+        name == "random_state" or name.endswith("__random_state")
+        for name in estimator.get_params(deep=True)
+    ):
+        seed = None
     with torch_random_context(seed):
         return estimator.fit(X, y)
 
@@ -173,12 +178,13 @@ class AttributionRFE(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         path (see Notes). With ``feature_groups``, or channels, it counts
         groups (channels).
 
-    step : int or float, default=0.2
+    step : int or float, default=0.1
         An int >= 1 eliminates that many features per round; a float in (0, 1)
         that fraction of the features *left*, rounded down, and at least one.
-        The default shrinks the set geometrically: coarse steps among many
-        noise features, single features at the end, where the decisions are
-        close.
+        The default shrinks the set geometrically, by 10% a round: coarse
+        steps among many noise features, and single features once fewer than
+        20 are left, where one round must not remove a relevant feature
+        together with a noise one.
 
     validation_fraction : float, default=0.2
         Fraction of the training rows held out (stratified for classifiers)
@@ -190,11 +196,12 @@ class AttributionRFE(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         regressors and ``"neg_log_loss"`` for classifiers (``"accuracy"``
         when there is no ``predict_proba``); see Notes for why.
 
-    tol : float, default=0.05
+    tol : float, default=0.02
         Tolerance of ``n_features_to_select="auto"``, relative to the best
         score: a size is acceptable if its score is at least
         ``best - tol * |best|``; with the default loss it means "a validation
-        MSE (log-loss) at most 5% above the best one".
+        MSE (log-loss) at most 2% above the best one". Larger values select
+        fewer features (see Notes).
 
     warm_start : bool, default=True
         Whether each round fine-tunes the previous round's network, with the
@@ -202,7 +209,7 @@ class AttributionRFE(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         (see Notes), instead of training a new clone from scratch (the
         paper's procedure). Estimators that cannot be sliced are retrained.
 
-    fine_tune_epochs : int or float, default=0.2
+    fine_tune_epochs : int or float, default=0.1
         Epochs of each warm-started round: an int is a number of epochs, a
         float in (0, 1] a fraction of the network's ``max_epochs`` (at least
         one).
@@ -225,11 +232,13 @@ class AttributionRFE(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         Smallest number of features (groups, channels) that
         ``n_features_to_select="auto"`` considers.
 
-    patience : int or None, default=3
+    patience : int or None, default=None
         With ``n_features_to_select="auto"``, stop eliminating once this many
         consecutive rounds scored outside the tolerance band of the best
-        score so far (smaller sets will not be chosen anyway). None runs down
-        to ``min_features_to_select``.
+        score so far, which saves the last rounds when the score only gets
+        worse once relevant features are gone. None runs down to
+        ``min_features_to_select``: the early rounds of a noisy path can
+        score worse than the first one before they improve.
 
     refit : bool, default=True
         Whether ``estimator_`` is a new clone trained on all the rows
@@ -341,8 +350,8 @@ class AttributionRFE(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
     >>> selector = AttributionRFE(net, n_features_to_select=2, random_state=0)
     >>> selector.fit(X, y).get_support(indices=True)
     array([0, 1])
-    >>> selector.ranking_
-    array([1, 1, 4, 2, 5, 3])
+    >>> selector.history_["n_features"]  # one feature eliminated per round
+    [6, 5, 4, 3, 2]
     >>> selector.transform(X).shape
     (300, 2)
     """
@@ -368,6 +377,7 @@ class AttributionRFE(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
             Interval(Integral, 1, None, closed="left"),
             Interval(RealNotInt, 0, 1, closed="right"),
         ],
+        "fine_tune_schedule": [StrOptions({"cosine", "constant"})],
         "importance_aggregation": [StrOptions(set(AGGREGATIONS))],
         "feature_groups": ["array-like", None],
         "min_features_to_select": [Interval(Integral, 1, None, closed="left")],
@@ -384,16 +394,17 @@ class AttributionRFE(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         attribution="saliency",
         attribution_params=None,
         n_features_to_select="auto",
-        step=0.2,
+        step=0.1,
         validation_fraction=0.2,
         scoring=None,
-        tol=0.05,
+        tol=0.02,
         warm_start=True,
-        fine_tune_epochs=0.2,
+        fine_tune_epochs=0.1,
+        fine_tune_schedule="cosine",
         importance_aggregation="mean_abs",
         feature_groups=None,
         min_features_to_select=1,
-        patience=3,
+        patience=None,
         refit=True,
         random_state=None,
         verbose=0,
@@ -408,6 +419,7 @@ class AttributionRFE(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         self.tol = tol
         self.warm_start = warm_start
         self.fine_tune_epochs = fine_tune_epochs
+        self.fine_tune_schedule = fine_tune_schedule
         self.importance_aggregation = importance_aggregation
         self.feature_groups = feature_groups
         self.min_features_to_select = min_features_to_select
@@ -444,12 +456,12 @@ class AttributionRFE(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         with _atomic_fit(self):
             X, y, setup = self._setup(X, y)
             n_units = setup["n_units"]
-            if self.n_features_to_select == "auto":
+            if self._fixed_size():
+                n_stop = self._n_to_select(n_units, setup["unit_name"])
+                patience = None
+            else:
                 n_stop = min(self.min_features_to_select, n_units)
                 patience = self.patience
-            else:
-                n_stop = self._n_to_select(n_units)
-                patience = None
             rng = check_random_state(self.random_state)
             path = self._elimination_path(
                 X,
@@ -460,17 +472,16 @@ class AttributionRFE(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
                 patience=patience,
                 keep_models=not self.refit,
             )
-            if self.n_features_to_select == "auto":
-                chosen = _smallest_within_tol(path["score"], path["n_units"], self.tol)
-            else:
+            if self._fixed_size():
                 chosen = len(path["score"]) - 1
+            else:
+                chosen = _smallest_within_tol(path["score"], path["n_units"], self.tol)
             self._set_fitted(X, y, setup, path, chosen, rng)
         return self
 
-    def _n_to_select(self, n_units):
+    def _n_to_select(self, n_units, unit):
         """The int ``n_features_to_select``, checked against the unit count."""
         k = self.n_features_to_select
-        unit = self._unit_name()
         if isinstance(k, Integral):
             if k > n_units:
                 raise ValueError(
@@ -483,9 +494,6 @@ class AttributionRFE(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
     def _fixed_size(self):
         """Whether ``n_features_to_select`` fixes the size (not "auto")."""
         return self.n_features_to_select != "auto"
-
-    def _unit_name(self):
-        return "features" if self.feature_groups is None else "feature groups"
 
     def _setup(self, X, y):
         """Validate everything that can be checked before training.
@@ -515,16 +523,22 @@ class AttributionRFE(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
                 f"channels (axis 1) is required by {type(self).__name__}."
             )
         unit_of, n_units = self._check_units(X)
+        if X.ndim > 2:
+            unit_name = "channels"
+        elif self.feature_groups is not None:
+            unit_name = "feature groups"
+        else:
+            unit_name = "features"
         params = check_attribution(self.attribution, self.attribution_params)
         attribution = resolve_attribution(
             self.attribution, self.estimator, type(self).__name__
         )
         if self._fixed_size():
-            self._n_to_select(n_units)
+            self._n_to_select(n_units, unit_name)
         elif self.min_features_to_select > n_units:
             raise ValueError(
                 f"min_features_to_select={self.min_features_to_select} is larger "
-                f"than the number of {self._unit_name()} in X ({n_units})."
+                f"than the number of {unit_name} in X ({n_units})."
             )
         n_val = int(np.ceil(self.validation_fraction * X.shape[0]))
         if n_val < 1 or X.shape[0] - n_val < 1:
@@ -545,6 +559,7 @@ class AttributionRFE(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
             "importance": importance,
             "scorer": scorer,
             "classifier": classifier,
+            "unit_name": unit_name,
         }
         return X, y, setup
 
@@ -671,9 +686,7 @@ class AttributionRFE(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         start = time.perf_counter()
         tic = start
         seed = _draw_seed(rng, seeded)
-        model = _fit_seeded(
-            _seeded_clone(self.estimator, seed), X_train, y_train, seed
-        )
+        model = _fit_seeded(_seeded_clone(self.estimator, seed), X_train, y_train, seed)
         training = "initial"
         best = -np.inf
         n_outside = 0
@@ -702,7 +715,7 @@ class AttributionRFE(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
             path["time"].append(toc - tic)
             if self.verbose:
                 print(
-                    f"[{type(self).__name__}] {len(alive)} {self._unit_name()} "
+                    f"[{type(self).__name__}] {len(alive)} {setup['unit_name']} "
                     f"left: validation {self._scoring_name()} = {score:.6g} "
                     f"({training}, {toc - tic:.1f} s, {toc - start:.1f} s in all)"
                 )
@@ -725,17 +738,31 @@ class AttributionRFE(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
             tic = time.perf_counter()
             seed = _draw_seed(rng, seeded)
             model, training = self._next_model(
-                model, keep, X_train[:, columns], y_train, X_val[:, columns], seed
+                model,
+                keep,
+                X_train[:, columns],
+                y_train,
+                X_val[:, columns],
+                seed,
+                copy=keep_models,
             )
             columns = columns[keep]
         return path
 
-    def _next_model(self, model, keep, X_train, y_train, X_val, seed):
+    def _next_model(self, model, keep, X_train, y_train, X_val, seed, copy):
         """Warm-start ``model`` on the columns ``keep``, or retrain a clone."""
         if self.warm_start and _is_sliceable(model, X_train.ndim):
             epochs = self._fine_tune_epochs(model)
             warm = _warm_start(
-                model, keep, X_train, y_train, X_val, epochs=epochs, seed=seed
+                model,
+                keep,
+                X_train,
+                y_train,
+                X_val,
+                epochs=epochs,
+                seed=seed,
+                schedule=self.fine_tune_schedule,
+                copy=copy,
             )
             if warm is not None:
                 return warm, "warm"
@@ -787,7 +814,7 @@ class AttributionRFE(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         self.n_features_ = int(support.sum())
         self.importances_ = unit_importance[unit_of]
         self.history_ = history
-        self.n_selected_units_ = len(selected_units)
+        self._n_selected_units = len(selected_units)
         self._n_dims = X.ndim
 
     # ----------------------------------------------------------- selection
@@ -968,7 +995,7 @@ class AttributionRFE(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
             ax,
             self.history_[key],
             self.history_["score"],
-            chosen=self.n_selected_units_,
+            chosen=self._n_selected_units,
             ylabel=f"validation {self._scoring_name()}",
             label=type(self).__name__,
         )

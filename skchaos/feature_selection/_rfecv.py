@@ -63,7 +63,7 @@ class AttributionRFECV(AttributionRFE):
     attribution_params : dict, default=None
         Keyword arguments of the attribution.
 
-    step : int or float, default=0.2
+    step : int or float, default=0.1
         An int >= 1 eliminates that many features per round; a float in (0, 1)
         that fraction of the features left (rounded down, at least one).
 
@@ -75,7 +75,7 @@ class AttributionRFECV(AttributionRFE):
         ``"neg_mean_squared_error"`` for regressors and ``"neg_log_loss"``
         for classifiers (``"accuracy"`` without ``predict_proba``).
 
-    tol : float or "1se", default=0.05
+    tol : float or "1se", default=0.02
         How the size is chosen from the mean test scores: the smallest size
         whose mean score is at least ``best - tol * |best|``, or with
         ``"1se"`` at least ``best - std / sqrt(n_splits)`` (the one-standard-
@@ -85,7 +85,7 @@ class AttributionRFECV(AttributionRFE):
         Whether each round fine-tunes the previous network restricted to the
         surviving inputs instead of training a new clone.
 
-    fine_tune_epochs : int or float, default=0.2
+    fine_tune_epochs : int or float, default=0.1
         Epochs of a warm-started round: an int, or a fraction of the
         network's ``max_epochs``.
 
@@ -198,12 +198,13 @@ class AttributionRFECV(AttributionRFE):
         *,
         attribution="saliency",
         attribution_params=None,
-        step=0.2,
+        step=0.1,
         validation_fraction=0.2,
         scoring=None,
-        tol=0.05,
+        tol=0.02,
         warm_start=True,
-        fine_tune_epochs=0.2,
+        fine_tune_epochs=0.1,
+        fine_tune_schedule="cosine",
         importance_aggregation="mean_abs",
         feature_groups=None,
         min_features_to_select=1,
@@ -222,6 +223,7 @@ class AttributionRFECV(AttributionRFE):
         self.tol = tol
         self.warm_start = warm_start
         self.fine_tune_epochs = fine_tune_epochs
+        self.fine_tune_schedule = fine_tune_schedule
         self.importance_aggregation = importance_aggregation
         self.feature_groups = feature_groups
         self.min_features_to_select = min_features_to_select
@@ -271,7 +273,9 @@ class AttributionRFECV(AttributionRFE):
                 if name
                 not in ("n_features_to_select", "patience", "random_state", "tol")
             }
-            final_seed = None if self.random_state is None else int(rng.randint(_MAX_SEED))
+            final_seed = (
+                None if self.random_state is None else int(rng.randint(_MAX_SEED))
+            )
             final = AttributionRFE(
                 **params,
                 n_features_to_select=chosen,
@@ -293,7 +297,7 @@ class AttributionRFECV(AttributionRFE):
                 "n_features_",
                 "importances_",
                 "history_",
-                "n_selected_units_",
+                "_n_selected_units",
                 "_n_dims",
             ):
                 setattr(self, name, getattr(final, name))
@@ -333,7 +337,7 @@ class AttributionRFECV(AttributionRFE):
             self.cv_results_[key],
             self.cv_results_["mean_test_score"],
             std=self.cv_results_["std_test_score"],
-            chosen=self.n_selected_units_,
+            chosen=self._n_selected_units,
             ylabel=f"cross-validated {self._scoring_name()}",
             label=type(self).__name__,
         )

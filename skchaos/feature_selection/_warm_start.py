@@ -9,7 +9,7 @@ fine-tune; anything they cannot handle is reported as "not sliceable" so that
 the caller retrains from scratch instead.
 """
 
-import copy
+from copy import deepcopy
 
 import numpy as np
 import torch
@@ -25,6 +25,8 @@ _CONVS = (nn.Conv1d, nn.Conv2d, nn.Conv3d)
 # Rows used to check that a sliced network reproduces the original one.
 _N_CHECK_ROWS = 64
 _CHECK_RTOL = 1e-4
+# Steps of the cosine learning-rate decay of a fine-tuning.
+_N_LR_STEPS = 5
 
 
 def _first_input_layer(module, width, *, tabular):
@@ -139,13 +141,21 @@ def _is_sliceable(estimator, n_dims):
     net = _final_net(estimator)
     if net is None or not getattr(net, "initialized_", False):
         return False
-    if isinstance(estimator, Pipeline) and n_dims != 2:
-        return False
-    return True
+    # Pipelines are sliced along the columns of 2-D inputs only.
+    return n_dims == 2 or not isinstance(estimator, Pipeline)
 
 
 def _warm_start(
-    fitted, keep, X_train, y_train, X_check, *, epochs, seed, fit_params=None
+    fitted,
+    keep,
+    X_train,
+    y_train,
+    X_check,
+    *,
+    epochs,
+    seed,
+    schedule="cosine",
+    copy=False,
 ):
     """Restrict a fitted net to the inputs ``keep`` and fine-tune it.
 
@@ -153,8 +163,7 @@ def _warm_start(
     ----------
     fitted : estimator
         The fitted skorch net, or a pipeline ending in one whose transformers
-        are column-wise (see :func:`_prefix_is_columnwise`). It is not
-        modified: a deep copy is sliced.
+        are column-wise (see :func:`_prefix_is_columnwise`).
     keep : ndarray of int
         Sorted positions, along axis 1 of ``X``, of the surviving inputs.
     X_train, y_train : ndarray
@@ -164,67 +173,121 @@ def _warm_start(
         A few rows, with all current inputs, on which the sliced network must
         reproduce the original one with the eliminated inputs set to zero.
     epochs : int
-        Fine-tuning epochs (the net's ``max_epochs`` during ``partial_fit``).
+        Fine-tuning epochs (run by ``partial_fit``).
     seed : int or None
-        Seeds torch locally during the fine-tuning.
-    fit_params : dict, default=None
-        Passed to ``partial_fit``.
+        Seeds torch locally during the fine-tuning of nets that have no
+        ``random_state`` of their own.
+    schedule : {"cosine", "constant"}, default="cosine"
+        Learning-rate schedule of the fine-tuning (see :func:`_lr_factors`).
+    copy : bool, default=False
+        Whether to slice a deep copy; otherwise ``fitted`` itself is changed
+        (it is left untouched when None is returned).
 
     Returns
     -------
     estimator : estimator or None
-        The fine-tuned copy, or None when the network cannot be sliced (no
-        suitable input layer, or the sliced network does not reproduce the
-        original one); the caller then retrains from scratch.
+        The fine-tuned estimator, or None when the network cannot be sliced
+        (no suitable input layer, or the sliced network does not reproduce
+        the original one); the caller then retrains from scratch.
     """
     width = X_train.shape[1]
-    tabular = X_train.ndim == 2
     if not _is_sliceable(fitted, X_train.ndim) or (
         isinstance(fitted, Pipeline) and not _prefix_is_columnwise(fitted, width)
     ):
         return None
-    estimator = copy.deepcopy(fitted)
-    net = _final_net(estimator)
-    layer = _first_input_layer(net.module_, width, tabular=tabular)
+    prefix, net = _split_estimator(fitted)
+    layer = _first_input_layer(net.module_, width, tabular=X_train.ndim == 2)
     if layer is None:
         return None
-    _slice_input_layer(layer, keep)
-
-    X_sub = X_train[:, keep]
     rows = X_check[:_N_CHECK_ROWS]
-    old_prefix, old_net = _split_estimator(fitted)
-    Z_check = rows.copy() if old_prefix is None else old_prefix.transform(rows)
-    if isinstance(estimator, Pipeline):
+    X_sub = X_train[:, keep]
+    if prefix is None:
+        Z_check, Z_new, Z_train, new_prefix = rows.copy(), rows[:, keep], X_sub, None
+    else:
         # Column-wise transformers are refitted on the survivors: their
         # statistics for the kept columns do not change.
-        prefix = clone(estimator[:-1])
-        Z_train = prefix.fit_transform(X_sub, y_train)
-        estimator.steps = [*prefix.steps, estimator.steps[-1]]
-        Z_new = prefix.transform(rows[:, keep])
-    else:
-        Z_train, Z_new = X_sub, rows[:, keep]
+        Z_check = prefix.transform(rows)
+        new_prefix = clone(prefix)
+        Z_train = new_prefix.fit_transform(X_sub, y_train)
+        Z_new = new_prefix.transform(rows[:, keep])
+    Z_check[:, np.setdiff1d(np.arange(width), keep)] = 0
 
     # The sliced network must compute what the original one computes with
     # the eliminated inputs of the network set to zero.
-    Z_check[:, np.setdiff1d(np.arange(width), keep)] = 0
+    state = (
+        layer.weight,
+        getattr(layer, "in_features", None),
+        layer.in_channels if hasattr(layer, "in_channels") else None,
+    )
     try:
-        expected = _net_output(old_net, Z_check)
+        expected = _net_output(net, Z_check)
+        _slice_input_layer(layer, keep)
         got = _net_output(net, Z_new)
+        scale = max(1.0, float(np.abs(expected).max(initial=0.0)))
+        same = got.shape == expected.shape and np.allclose(
+            got, expected, rtol=_CHECK_RTOL, atol=_CHECK_RTOL * scale
+        )
     except (RuntimeError, ValueError, TypeError):
+        same = False
+    if not same or copy:
+        _restore_input_layer(layer, *state)
+    if not same:
         return None
-    scale = max(1.0, float(np.abs(expected).max(initial=0.0)))
-    if got.shape != expected.shape or not np.allclose(
-        got, expected, rtol=_CHECK_RTOL, atol=_CHECK_RTOL * scale
-    ):
-        return None
+    if copy:
+        fitted = deepcopy(fitted)
+        prefix, net = _split_estimator(fitted)
+        _slice_input_layer(
+            _first_input_layer(net.module_, width, tabular=X_train.ndim == 2), keep
+        )
+    if new_prefix is not None:
+        fitted.steps = [*new_prefix.steps, fitted.steps[-1]]
 
     _update_net_bookkeeping(net, Z_train)
     net.initialize_optimizer()
+    _fine_tune(net, Z_train, y_train, epochs, schedule, seed)
+    return fitted
+
+
+def _restore_input_layer(layer, weight, in_features, in_channels):
+    """Undo :func:`_slice_input_layer`."""
+    layer.weight = weight
+    if in_features is not None:
+        layer.in_features = in_features
+    if in_channels is not None:
+        layer.in_channels = in_channels
+
+
+def _lr_factors(epochs, schedule):
+    """Epoch chunks and their learning-rate factors for the fine-tuning.
+
+    ``"cosine"`` decays the rate in (up to) 5 steps along a half cosine, from
+    about 1 to about 0.02 times the net's ``lr``, so that every round ends
+    near a minimum and the validation scores of successive sizes are
+    comparable; ``"constant"`` keeps the net's ``lr``.
+    """
+    if schedule == "constant":
+        return [(epochs, 1.0)]
+    n_chunks = min(epochs, _N_LR_STEPS)
+    sizes = np.diff(np.linspace(0, epochs, n_chunks + 1).round().astype(int))
+    phases = (np.arange(n_chunks) + 0.5) / n_chunks
+    factors = 0.5 * (1 + np.cos(np.pi * phases))
+    return list(zip(sizes.tolist(), factors.tolist()))
+
+
+def _fine_tune(net, Z, y, epochs, schedule, seed):
+    """Train ``net`` for ``epochs`` more epochs with ``partial_fit``."""
     max_epochs = net.max_epochs
-    net.max_epochs = int(epochs)
+    base_lrs = [group["lr"] for group in net.optimizer_.param_groups]
+    # Nets with a random_state seed themselves.
+    seed = None if "random_state" in net.get_params(deep=False) else seed
     try:
         with torch_random_context(seed):
-            net.partial_fit(Z_train, y_train, **(fit_params or {}))
+            for n_epochs, factor in _lr_factors(int(epochs), schedule):
+                for group, lr in zip(net.optimizer_.param_groups, base_lrs):
+                    group["lr"] = lr * factor
+                net.max_epochs = n_epochs
+                net.partial_fit(Z, y)
     finally:
         net.max_epochs = max_epochs
-    return estimator
+        for group, lr in zip(net.optimizer_.param_groups, base_lrs):
+            group["lr"] = lr

@@ -34,14 +34,16 @@ RNN_CELLS = ("gru", "lstm")
 
 # ----------------------------------------------------------------- modules
 class ConvStem1d(nn.Sequential):
-    """Strided 1-D convolutions that shorten a multi-channel signal.
+    """Convolutions and pooling that shorten a multi-channel signal.
 
-    The first convolution has width ``kernel_size`` and stride ``stride``
-    (a bank of learned band-pass filters); each further width of
-    ``channels`` adds a 3-wide convolution of stride 2. Every convolution is
-    followed by a norm and its own activation instance. A signal of ``T``
-    steps comes out about ``T / (stride * 2 ** (len(channels) - 1))`` long;
-    any ``T >= 1`` works.
+    Modelled on the M5 network of Dai et al. [1]_: a wide first convolution
+    (``kernel_size`` steps, stride ``stride``, over all input channels: a
+    bank of learned band-pass filters), then one 3-wide convolution per
+    further width of ``channels``; every convolution is followed by a norm,
+    its own activation instance and an average pooling of ``pool`` steps
+    (M5 max-pools). A signal of ``T`` steps comes out about ``T / (stride *
+    pool ** len(channels))`` long; any ``T >= 1`` works (the pooling keeps
+    partial windows).
 
     Parameters
     ----------
@@ -49,21 +51,39 @@ class ConvStem1d(nn.Sequential):
         The number of input channels.
     channels : int or sequence of int, default=(32, 64)
         The width of each convolution.
-    kernel_size : int, default=32
-        Width of the first convolution, in time steps.
-    stride : int, default=8
-        Stride of the first convolution.
+    kernel_size : int, default=80
+        Width of the first convolution, in time steps (10 ms at 8 kHz).
+    stride : int, default=4
+        Stride of the first convolution; the others have stride 1.
+    pool : int, default=4
+        Width and stride of the average pooling after each convolution.
     norm : {"batch", "group"} or None, default="batch"
         The normalization after each convolution.
     activation : str, nn.Module or callable, default="relu"
         The nonlinearity; each use gets its own instance.
 
+    Notes
+    -----
+    A larger ``stride`` is cheaper but aliases: the rectified output of a
+    filter tuned to a tone whose period divides the stride is sampled at one
+    fixed phase, so its level depends on that phase. On the ChaosMining
+    audio data (10 channels x 4000 steps, 1500 training samples) stride 4
+    reached a test accuracy of 0.63 where stride 8 reached 0.39, and average
+    pooling 0.78 where max pooling reached 0.63. Average pooling is also
+    linear, which keeps DeepLift exact (captum's max-pooling rule is not
+    complete for stacked poolings).
+
+    References
+    ----------
+    .. [1] Dai, Dai, Qu, Li and Das, "Very Deep Convolutional Neural Networks
+       for Raw Waveforms", ICASSP 2017.
+
     Examples
     --------
     >>> import torch
     >>> from skchaos.neural import ConvStem1d
-    >>> stem = ConvStem1d(4, channels=(8, 16), kernel_size=16, stride=8)
-    >>> stem(torch.zeros(2, 4, 1000)).shape
+    >>> stem = ConvStem1d(4, channels=(8, 16))
+    >>> stem(torch.zeros(2, 4, 4000)).shape
     torch.Size([2, 16, 63])
     """
 
@@ -71,8 +91,9 @@ class ConvStem1d(nn.Sequential):
         self,
         n_channels,
         channels=(32, 64),
-        kernel_size=32,
-        stride=8,
+        kernel_size=80,
+        stride=4,
+        pool=4,
         *,
         norm="batch",
         activation="relu",
@@ -80,28 +101,39 @@ class ConvStem1d(nn.Sequential):
         widths = check_widths(channels, "channels")
         kernel_size = _check_positive_int(kernel_size, "kernel_size")
         stride = _check_positive_int(stride, "stride")
+        pool = _check_positive_int(pool, "pool")
         layers, width = [], _check_positive_int(n_channels, "n_channels")
         for index, out_width in enumerate(widths):
-            kernel, step = (kernel_size, stride) if index == 0 else (3, 2)
-            # Padding (kernel - 1) // 2 keeps any length >= 1 valid.
+            kernel, step = (kernel_size, stride) if index == 0 else (3, 1)
+            # Padding kernel // 2 and ceil_mode keep any length >= 1 valid.
             layers += [
                 nn.Conv1d(
-                    width, out_width, kernel, step, (kernel - 1) // 2, bias=norm is None
+                    width, out_width, kernel, step, kernel // 2, bias=norm is None
                 ),
                 make_norm(norm, out_width, 1),
                 make_activation(activation),
             ]
+            if pool > 1:
+                layers.append(nn.AvgPool1d(pool, ceil_mode=True))
             width = out_width
         super().__init__(*layers)
         self.out_channels = width
 
 
+CHANNEL_POOLINGS = ("max", "mean")
+
+
 class AudioCNN(nn.Module):
     """Convolutional classifier of multi-channel signals.
 
-    A :class:`ConvStem1d` (strided convolutions over time, every input
-    channel feeding the first one), global average pooling over time,
-    dropout and a linear head.
+    An M5-style [1]_ :class:`ConvStem1d` (convolutions and pooling over
+    time), global average pooling over time, dropout and a linear head.
+    By default every input channel feeds the first convolution. With
+    ``channel_pooling``, one stem with a single input channel encodes every
+    channel separately (shared weights) and the channels' features are
+    pooled (max or mean) before the head: a network that treats the
+    channels as an unordered set, suited to data where any channel may
+    carry the signal.
 
     Parameters
     ----------
@@ -109,12 +141,20 @@ class AudioCNN(nn.Module):
         The number of input channels.
     n_outputs : int, default=2
         The number of outputs (one logit per class).
-    channels : int or sequence of int, default=(32, 64, 128)
+    channels : int or sequence of int, default=(32, 32, 64, 128)
         The width of each convolution of the stem.
-    kernel_size : int, default=32
+    kernel_size : int, default=80
         Width of the first convolution, in time steps.
-    stride : int, default=8
-        Stride of the first convolution; the others have stride 2.
+    stride : int, default=4
+        Stride of the first convolution; the others have stride 1.
+    pool : int, default=4
+        Width and stride of the average pooling after each convolution.
+    channel_pooling : {"max", "mean"} or None, default=None
+        None: the channels are mixed by the first convolution. ``"max"`` or
+        ``"mean"``: each channel is encoded alone by the shared stem, and
+        the per-channel features are max- or mean-pooled over the channels
+        (``nn.MaxPool1d`` / ``nn.AvgPool1d``, so DeepLift has a rule for
+        them); the output does not change when the channels are permuted.
     norm : {"batch", "group"} or None, default="batch"
         The normalization after each convolution.
     activation : str, nn.Module or callable, default="relu"
@@ -126,8 +166,16 @@ class AudioCNN(nn.Module):
     ----------
     stem : ConvStem1d
         The convolutions.
+    channel_pool : nn.MaxPool1d, nn.AvgPool1d or None
+        The pooling over channels, None without ``channel_pooling``.
     head : nn.Sequential
-        Pooling, flattening, dropout and the linear layer.
+        Pooling over time (without ``channel_pooling``), flattening, dropout
+        and the linear layer.
+
+    References
+    ----------
+    .. [1] Dai, Dai, Qu, Li and Das, "Very Deep Convolutional Neural Networks
+       for Raw Waveforms", ICASSP 2017.
 
     Examples
     --------
@@ -136,30 +184,64 @@ class AudioCNN(nn.Module):
     >>> module = AudioCNN(n_channels=4, n_outputs=8, channels=(8, 16))
     >>> module(torch.zeros(2, 4, 1000)).shape
     torch.Size([2, 8])
+    >>> shared = AudioCNN(n_channels=4, channels=(8, 16), channel_pooling="max")
+    >>> shared.stem[0].in_channels
+    1
     """
 
     def __init__(
         self,
         n_channels,
         n_outputs=2,
-        channels=(32, 64, 128),
+        channels=(32, 32, 64, 128),
         *,
-        kernel_size=32,
-        stride=8,
+        kernel_size=80,
+        stride=4,
+        pool=4,
+        channel_pooling=None,
         norm="batch",
         activation="relu",
         dropout=0.0,
     ):
         super().__init__()
         _check_module_args(n_channels, n_outputs, norm, dropout)
+        if channel_pooling is not None and channel_pooling not in CHANNEL_POOLINGS:
+            raise ValueError(
+                f"channel_pooling={channel_pooling!r} is not supported; expected "
+                "'max', 'mean' or None."
+            )
         self.stem = ConvStem1d(
-            n_channels, channels, kernel_size, stride, norm=norm, activation=activation
+            n_channels if channel_pooling is None else 1,
+            channels,
+            kernel_size,
+            stride,
+            pool,
+            norm=norm,
+            activation=activation,
         )
-        self.head = _pooled_head(self.stem.out_channels, n_outputs, dropout, dim=1)
+        width = self.stem.out_channels
+        if channel_pooling is None:
+            self.time_pool = None
+            self.channel_pool = None
+            self.head = _pooled_head(width, n_outputs, dropout, dim=1)
+        else:
+            self.time_pool = nn.AdaptiveAvgPool1d(1)
+            pooling = nn.MaxPool1d if channel_pooling == "max" else nn.AvgPool1d
+            self.channel_pool = pooling(n_channels)
+            layers = [nn.Flatten()]
+            if dropout > 0:
+                layers.append(nn.Dropout(dropout))
+            layers.append(nn.Linear(width, n_outputs))
+            self.head = nn.Sequential(*layers)
 
     def forward(self, X):
         """Map a batch ``(N, n_channels, T)`` to ``(N, n_outputs)``."""
-        return self.head(self.stem(X))
+        if self.channel_pool is None:
+            return self.head(self.stem(X))
+        n_samples, n_channels, n_timesteps = X.shape
+        features = self.stem(X.reshape(n_samples * n_channels, 1, n_timesteps))
+        features = self.time_pool(features).reshape(n_samples, n_channels, -1)
+        return self.head(self.channel_pool(features.transpose(1, 2)))
 
 
 class _TimeMean(nn.Module):
@@ -172,7 +254,7 @@ class _TimeMean(nn.Module):
 class AudioRNN(nn.Module):
     """Recurrent classifier of multi-channel signals.
 
-    A :class:`ConvStem1d` shortens the signal (by 32 with the defaults);
+    A :class:`ConvStem1d` shortens the signal (64 times with the defaults);
     a GRU or LSTM runs over the resulting sequence, and its outputs, averaged
     over time, feed dropout and a linear head.
 
@@ -190,12 +272,15 @@ class AudioRNN(nn.Module):
         The recurrent unit.
     bidirectional : bool, default=True
         Whether to run a second layer backwards in time.
-    stem_channels : int or sequence of int, default=(32, 64, 64)
+    stem_channels : int or sequence of int, default=(32, 64)
         The widths of the convolutional stem.
-    kernel_size : int, default=32
+    kernel_size : int, default=80
         Width of the stem's first convolution, in time steps.
-    stride : int, default=8
-        Stride of the stem's first convolution; the others have stride 2.
+    stride : int, default=4
+        Stride of the stem's first convolution; the others have stride 1.
+    pool : int, default=4
+        Width and stride of the average pooling after each stem
+        convolution.
     norm : {"batch", "group"} or None, default="batch"
         The normalization in the stem.
     activation : str, nn.Module or callable, default="relu"
@@ -236,9 +321,10 @@ class AudioRNN(nn.Module):
         num_layers=1,
         cell="gru",
         bidirectional=True,
-        stem_channels=(32, 64, 64),
-        kernel_size=32,
-        stride=8,
+        stem_channels=(32, 64),
+        kernel_size=80,
+        stride=4,
+        pool=4,
         norm="batch",
         activation="relu",
         dropout=0.0,
@@ -256,6 +342,7 @@ class AudioRNN(nn.Module):
             stem_channels,
             kernel_size,
             stride,
+            pool,
             norm=norm,
             activation=activation,
         )
@@ -315,7 +402,7 @@ class AudioTransformer(nn.Module):
     """Transformer classifier of multi-channel signals.
 
     A :class:`ConvStem1d` embeds the signal as a sequence of ``d_model``
-    features (one token per 32 steps with the defaults), sinusoidal
+    features (one token per 64 steps with the defaults), sinusoidal
     positions are added, and a pre-norm :class:`torch.nn.TransformerEncoder`
     (``batch_first``) processes it; the tokens are averaged after a final
     layer norm and feed dropout and a linear head.
@@ -334,13 +421,16 @@ class AudioTransformer(nn.Module):
         Encoder layers.
     dim_feedforward : int, default=128
         Width of each layer's feed-forward block.
-    stem_channels : int or sequence of int, default=(32, 64)
+    stem_channels : int or sequence of int, default=32
         Widths of the stem's convolutions before its last one, which has
         ``d_model`` channels.
-    kernel_size : int, default=32
+    kernel_size : int, default=80
         Width of the stem's first convolution, in time steps.
-    stride : int, default=8
-        Stride of the stem's first convolution; the others have stride 2.
+    stride : int, default=4
+        Stride of the stem's first convolution; the others have stride 1.
+    pool : int, default=4
+        Width and stride of the average pooling after each stem
+        convolution.
     norm : {"batch", "group"} or None, default="batch"
         The normalization in the stem.
     activation : str, nn.Module or callable, default="relu"
@@ -377,9 +467,10 @@ class AudioTransformer(nn.Module):
         nhead=4,
         num_layers=2,
         dim_feedforward=128,
-        stem_channels=(32, 64),
-        kernel_size=32,
-        stride=8,
+        stem_channels=32,
+        kernel_size=80,
+        stride=4,
+        pool=4,
         norm="batch",
         activation="relu",
         dropout=0.0,
@@ -395,7 +486,13 @@ class AudioTransformer(nn.Module):
             )
         widths = check_widths(stem_channels, "stem_channels") + (d_model,)
         self.stem = ConvStem1d(
-            n_channels, widths, kernel_size, stride, norm=norm, activation=activation
+            n_channels,
+            widths,
+            kernel_size,
+            stride,
+            pool,
+            norm=norm,
+            activation=activation,
         )
         self.positions = SinusoidalPositions()
         layer = nn.TransformerEncoderLayer(
@@ -433,13 +530,18 @@ class _AudioMixin(ChannelsFirstMixin):
 
 
 _STEM_PARAMETERS = """
-    kernel_size : int, default=32
-        Width of the first convolution, in time steps (4 ms at 8 kHz): a bank
-        of learned band-pass filters over all input channels.
+    kernel_size : int, default=80
+        Width of the first convolution, in time steps (10 ms at 8 kHz): a
+        bank of learned band-pass filters over all input channels.
 
-    stride : int, default=8
-        Stride of the first convolution; each further convolution of the
-        stem has stride 2.
+    stride : int, default=4
+        Stride of the first convolution; the further convolutions of the stem
+        are 3 wide, with stride 1. Larger strides are cheaper but alias (see
+        :class:`ConvStem1d`).
+
+    pool : int, default=4
+        Width and stride of the average pooling after each convolution of
+        the stem.
 
     norm : {"batch", "group"} or None, default="batch"
         Normalization after each convolution. Batch norm is an affine map at
@@ -468,10 +570,10 @@ _AUDIO_SEE_ALSO = """
 """
 
 
-def _audio_doc(summary, parameters, *, module, dropout, see_also, notes, example):
+def _audio_doc(summary, parameters, *, module, lr, dropout, see_also, notes, example):
     """Assemble an audio classifier's docstring from its own parts."""
     training = TRAINING_PARAMETERS % {
-        "lr": "1e-3",
+        "lr": lr,
         "max_epochs": "20",
         "module": module,
     }
@@ -503,10 +605,11 @@ class AudioCNNClassifier(_AudioMixin, NeuralClassifierMixin, NeuralNetClassifier
     __doc__ = _audio_doc(
         """Convolutional classifier of multi-channel signals, trained with skorch.
 
-    The network (:class:`AudioCNN`) is a stack of strided 1-D convolutions
-    over time (the first one wide, over all input channels, the others
-    3-wide with stride 2), each followed by batch norm and a ReLU, then
-    global average pooling and a linear head. It takes ``(n_samples,
+    The network (:class:`AudioCNN`) is an M5-style stack of 1-D
+    convolutions over time (the first one 80 steps wide with stride 4, over
+    all input channels, the others 3 wide), each followed by batch norm, a
+    ReLU and an average pooling of 4 steps, then global average pooling and
+    a linear head. It takes ``(n_samples,
     n_channels, n_timesteps)``; the channel count is read from ``X`` at fit.
     It outputs one logit per class, trained with ``CrossEntropyLoss``;
     ``predict_proba`` is their softmax and
@@ -514,16 +617,32 @@ class AudioCNNClassifier(_AudioMixin, NeuralClassifierMixin, NeuralNetClassifier
     moved to the device once per fit and mini-batches are gathered there.
 """,
         """
-    channels : int or sequence of int, default=(32, 64, 128)
+    channels : int or sequence of int, default=(32, 32, 64, 128)
         The width of each convolution. With the defaults a signal is
-        shortened 32 times before the pooling.
+        shortened 1024 times before the global pooling.
+
+    channel_pooling : {"max", "mean"} or None, default=None
+        None: all channels feed the first convolution, which mixes them.
+        ``"max"`` or ``"mean"``: one stem with shared weights encodes each
+        channel alone, and the channels' features are max- or mean-pooled
+        (the network then ignores the order of the channels). About 5 times
+        slower on a CPU, but far better when any channel may carry the
+        signal (see Notes).
 """,
         module="AudioCNN",
+        lr="3e-3",
         dropout="before the linear head",
         see_also="""
     AudioRNNClassifier : A recurrent network on the same stem.
     AudioTransformerClassifier : A transformer on the same stem.""",
-        notes="",
+        notes="""
+    On the ChaosMining audio data with the informative channel drawn at
+    random (10 channels x 4000 steps, 2000 training samples, 10 epochs), the
+    default network reached a test accuracy of 0.29 (random background) and
+    0.11 (structured background; chance is 0.125), ``channel_pooling="max"``
+    0.96 on both. With the informative channel fixed, the default reached
+    0.75 (random background).
+""",
         example="""\
     >>> clf = AudioCNNClassifier(channels=(8, 16), max_epochs=2, random_state=0)
     >>> clf.fit(X, y).predict_proba(X[:3]).shape
@@ -539,18 +658,22 @@ class AudioCNNClassifier(_AudioMixin, NeuralClassifierMixin, NeuralNetClassifier
         "channels": [Interval(Integral, 1, None, closed="left"), "array-like"],
         "kernel_size": [Interval(Integral, 1, None, closed="left")],
         "stride": [Interval(Integral, 1, None, closed="left")],
+        "pool": [Interval(Integral, 1, None, closed="left")],
+        "channel_pooling": [StrOptions(set(CHANNEL_POOLINGS)), None],
     }
 
     def __init__(
         self,
-        channels=(32, 64, 128),
+        channels=(32, 32, 64, 128),
         *,
-        kernel_size=32,
-        stride=8,
+        kernel_size=80,
+        stride=4,
+        pool=4,
+        channel_pooling=None,
         norm="batch",
         activation="relu",
         dropout=0.0,
-        lr=1e-3,
+        lr=3e-3,
         max_epochs=20,
         batch_size=64,
         optimizer=torch.optim.Adam,
@@ -578,6 +701,8 @@ class AudioCNNClassifier(_AudioMixin, NeuralClassifierMixin, NeuralNetClassifier
         self.channels = channels
         self.kernel_size = kernel_size
         self.stride = stride
+        self.pool = pool
+        self.channel_pooling = channel_pooling
         self.norm = norm
         self.activation = activation
         self.dropout = dropout
@@ -591,6 +716,8 @@ class AudioCNNClassifier(_AudioMixin, NeuralClassifierMixin, NeuralNetClassifier
             "channels": check_widths(self.channels, "channels"),
             "kernel_size": self.kernel_size,
             "stride": self.stride,
+            "pool": self.pool,
+            "channel_pooling": self.channel_pooling,
             "norm": self.norm,
             "activation": self.activation,
             "dropout": self.dropout,
@@ -601,12 +728,12 @@ class AudioRNNClassifier(_AudioMixin, NeuralClassifierMixin, NeuralNetClassifier
     __doc__ = _audio_doc(
         """Recurrent classifier of multi-channel signals, trained with skorch.
 
-    The network (:class:`AudioRNN`) shortens the signal with strided 1-D
-    convolutions (32 times with the defaults), runs a bidirectional GRU (or
-    an LSTM) over the resulting sequence and averages its outputs over time
-    into a linear head. It takes ``(n_samples, n_channels, n_timesteps)``;
-    the channel count is read from ``X`` at fit. It outputs one logit per
-    class, trained with ``CrossEntropyLoss``.
+    The network (:class:`AudioRNN`) shortens the signal with 1-D
+    convolutions and pooling (64 times with the defaults), runs a
+    bidirectional GRU (or an LSTM) over the resulting sequence and averages
+    its outputs over time into a linear head. It takes ``(n_samples,
+    n_channels, n_timesteps)``; the channel count is read from ``X`` at fit.
+    It outputs one logit per class, trained with ``CrossEntropyLoss``.
 """,
         """
     hidden_size : int, default=64
@@ -621,10 +748,11 @@ class AudioRNNClassifier(_AudioMixin, NeuralClassifierMixin, NeuralNetClassifier
     bidirectional : bool, default=True
         Whether to run a second recurrent layer backwards in time.
 
-    stem_channels : int or sequence of int, default=(32, 64, 64)
+    stem_channels : int or sequence of int, default=(32, 64)
         The widths of the convolutions before the recurrent layers.
 """,
         module="AudioRNN",
+        lr="1e-3",
         dropout="between recurrent layers and before the linear head",
         see_also="""
     AudioCNNClassifier : A convolutional network, the fastest to train.
@@ -653,6 +781,7 @@ class AudioRNNClassifier(_AudioMixin, NeuralClassifierMixin, NeuralNetClassifier
         "stem_channels": [Interval(Integral, 1, None, closed="left"), "array-like"],
         "kernel_size": [Interval(Integral, 1, None, closed="left")],
         "stride": [Interval(Integral, 1, None, closed="left")],
+        "pool": [Interval(Integral, 1, None, closed="left")],
     }
 
     def __init__(
@@ -662,9 +791,10 @@ class AudioRNNClassifier(_AudioMixin, NeuralClassifierMixin, NeuralNetClassifier
         num_layers=1,
         cell="gru",
         bidirectional=True,
-        stem_channels=(32, 64, 64),
-        kernel_size=32,
-        stride=8,
+        stem_channels=(32, 64),
+        kernel_size=80,
+        stride=4,
+        pool=4,
         norm="batch",
         activation="relu",
         dropout=0.0,
@@ -700,6 +830,7 @@ class AudioRNNClassifier(_AudioMixin, NeuralClassifierMixin, NeuralNetClassifier
         self.stem_channels = stem_channels
         self.kernel_size = kernel_size
         self.stride = stride
+        self.pool = pool
         self.norm = norm
         self.activation = activation
         self.dropout = dropout
@@ -717,6 +848,7 @@ class AudioRNNClassifier(_AudioMixin, NeuralClassifierMixin, NeuralNetClassifier
             "stem_channels": check_widths(self.stem_channels, "stem_channels"),
             "kernel_size": self.kernel_size,
             "stride": self.stride,
+            "pool": self.pool,
             "norm": self.norm,
             "activation": self.activation,
             "dropout": self.dropout,
@@ -729,8 +861,9 @@ class AudioTransformerClassifier(
     __doc__ = _audio_doc(
         """Transformer classifier of multi-channel signals, trained with skorch.
 
-    The network (:class:`AudioTransformer`) embeds the signal with strided
-    1-D convolutions (one ``d_model`` token per 32 steps with the defaults),
+    The network (:class:`AudioTransformer`) embeds the signal with 1-D
+    convolutions and pooling (one ``d_model`` token per 64 steps with the
+    defaults),
     adds sinusoidal positions, runs a pre-norm transformer encoder and
     averages the tokens into a linear head. It takes ``(n_samples,
     n_channels, n_timesteps)``; the channel count is read from ``X`` at fit.
@@ -749,11 +882,12 @@ class AudioTransformerClassifier(
     dim_feedforward : int, default=128
         Width of each encoder layer's feed-forward block.
 
-    stem_channels : int or sequence of int, default=(32, 64)
+    stem_channels : int or sequence of int, default=32
         Widths of the convolutions before the last one of the stem, which
         has ``d_model`` channels.
 """,
         module="AudioTransformer",
+        lr="1e-3",
         dropout="in the encoder and before the linear head",
         see_also="""
     AudioCNNClassifier : A convolutional network, the fastest to train.
@@ -784,6 +918,7 @@ class AudioTransformerClassifier(
         "stem_channels": [Interval(Integral, 1, None, closed="left"), "array-like"],
         "kernel_size": [Interval(Integral, 1, None, closed="left")],
         "stride": [Interval(Integral, 1, None, closed="left")],
+        "pool": [Interval(Integral, 1, None, closed="left")],
     }
 
     def __init__(
@@ -793,9 +928,10 @@ class AudioTransformerClassifier(
         nhead=4,
         num_layers=2,
         dim_feedforward=128,
-        stem_channels=(32, 64),
-        kernel_size=32,
-        stride=8,
+        stem_channels=32,
+        kernel_size=80,
+        stride=4,
+        pool=4,
         norm="batch",
         activation="relu",
         dropout=0.0,
@@ -831,6 +967,7 @@ class AudioTransformerClassifier(
         self.stem_channels = stem_channels
         self.kernel_size = kernel_size
         self.stride = stride
+        self.pool = pool
         self.norm = norm
         self.activation = activation
         self.dropout = dropout
@@ -848,6 +985,7 @@ class AudioTransformerClassifier(
             "stem_channels": check_widths(self.stem_channels, "stem_channels"),
             "kernel_size": self.kernel_size,
             "stride": self.stride,
+            "pool": self.pool,
             "norm": self.norm,
             "activation": self.activation,
             "dropout": self.dropout,

@@ -1,0 +1,304 @@
+"""Localization benchmark: do attributions find the informative region?
+
+For each of the four ChaosMining conditions (RBFP, RBRP, SBFP, SBRP: random
+or structured background, fixed or random position) and both modalities, this
+script trains the default skchaos classifier on the synthetic localization
+data, reports its test accuracy, and scores four attribution methods against
+the known informative region on test samples:
+
+- images (:func:`~skchaos.datasets.make_image_localization`, a 16 px digit in
+  a 64 px image, :class:`~skchaos.neural.CNNClassifier`): the top-k bounding
+  box IoU of the paper (:func:`~skchaos.metrics.localization_iou_score`) and
+  the pointing game (:func:`~skchaos.metrics.pointing_game_score`);
+  ``feature_ablation`` ablates 8x8 patches (a ``feature_mask``) to stay cheap;
+- audio (:func:`~skchaos.datasets.make_audio_localization`, one informative
+  channel out of 10, :class:`~skchaos.neural.AudioCNNClassifier`): the
+  informative channel's share of the attribution mass
+  (:func:`~skchaos.metrics.channel_localization_score`); ``feature_ablation``
+  ablates whole channels.
+
+A "random" row scores uniform random attributions: the chance level of each
+score. With ``--rfe``, :class:`~skchaos.feature_selection.AttributionRFE`
+then selects channels on audio RBFP data (the clip is always on channel 0).
+
+The cells run in ``--jobs`` worker processes with one torch thread each.
+The script prints markdown tables.
+
+Usage::
+
+    python benchmarks/bench_localization.py            # the table (~10-15 min)
+    python benchmarks/bench_localization.py --rfe      # plus channel selection
+    python benchmarks/bench_localization.py --quick    # a smoke test (~1 min)
+"""
+
+import argparse
+import platform
+import time
+
+import numpy as np
+from joblib import Parallel, delayed
+
+CONDITIONS = ("RBFP", "RBRP", "SBFP", "SBRP")
+METHODS = ("saliency", "integrated_gradients", "deeplift", "feature_ablation")
+LABELS = {
+    "saliency": "saliency",
+    "integrated_gradients": "IG",
+    "deeplift": "DeepLift",
+    "feature_ablation": "ablation",
+    "random": "random",
+}
+
+# Sizes: full run, and --quick.
+IMAGE = {
+    "full": {"n_train": 1000, "n_test": 300, "max_epochs": 15},
+    "quick": {"n_train": 200, "n_test": 40, "max_epochs": 2},
+}
+AUDIO = {
+    "full": {"n_train": 2000, "n_test": 300, "max_epochs": 10},
+    "quick": {"n_train": 200, "n_test": 40, "max_epochs": 2},
+}
+
+
+def _attributions(clf, X, method, mask, seed):
+    from skchaos.attribution import attribute
+
+    if method == "random":
+        return np.random.RandomState(seed).random_sample(X.shape)
+    params = {}
+    if method == "integrated_gradients":
+        params = {"n_steps": 20}
+    elif method == "feature_ablation":
+        params = {"feature_mask": mask, "perturbations_per_eval": 8}
+    return attribute(clf, X, method=method, batch_size=256, **params)
+
+
+def _report(modality, condition, accuracy, scores, fit_time, start, cpu):
+    """Print a progress line and return the cell's results."""
+    total, cpu = time.perf_counter() - start, time.process_time() - cpu
+    print(
+        f"{modality} {condition}: accuracy {accuracy:.2f}, fit {fit_time:.0f} s, "
+        f"all {total:.0f} s wall, {cpu:.0f} s CPU",
+        flush=True,
+    )
+    return modality, condition, accuracy, scores, fit_time, total, cpu
+
+
+def image_cell(condition, sizes, n_explain, seed):
+    """Train CNNClassifier on one image condition and score the attributions."""
+    import torch
+
+    from skchaos.datasets import make_image_localization
+    from skchaos.metrics import localization_iou_score, pointing_game_score
+    from skchaos.neural import CNNClassifier
+
+    torch.set_num_threads(1)
+    n_train, n_test = sizes["n_train"], sizes["n_test"]
+    data = make_image_localization(
+        n_samples=n_train + n_test,
+        condition=condition,
+        image_size=64,
+        patch_size=16,
+        random_state=seed,
+        return_X_y=False,
+    )
+    X, y = data.data, data.target
+    start, cpu = time.perf_counter(), time.process_time()
+    clf = CNNClassifier(max_epochs=sizes["max_epochs"], random_state=seed)
+    clf.fit(X[:n_train], y[:n_train])
+    fit_time = time.perf_counter() - start
+    accuracy = clf.score(X[n_train:], y[n_train:])
+
+    explain = slice(n_train, n_train + n_explain)
+    rows, cols = np.divmod(np.arange(64 * 64), 64)
+    patches = ((rows // 8) * 8 + cols // 8).reshape(64, 64)
+    scores = {}
+    for method in (*METHODS, "random"):
+        values = _attributions(clf, X[explain], method, patches, seed)
+        scores[method] = (
+            localization_iou_score(values, data.foreground_box[explain]),
+            pointing_game_score(values, data.foreground_mask[explain]),
+        )
+    return _report("image", condition, accuracy, scores, fit_time, start, cpu)
+
+
+def audio_cell(condition, sizes, n_explain, seed):
+    """Train AudioCNNClassifier on one audio condition and score attributions."""
+    import torch
+
+    from skchaos.datasets import make_audio_localization
+    from skchaos.metrics import channel_localization_score
+    from skchaos.neural import AudioCNNClassifier
+
+    torch.set_num_threads(1)
+    n_train, n_test = sizes["n_train"], sizes["n_test"]
+    data = make_audio_localization(
+        n_samples=n_train + n_test,
+        condition=condition,
+        n_channels=10,
+        n_timesteps=4000,
+        random_state=seed,
+        return_X_y=False,
+    )
+    X, y = data.data, data.target
+    start, cpu = time.perf_counter(), time.process_time()
+    clf = AudioCNNClassifier(
+        max_epochs=sizes["max_epochs"],
+        channel_pooling=sizes.get("channel_pooling"),
+        random_state=seed,
+    )
+    clf.fit(X[:n_train], y[:n_train])
+    fit_time = time.perf_counter() - start
+    accuracy = clf.score(X[n_train:], y[n_train:])
+
+    explain = slice(n_train, n_train + n_explain)
+    channels = np.arange(10)[:, None]
+    scores = {}
+    for method in (*METHODS, "random"):
+        values = _attributions(clf, X[explain], method, channels, seed)
+        scores[method] = (
+            channel_localization_score(values, data.informative_channel[explain]),
+        )
+    return _report("audio", condition, accuracy, scores, fit_time, start, cpu)
+
+
+def rfe_part(quick, seed):
+    """Channel selection with AttributionRFE on audio RBFP data."""
+    try:
+        from skchaos.feature_selection import AttributionRFE
+    except ImportError:
+        print("\nAttributionRFE is not importable: the --rfe part is skipped.")
+        return
+    import torch
+
+    from skchaos.datasets import make_audio_localization
+    from skchaos.neural import AudioCNNClassifier
+
+    torch.set_num_threads(1)
+    n_samples = 300 if quick else 2000
+    X, y = make_audio_localization(
+        n_samples=n_samples,
+        condition="RBFP",
+        n_channels=10,
+        n_timesteps=4000,
+        random_state=seed,
+    )
+    print("\n### Channel selection (AttributionRFE, audio RBFP, clip on channel 0)\n")
+    print("| attribution | channels kept | keeps channel 0 | time (s) |")
+    print("|---|---|---|---|")
+    for attribution in ("saliency", "feature_ablation"):
+        start = time.perf_counter()
+        selector = AttributionRFE(
+            AudioCNNClassifier(max_epochs=2 if quick else 10, random_state=seed),
+            attribution=attribution,
+            n_features_to_select=1,
+            step=0.5,
+            refit=False,
+            random_state=seed,
+        ).fit(X, y)
+        kept = np.flatnonzero(selector.support_).tolist()
+        print(
+            f"| {attribution} | {kept} | {bool(selector.support_[0])} | "
+            f"{time.perf_counter() - start:.0f} |",
+            flush=True,
+        )
+
+
+def print_tables(results):
+    image = [r for r in results if r[0] == "image"]
+    audio = [r for r in results if r[0] == "audio"]
+    columns = (*METHODS, "random")
+    if image:
+        print(
+            "\n### Images: 64 px, 16 px digit, CNNClassifier "
+            "(accuracy chance 0.10)\n\nEach cell: localization IoU / pointing "
+            "game (chance: the digit covers 1/16 of the image).\n"
+        )
+        print(
+            "| condition | accuracy | " + " | ".join(LABELS[m] for m in columns) + " |"
+        )
+        print("|---" * (len(columns) + 2) + "|")
+        for _, condition, accuracy, scores, *_ in image:
+            cells = " | ".join(
+                f"{scores[m][0]:.2f} / {scores[m][1]:.2f}" for m in columns
+            )
+            print(f"| {condition} | {accuracy:.2f} | {cells} |")
+    if audio:
+        print(
+            "\n### Audio: 10 channels x 4000 steps, AudioCNNClassifier "
+            "(accuracy chance 0.125)\n\nEach cell: the informative channel's "
+            "share of the attribution mass (chance 0.10).\n"
+        )
+        print(
+            "| condition | accuracy | " + " | ".join(LABELS[m] for m in columns) + " |"
+        )
+        print("|---" * (len(columns) + 2) + "|")
+        for _, condition, accuracy, scores, *_ in audio:
+            cells = " | ".join(f"{scores[m][0]:.2f}" for m in columns)
+            print(f"| {condition} | {accuracy:.2f} | {cells} |")
+    print(
+        "\n| cell | fit, wall (s) | fit + attributions, wall (s) | CPU (s) |"
+        "\n|---|---|---|---|"
+    )
+    for modality, condition, _, _, fit_time, total, cpu in results:
+        print(f"| {modality} {condition} | {fit_time:.0f} | {total:.0f} | {cpu:.0f} |")
+    cpu = sum(result[-1] for result in results)
+    print(f"\nCPU time of all cells: {cpu:.0f} s (one torch thread per cell).")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="tiny smoke test")
+    parser.add_argument("--rfe", action="store_true", help="add channel selection")
+    parser.add_argument("--jobs", type=int, default=2, help="worker processes")
+    parser.add_argument("--n-explain", type=int, default=200)
+    parser.add_argument("--image-train", type=int, help="training images")
+    parser.add_argument("--audio-train", type=int, help="training signals")
+    parser.add_argument(
+        "--audio-channel-pooling",
+        choices=("max", "mean"),
+        help="AudioCNNClassifier's channel_pooling (default: None, mixing)",
+    )
+    parser.add_argument(
+        "--conditions", default=",".join(CONDITIONS), help="comma-separated"
+    )
+    parser.add_argument(
+        "--modality", choices=("image", "audio", "both"), default="both"
+    )
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+
+    size = "quick" if args.quick else "full"
+    image, audio = dict(IMAGE[size]), dict(AUDIO[size])
+    if args.image_train:
+        image["n_train"] = args.image_train
+    if args.audio_train:
+        audio["n_train"] = args.audio_train
+    audio["channel_pooling"] = args.audio_channel_pooling
+    conditions = [c.strip().upper() for c in args.conditions.split(",")]
+    n_explain = min(args.n_explain, 20) if args.quick else args.n_explain
+    cells = []
+    if args.modality in ("audio", "both"):  # the slower cells first
+        cells += [
+            delayed(audio_cell)(c, audio, n_explain, args.seed) for c in conditions
+        ]
+    if args.modality in ("image", "both"):
+        cells += [
+            delayed(image_cell)(c, image, n_explain, args.seed) for c in conditions
+        ]
+    pooling = args.audio_channel_pooling
+    print(
+        f"# Localization benchmark ({size}, audio channel_pooling={pooling}), "
+        f"{platform.processor() or 'cpu'}"
+    )
+    start = time.perf_counter()
+    results = Parallel(n_jobs=args.jobs, verbose=0)(cells)
+    print_tables(results)
+    print(f"\nTable: {time.perf_counter() - start:.0f} s wall, {args.jobs} jobs.")
+    if args.rfe:
+        start = time.perf_counter()
+        rfe_part(args.quick, args.seed)
+        print(f"\nChannel selection: {time.perf_counter() - start:.0f} s wall.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,40 @@
+"""scikit-learn's common estimator checks on the attribution-based selectors."""
+
+import pytest
+import torch
+from sklearn.linear_model import LogisticRegression
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from skchaos.feature_selection import AttributionRFE, AttributionRFECV
+from skchaos.neural import MLPRegressor
+
+
+@pytest.fixture(autouse=True)
+def _one_torch_thread():
+    # Tiny networks: one thread is faster, and immune to a busy machine.
+    n_threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n_threads)
+
+
+# Tiny nets, one fine-tuning epoch per round: the checks fit many times.
+_NET = MLPRegressor(hidden_layer_sizes=(4,), lr=0.05, max_epochs=3, random_state=0)
+_FAST = {"fine_tune_epochs": 1, "step": 0.5, "random_state": 0}
+ESTIMATORS = [
+    AttributionRFE(_NET, **_FAST),
+    # A classifier without gradients, through permutation importance.
+    AttributionRFE(
+        LogisticRegression(),
+        attribution="permutation",
+        attribution_params={"n_repeats": 1},
+        n_features_to_select=0.5,
+        random_state=0,
+    ),
+    AttributionRFECV(_NET, cv=2, **_FAST),
+]
+
+
+@parametrize_with_checks(ESTIMATORS)
+def test_sklearn_compatible_selector(estimator, check):
+    check(estimator)

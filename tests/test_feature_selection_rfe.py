@@ -1,0 +1,443 @@
+"""Behaviour of AttributionRFE: selection, inputs, state, outputs."""
+
+import pickle
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from sklearn.ensemble import RandomForestRegressor
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import StandardScaler
+from skorch import NeuralNetClassifier
+from torch import nn
+
+from skchaos.attribution import available_methods
+from skchaos.datasets import make_symbolic
+from skchaos.feature_selection import AttributionRFE
+from skchaos.neural import MLPClassifier, MLPRegressor
+
+
+@pytest.fixture(autouse=True)
+def _one_torch_thread():
+    # Tiny networks: one thread is faster, and immune to a busy machine.
+    n_threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n_threads)
+
+
+def _net(**params):
+    settings = {
+        "hidden_layer_sizes": (8,),
+        "lr": 0.05,
+        "max_epochs": 20,
+        "random_state": 0,
+    }
+    return MLPRegressor(**{**settings, **params})
+
+
+@pytest.fixture(scope="module")
+def data():
+    """Two relevant columns (0 and 1) among six."""
+    rng = np.random.RandomState(0)
+    X = rng.uniform(-1, 1, size=(200, 6))
+    y = X[:, 0] - 0.8 * X[:, 1]
+    return X, y
+
+
+def test_selects_the_relevant_features_of_a_paper_formula():
+    # Formula 7, 0.25 a^3 + 0.75 b^2, with 10 noise features: "auto" must
+    # find exactly a and b without being told how many there are.
+    X, y = make_symbolic(7, n_samples=1000, n_noise_features=10, random_state=0)
+    net = MLPRegressor(hidden_layer_sizes=(32,), lr=1e-2, batch_size=200, max_epochs=40)
+    # 40 short epochs: fine-tune each round for 10 of them (not 4). With 200
+    # validation rows the validation MSE of neighbouring sizes varies by ~5%.
+    selector = AttributionRFE(
+        net, fine_tune_epochs=0.25, tol=0.1, random_state=0
+    ).fit(X, y)
+    assert selector.get_support(indices=True).tolist() == [0, 1]
+    assert selector.n_features_ == 2
+    assert (selector.ranking_[2:] > 1).all()
+    # The path ran below the selected size, whose score is near the best.
+    assert min(selector.history_["n_features"]) < 2
+    assert selector.history_["training"][1:] == ["warm"] * (
+        len(selector.history_["training"]) - 1
+    )
+
+
+def test_fitted_attributes_are_consistent(data):
+    X, y = data
+    selector = AttributionRFE(_net(), step=1, n_features_to_select=2, random_state=0)
+    selector.fit(X, y)
+    history = selector.history_
+    assert history["n_features"] == [6, 5, 4, 3, 2]
+    assert [len(f) for f in history["features"]] == history["n_features"]
+    assert [len(e) for e in history["eliminated"]] == [1, 1, 1, 1, 0]
+    assert [len(i) for i in history["importances"]] == history["n_features"]
+    assert (selector.ranking_ == 1).tolist() == selector.support_.tolist()
+    # Eliminated first -> largest rank; each round removed one feature.
+    first = history["eliminated"][0][0]
+    assert selector.ranking_[first] == selector.ranking_.max() == 5
+    assert sorted(selector.ranking_[~selector.support_]) == [2, 3, 4, 5]
+    # importances_ of a selected feature come from the last round.
+    last = history["importances"][-1]
+    np.testing.assert_allclose(selector.importances_[history["features"][-1]], last)
+    np.testing.assert_allclose(
+        selector.importances_[first], history["importances"][0][first]
+    )
+    assert selector.estimator_.n_features_in_ == 2
+    assert selector.predict(X).shape == (200,)
+    assert selector.score(X, y) > 0.8
+
+
+def test_n_features_to_select_fraction_and_int(data):
+    X, y = data
+    half = AttributionRFE(_net(max_epochs=5), n_features_to_select=0.5, random_state=0)
+    assert half.fit(X, y).n_features_ == 3
+    four = AttributionRFE(_net(max_epochs=5), n_features_to_select=4, random_state=0)
+    assert four.fit(X, y).n_features_ == 4
+
+
+def test_step_is_a_fraction_of_the_features_left():
+    X = np.random.RandomState(0).normal(size=(60, 20))
+    y = X[:, 0]
+    selector = AttributionRFE(
+        _net(max_epochs=2),
+        step=0.3,
+        n_features_to_select=1,
+        fine_tune_epochs=1,
+        random_state=0,
+    ).fit(X, y)
+    # 20 -> 14 (6 = 30% of 20) -> 10 (4) -> 7 (3) -> 5 (2) -> 4 -> 3 -> 2 -> 1
+    assert selector.history_["n_features"] == [20, 14, 10, 7, 5, 4, 3, 2, 1]
+
+
+def test_same_random_state_same_result(data):
+    X, y = data
+    net = MLPRegressor(hidden_layer_sizes=(8,), lr=0.05, max_epochs=10)
+    fits = [AttributionRFE(net, random_state=3).fit(X, y) for _ in range(2)]
+    assert fits[0].support_.tolist() == fits[1].support_.tolist()
+    assert fits[0].history_["score"] == fits[1].history_["score"]
+    np.testing.assert_array_equal(fits[0].predict(X), fits[1].predict(X))
+    # The user's estimator is never fitted or changed.
+    assert net.random_state is None and not net.initialized_
+
+
+@pytest.mark.parametrize(
+    "change, params, error, match",
+    [
+        ("nan", {}, ValueError, "Input X contains NaN"),
+        ("inf", {}, ValueError, "Input X contains infinity"),
+        ("one_feature", {}, ValueError, "1 feature"),
+        ("short_y", {}, ValueError, "inconsistent numbers of samples"),
+        (None, {"n_features_to_select": 7}, ValueError, "n_features_to_select=7"),
+        (None, {"min_features_to_select": 9}, ValueError, "min_features_to_select=9"),
+        (None, {"attribution": "magic"}, ValueError, "attribution='magic'"),
+        (None, {"attribution_params": {"bogus": 1}}, TypeError, "bogus"),
+        (None, {"attribution_params": {"target": 0}}, ValueError, "target"),
+        (None, {"feature_groups": [0, 1]}, ValueError, "feature_groups"),
+        (None, {"feature_groups": [0] * 6}, ValueError, "single group"),
+        (None, {"step": 0}, ValueError, "step"),
+    ],
+)
+def test_bad_input_raises_before_any_fitted_attribute(
+    data, change, params, error, match
+):
+    X, y = data[0].copy(), data[1]
+    if change == "nan":
+        X[3, 2] = np.nan
+    elif change == "inf":
+        X[3, 2] = np.inf
+    elif change == "one_feature":
+        X = X[:, :1]
+    elif change == "short_y":
+        y = y[:-1]
+    selector = AttributionRFE(_net(), **params)
+    with pytest.raises(error, match=match):
+        selector.fit(X, y)
+    assert not hasattr(selector, "support_")
+    assert not hasattr(selector, "n_features_in_")
+
+
+def test_unknown_attribution_lists_the_methods(data):
+    with pytest.raises(ValueError) as info:
+        AttributionRFE(_net(), attribution="magic").fit(*data)
+    for name in [*available_methods(), "permutation"]:
+        assert name in str(info.value)
+
+
+def test_failed_refit_keeps_the_previous_fit(data):
+    X, y = data
+    selector = AttributionRFE(_net(), n_features_to_select=2, random_state=0)
+    selector.fit(X, y)
+    fitted = {k: v for k, v in vars(selector).items() if k.endswith("_")}
+    # Fails at validation ...
+    with pytest.raises(ValueError):
+        selector.fit(X[:, :1], y)
+    # ... and deep inside the path, after training started.
+    selector.set_params(attribution=lambda est, X_val, y_val: np.ones(3))
+    with pytest.raises(ValueError, match="shape"):
+        selector.fit(pd.DataFrame(X, columns=list("abcdef")), y)
+    after = {k: v for k, v in vars(selector).items() if k.endswith("_")}
+    assert after.keys() == fitted.keys()  # no feature_names_in_ from the frame
+    assert all(after[k] is v for k, v in fitted.items())
+
+
+def test_callable_attribution(data):
+    X, y = data
+    seen = []
+
+    def by_column_index(estimator, X_val, y_val, offset=0.0):
+        seen.append(X_val.shape)
+        # Higher index = more important: the lowest indices go first.
+        return np.arange(X_val.shape[1]) + offset
+
+    selector = AttributionRFE(
+        _net(max_epochs=2),
+        attribution=by_column_index,
+        attribution_params={"offset": 1.0},
+        step=1,
+        n_features_to_select=2,
+        random_state=0,
+    ).fit(X, y)
+    assert selector.get_support(indices=True).tolist() == [4, 5]
+    assert selector.ranking_.tolist() == [5, 4, 3, 2, 1, 1]
+    assert seen[0] == (40, 6) and seen[-1] == (40, 2)
+
+
+def test_callable_per_sample_attributions_are_aggregated(data):
+    X, y = data
+
+    def signed(estimator, X_val, y_val):
+        # Column 0 is large with cancelling signs (mean_abs keeps it); the last
+        # column is the weakest, so it goes in every round.
+        out = np.ones_like(X_val)
+        out[:, 0] = np.where(np.arange(len(X_val)) % 2, 5.0, -5.0)
+        out[:, -1] = 0.5
+        return out
+
+    selector = AttributionRFE(
+        _net(max_epochs=2),
+        attribution=signed,
+        step=1,
+        n_features_to_select=4,
+        random_state=0,
+    ).fit(X, y)
+    assert selector.get_support(indices=True).tolist() == [0, 1, 2, 3]
+    # The eliminated columns hold the importance that eliminated them.
+    np.testing.assert_allclose(selector.importances_, [5, 1, 1, 0.5, 0.5, 0.5])
+
+
+def test_permutation_fallback_for_estimators_without_gradients(data):
+    X, y = data
+    forest = RandomForestRegressor(n_estimators=10, max_depth=4)
+    with pytest.warns(UserWarning, match="falling back to permutation"):
+        selector = AttributionRFE(
+            forest, step=2, n_features_to_select=2, random_state=0
+        ).fit(X, y)
+    assert selector.get_support(indices=True).tolist() == [0, 1]
+    assert set(selector.history_["training"][1:]) == {"cold"}
+    assert selector.estimator_.random_state is not None  # seeded clone
+
+
+def test_explicit_permutation_does_not_warn(data, recwarn):
+    X, y = data
+    selector = AttributionRFE(
+        Ridge(), attribution="permutation", n_features_to_select=2, random_state=0
+    ).fit(X, y)
+    assert selector.get_support(indices=True).tolist() == [0, 1]
+    assert not [w for w in recwarn if issubclass(w.category, UserWarning)]
+
+
+def test_classifier_with_log_loss_and_delegation():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(200, 5))
+    y = np.where(X[:, 2] > 0, "yes", "no")
+    clf = MLPClassifier(hidden_layer_sizes=(8,), lr=0.05, max_epochs=20, random_state=0)
+    selector = AttributionRFE(clf, n_features_to_select=1, random_state=0).fit(X, y)
+    assert selector.get_support(indices=True).tolist() == [2]
+    assert selector.classes_.tolist() == ["no", "yes"]
+    assert selector.predict_proba(X).shape == (200, 2)
+    assert selector.decision_function(X).shape == (200,)
+    assert selector.score(X, y) > 0.9
+    assert all(score < 0 for score in selector.history_["score"])  # neg log-loss
+    assert not hasattr(AttributionRFE(_net()), "predict_proba")
+
+
+def test_pipeline_in_grid_search():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(120, 5))
+    y = 2 * X[:, 0] + X[:, 1]
+    pipe = Pipeline(
+        [
+            ("scale", StandardScaler()),
+            ("selector", AttributionRFE(_net(max_epochs=5), random_state=0)),
+            ("ridge", Ridge()),
+        ]
+    )
+    grid = GridSearchCV(
+        pipe,
+        {"selector__step": [1, 0.5], "selector__estimator__lr": [0.01, 0.05]},
+        cv=2,
+    ).fit(X, y)
+    assert set(grid.best_params_) == {"selector__step", "selector__estimator__lr"}
+    assert grid.predict(X[:3]).shape == (3,)
+    assert grid.best_estimator_["selector"].support_[:2].all()
+
+
+def test_pipeline_estimator_is_warm_started_through_a_scaler(data):
+    X, y = data
+    pipe = make_pipeline(StandardScaler(), _net(max_epochs=10))
+    selector = AttributionRFE(pipe, step=2, n_features_to_select=2, random_state=0)
+    selector.fit(X * 10 + 3, y)
+    assert selector.history_["training"] == ["initial", "warm", "warm"]
+    assert selector.get_support(indices=True).tolist() == [0, 1]
+    assert selector.estimator_[0].n_features_in_ == 2
+
+
+def test_set_output_pandas_keeps_feature_names(data):
+    X, y = data
+    frame = pd.DataFrame(X, columns=[f"col{j}" for j in range(6)])
+    selector = AttributionRFE(_net(), n_features_to_select=2, random_state=0)
+    selector.set_output(transform="pandas").fit(frame, y)
+    out = selector.transform(frame)
+    assert isinstance(out, pd.DataFrame)
+    assert out.columns.tolist() == ["col0", "col1"]
+    assert selector.get_feature_names_out().tolist() == ["col0", "col1"]
+    assert selector.feature_names_in_.tolist() == frame.columns.tolist()
+    back = selector.inverse_transform(out.to_numpy())
+    assert back.shape == (200, 6) and not back[:, 2:].any()
+
+
+def test_pickle_round_trip(data):
+    X, y = data
+    selector = AttributionRFE(_net(), n_features_to_select=2, random_state=0)
+    selector.fit(X, y)
+    clone = pickle.loads(pickle.dumps(selector))
+    np.testing.assert_array_equal(clone.support_, selector.support_)
+    np.testing.assert_allclose(clone.predict(X), selector.predict(X))
+
+
+def test_refit_false_keeps_the_path_model(data):
+    X, y = data
+    selector = AttributionRFE(
+        _net(), n_features_to_select=2, step=2, refit=False, random_state=0
+    ).fit(X, y)
+    assert selector.estimator_.n_features_in_ == 2
+    # It is the model that was scored on the validation rows in the last round.
+    assert selector.estimator_.n_iter_ > 20
+
+
+def test_cold_start_retrains_a_clone_each_round(data):
+    X, y = data
+    selector = AttributionRFE(
+        _net(), warm_start=False, step=2, n_features_to_select=2, random_state=0
+    ).fit(X, y)
+    assert selector.history_["training"] == ["initial", "cold", "cold"]
+    assert selector.get_support(indices=True).tolist() == [0, 1]
+
+
+def test_feature_groups_eliminate_whole_groups():
+    rng = np.random.RandomState(0)
+    X = rng.uniform(-1, 1, size=(200, 6))
+    y = X[:, 2] + X[:, 3]  # group "b"
+    groups = ["a", "a", "b", "b", "c", "c"]
+    for attribution in ("saliency", "feature_ablation", "permutation"):
+        selector = AttributionRFE(
+            _net(),
+            attribution=attribution,
+            feature_groups=groups,
+            n_features_to_select=1,
+            random_state=0,
+        ).fit(X, y)
+        assert selector.get_support(indices=True).tolist() == [2, 3], attribution
+        assert selector.history_["n_groups"] == [3, 2, 1]
+        assert selector.history_["n_features"] == [6, 4, 2]
+        assert selector.ranking_[0] == selector.ranking_[1]
+        assert selector.importances_[2] == selector.importances_[3]
+
+
+class _ChannelNet(nn.Module):
+    """Conv1d over (n, channels, time), then a linear head."""
+
+    def __init__(self, in_channels=4, n_classes=2):
+        super().__init__()
+        self.conv = nn.Conv1d(in_channels, 6, kernel_size=3, padding=1)
+        self.act = nn.ReLU()
+        self.pool = nn.AdaptiveAvgPool1d(1)
+        self.head = nn.Linear(6, n_classes)
+
+    def forward(self, X):
+        return self.head(self.pool(self.act(self.conv(X))).squeeze(-1))
+
+
+class _ChannelClassifier(NeuralNetClassifier):
+    """A plain skorch classifier that infers its channel count at fit time."""
+
+    def fit(self, X, y, **fit_params):
+        self.set_params(module__in_channels=X.shape[1])
+        return super().fit(X, y, **fit_params)
+
+
+def _channel_classifier():
+    return _ChannelClassifier(
+        _ChannelNet,
+        max_epochs=15,
+        lr=0.05,
+        optimizer=torch.optim.Adam,
+        criterion=nn.CrossEntropyLoss,
+        train_split=None,
+        verbose=0,
+    )
+
+
+def test_channels_of_nd_inputs_are_the_units():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(160, 4, 8)).astype(np.float32)
+    y = (X[:, 1].mean(axis=1) > 0).astype(np.int64)  # channel 1 decides
+    selector = AttributionRFE(
+        _channel_classifier(), n_features_to_select=1, random_state=0
+    ).fit(X, y)
+    assert selector.support_.tolist() == [False, True, False, False]
+    assert selector.history_["training"][1:] == ["warm"] * 3  # Conv1d sliced
+    assert selector.transform(X).shape == (160, 1, 8)
+    assert selector.inverse_transform(selector.transform(X)).shape == X.shape
+    assert selector.predict(X).shape == (160,)
+    assert selector.score(X, y) > 0.8
+    with pytest.raises(ValueError, match="channels"):
+        selector.transform(X[:, :3])
+    with pytest.raises(ValueError, match="feature_groups is for 2-D"):
+        AttributionRFE(_channel_classifier(), feature_groups=[0, 0, 1, 1]).fit(X, y)
+
+
+def test_plot_history_returns_axes(data):
+    import matplotlib.pyplot as plt
+
+    selector = AttributionRFE(_net(max_epochs=5), random_state=0).fit(*data)
+    ax = selector.plot_history()
+    assert ax.get_xlabel() == "number of features"
+    assert "neg_mean_squared_error" in ax.get_ylabel()
+    plt.close("all")
+
+
+def test_verbose_prints_one_line_per_round(data, capsys):
+    AttributionRFE(
+        _net(max_epochs=3), n_features_to_select=3, verbose=1, random_state=0
+    ).fit(*data)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 4  # 6, 5, 4, 3 features
+    assert re.match(r"\[AttributionRFE\] 6 features left: validation", lines[0])
+    assert "s in all" in lines[-1]
+
+
+def test_logistic_regression_needs_no_torch(data):
+    X, y = data
+    labels = (y > 0).astype(int)
+    selector = AttributionRFE(
+        LogisticRegression(), attribution="feature_ablation", n_features_to_select=2
+    ).fit(X, labels)
+    assert selector.get_support(indices=True).tolist() == [0, 1]
