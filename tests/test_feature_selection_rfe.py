@@ -56,9 +56,9 @@ def test_selects_the_relevant_features_of_a_paper_formula():
     net = MLPRegressor(hidden_layer_sizes=(32,), lr=1e-2, batch_size=200, max_epochs=40)
     # 40 short epochs: fine-tune each round for 10 of them (not 4). With 200
     # validation rows the validation MSE of neighbouring sizes varies by ~5%.
-    selector = AttributionRFE(
-        net, fine_tune_epochs=0.25, tol=0.1, random_state=0
-    ).fit(X, y)
+    selector = AttributionRFE(net, fine_tune_epochs=0.25, tol=0.1, random_state=0).fit(
+        X, y
+    )
     assert selector.get_support(indices=True).tolist() == [0, 1]
     assert selector.n_features_ == 2
     assert (selector.ranking_[2:] > 1).all()

@@ -294,6 +294,22 @@ def test_warm_start_continues_training(regression_data):
         reg.fit(X[:, :2], y)
 
 
+def test_warm_start_rebuilds_the_module_after_a_new_architecture(regression_data):
+    X, y = regression_data
+    reg = MLPRegressor(random_state=0, warm_start=True, **FAST).fit(X, y)
+    before = reg.predict(X)
+    # Training settings keep the module (warm start goes on) ...
+    reg.set_params(lr=0.01)
+    assert reg.initialized_
+    # ... a new architecture does not, but the fitted one predicts until refit.
+    reg.set_params(hidden_layer_sizes=(4, 4))
+    np.testing.assert_array_equal(reg.predict(X), before)
+    reg.fit(X, y)
+    linear = [m for m in reg.module_.layers if isinstance(m, torch.nn.Linear)]
+    assert [layer.out_features for layer in linear] == [4, 4, 1]
+    assert reg.n_iter_ == 10
+
+
 def test_early_stopping_stops_before_max_epochs():
     rng = np.random.RandomState(0)
     X = rng.normal(size=(200, 2))

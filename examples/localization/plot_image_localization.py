@@ -6,7 +6,7 @@ Where does an image classifier look?
 larger image of noise or of a photograph; only the digit tells the class, and
 its box is returned with the data. An attribution map of a good classifier
 should therefore light up the box. This example trains a
-:class:`~skchaos.neural.CNNClassifier` on 64 px images with a 16 px digit at
+:class:`~skchaos.neural.CNNClassifier` on 48 px images with a 16 px digit at
 a random position over photographs (the hardest condition, ``"SBRP"``),
 draws the saliency, integrated gradients and patch-ablation maps of a few
 test images with the true box overlaid, and scores the maps with the
@@ -16,7 +16,7 @@ paper's top-k box IoU and the pointing game.
 # %%
 # Data and model
 # --------------
-# 1,000 training and 200 test images; the digits are sklearn's 8x8 digits,
+# 1,000 training and 100 test images; the digits are sklearn's 8x8 digits,
 # resized to 16 px, the backgrounds crops of sklearn's sample photographs.
 import matplotlib.pyplot as plt
 import numpy as np
@@ -28,10 +28,10 @@ from skchaos.metrics import localization_iou_score, pointing_game_score
 from skchaos.neural import CNNClassifier
 
 data = make_image_localization(
-    n_samples=1200, condition="SBRP", random_state=0, return_X_y=False
+    n_samples=1100, condition="SBRP", image_size=48, random_state=0, return_X_y=False
 )
 X, y = data.data, data.target
-train, test = slice(0, 1000), slice(1000, 1200)
+train, test = slice(0, 1000), slice(1000, 1100)
 print(X.shape, data.foreground_box[:2])
 
 # %%
@@ -48,9 +48,9 @@ print(f"test accuracy: {clf.score(X[test], y[test]):.2f} (chance 0.10)")
 # ----------------
 # Attributions explain the logit of the predicted class. Feature ablation
 # zeroes whole 8x8 patches (a ``feature_mask`` of patch ids shared by the
-# three colour channels), 64 forward passes per image instead of 4,096.
-rows, cols = np.divmod(np.arange(64 * 64), 64)
-patches = ((rows // 8) * 8 + cols // 8).reshape(64, 64)
+# three colour channels), 36 forward passes per image instead of 2,304.
+rows, cols = np.divmod(np.arange(48 * 48), 48)
+patches = ((rows // 8) * 6 + cols // 8).reshape(48, 48)
 methods = {
     "saliency": {},
     "integrated_gradients": {"n_steps": 20},

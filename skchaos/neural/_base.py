@@ -212,9 +212,23 @@ class NeuralEstimatorMixin:
             return self
         if not getattr(self, "initialized_", False):
             return super().set_params(**params)
+        architecture = self._architecture()
         # skorch may re-initialize the module here: keep it where it lives.
         with self._device_context():
-            return super().set_params(**params)
+            super().set_params(**params)
+        if self._architecture() != architecture:
+            # A new architecture (say, hidden_layer_sizes) needs a new module:
+            # the next fit builds it even with warm_start=True; until then the
+            # fitted module keeps predicting.
+            self.initialized_ = False
+        return self
+
+    def _architecture(self):
+        """The module's keyword arguments set by parameters, or None if invalid."""
+        try:
+            return self._module_param_kwargs()
+        except (TypeError, ValueError):
+            return None
 
     # ------------------------------------------------------------- device
     @contextmanager
