@@ -1,22 +1,10 @@
 """scikit-learn's common estimator checks on the attribution-based selectors."""
 
-import pytest
-import torch
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skchaos.feature_selection import AttributionRFE, AttributionRFECV
 from skchaos.neural import MLPRegressor
-
-
-@pytest.fixture(autouse=True)
-def _one_torch_thread():
-    # Tiny networks: one thread is faster, and immune to a busy machine.
-    n_threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n_threads)
-
 
 # Tiny nets, one fine-tuning epoch per round: the checks fit many times.
 _NET = MLPRegressor(hidden_layer_sizes=(4,), lr=0.05, max_epochs=3, random_state=0)

@@ -21,15 +21,6 @@ from skchaos.feature_selection import AttributionRFE
 from skchaos.neural import MLPClassifier, MLPRegressor
 
 
-@pytest.fixture(autouse=True)
-def _one_torch_thread():
-    # Tiny networks: one thread is faster, and immune to a busy machine.
-    n_threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n_threads)
-
-
 def _net(**params):
     settings = {
         "hidden_layer_sizes": (8,),

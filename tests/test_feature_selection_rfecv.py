@@ -2,19 +2,9 @@
 
 import numpy as np
 import pytest
-import torch
 
 from skchaos.feature_selection import AttributionRFE, AttributionRFECV
 from skchaos.neural import MLPRegressor
-
-
-@pytest.fixture(autouse=True)
-def _one_torch_thread():
-    # Tiny networks: one thread is faster, and immune to a busy machine.
-    n_threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n_threads)
 
 
 @pytest.fixture(scope="module")

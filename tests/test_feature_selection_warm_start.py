@@ -20,16 +20,6 @@ from skchaos.feature_selection._warm_start import (
 )
 from skchaos.neural import MLPRegressor
 
-
-@pytest.fixture(autouse=True)
-def _one_torch_thread():
-    # Tiny networks: one thread is faster, and immune to a busy machine.
-    n_threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n_threads)
-
-
 KEEP = np.array([0, 2, 4])
 
 
