@@ -195,6 +195,8 @@ def _warm_start(
         isinstance(fitted, Pipeline) and not _prefix_is_columnwise(fitted, width)
     ):
         return None
+    if copy:
+        fitted = deepcopy(fitted)
     prefix, net = _split_estimator(fitted)
     layer = _first_input_layer(net.module_, width, tabular=X_train.ndim == 2)
     if layer is None:
@@ -229,16 +231,9 @@ def _warm_start(
         )
     except (RuntimeError, ValueError, TypeError):
         same = False
-    if not same or copy:
-        _restore_input_layer(layer, *state)
     if not same:
+        _restore_input_layer(layer, *state)
         return None
-    if copy:
-        fitted = deepcopy(fitted)
-        prefix, net = _split_estimator(fitted)
-        _slice_input_layer(
-            _first_input_layer(net.module_, width, tabular=X_train.ndim == 2), keep
-        )
     if new_prefix is not None:
         fitted.steps = [*new_prefix.steps, fitted.steps[-1]]
 
