@@ -12,8 +12,10 @@ the known informative region on test samples:
   the pointing game (:func:`~skchaos.metrics.pointing_game_score`);
   ``feature_ablation`` ablates 8x8 patches (a ``feature_mask``) to stay cheap;
 - audio (:func:`~skchaos.datasets.make_audio_localization`, one informative
-  channel out of 10, :class:`~skchaos.neural.AudioCNNClassifier`): the
-  informative channel's share of the attribution mass
+  channel out of 10, :class:`~skchaos.neural.AudioCNNClassifier` with its
+  default shared, channel-pooled encoder; ``--audio-channel-pooling none``
+  for the channel-mixing network): the informative channel's share of the
+  attribution mass
   (:func:`~skchaos.metrics.channel_localization_score`); ``feature_ablation``
   ablates whole channels.
 
@@ -50,13 +52,15 @@ LABELS = {
 
 # Sizes: full run, and --quick.
 IMAGE = {
-    "full": {"n_train": 1000, "n_test": 300, "max_epochs": 15},
-    "quick": {"n_train": 200, "n_test": 40, "max_epochs": 2},
+    "full": {"n_train": 1000, "n_test": 300, "max_epochs": 15, "n_explain": 200},
+    "quick": {"n_train": 200, "n_test": 40, "max_epochs": 2, "n_explain": 20},
 }
 AUDIO = {
-    "full": {"n_train": 2000, "n_test": 300, "max_epochs": 10},
-    "quick": {"n_train": 200, "n_test": 40, "max_epochs": 2},
+    "full": {"n_train": 1000, "n_test": 300, "max_epochs": 10, "n_explain": 100},
+    "quick": {"n_train": 200, "n_test": 40, "max_epochs": 2, "n_explain": 20},
 }
+# Signals of the channel selection (--rfe).
+RFE_SIGNALS = {"full": 1000, "quick": 300}
 
 
 def _attributions(clf, X, method, mask, seed):
@@ -83,7 +87,7 @@ def _report(modality, condition, accuracy, scores, fit_time, start, cpu):
     return modality, condition, accuracy, scores, fit_time, total, cpu
 
 
-def image_cell(condition, sizes, n_explain, seed):
+def image_cell(condition, sizes, seed):
     """Train CNNClassifier on one image condition and score the attributions."""
     import torch
 
@@ -108,7 +112,7 @@ def image_cell(condition, sizes, n_explain, seed):
     fit_time = time.perf_counter() - start
     accuracy = clf.score(X[n_train:], y[n_train:])
 
-    explain = slice(n_train, n_train + n_explain)
+    explain = slice(n_train, n_train + sizes["n_explain"])
     rows, cols = np.divmod(np.arange(64 * 64), 64)
     patches = ((rows // 8) * 8 + cols // 8).reshape(64, 64)
     scores = {}
@@ -121,7 +125,7 @@ def image_cell(condition, sizes, n_explain, seed):
     return _report("image", condition, accuracy, scores, fit_time, start, cpu)
 
 
-def audio_cell(condition, sizes, n_explain, seed):
+def audio_cell(condition, sizes, seed):
     """Train AudioCNNClassifier on one audio condition and score attributions."""
     import torch
 
@@ -143,14 +147,14 @@ def audio_cell(condition, sizes, n_explain, seed):
     start, cpu = time.perf_counter(), time.process_time()
     clf = AudioCNNClassifier(
         max_epochs=sizes["max_epochs"],
-        channel_pooling=sizes.get("channel_pooling"),
+        channel_pooling=sizes["channel_pooling"],
         random_state=seed,
     )
     clf.fit(X[:n_train], y[:n_train])
     fit_time = time.perf_counter() - start
     accuracy = clf.score(X[n_train:], y[n_train:])
 
-    explain = slice(n_train, n_train + n_explain)
+    explain = slice(n_train, n_train + sizes["n_explain"])
     channels = np.arange(10)[:, None]
     scores = {}
     for method in (*METHODS, "random"):
@@ -161,20 +165,15 @@ def audio_cell(condition, sizes, n_explain, seed):
     return _report("audio", condition, accuracy, scores, fit_time, start, cpu)
 
 
-def rfe_part(quick, seed):
-    """Channel selection with AttributionRFE on audio RBFP data."""
-    try:
-        from skchaos.feature_selection import AttributionRFE
-    except ImportError:
-        print("\nAttributionRFE is not importable: the --rfe part is skipped.")
-        return
+def rfe_cell(attribution, n_samples, max_epochs, channel_pooling, seed):
+    """Select one channel of audio RBFP data with AttributionRFE."""
     import torch
 
     from skchaos.datasets import make_audio_localization
+    from skchaos.feature_selection import AttributionRFE
     from skchaos.neural import AudioCNNClassifier
 
     torch.set_num_threads(1)
-    n_samples = 300 if quick else 2000
     X, y = make_audio_localization(
         n_samples=n_samples,
         condition="RBFP",
@@ -182,25 +181,39 @@ def rfe_part(quick, seed):
         n_timesteps=4000,
         random_state=seed,
     )
-    print("\n### Channel selection (AttributionRFE, audio RBFP, clip on channel 0)\n")
-    print("| attribution | channels kept | keeps channel 0 | time (s) |")
-    print("|---|---|---|---|")
-    for attribution in ("saliency", "feature_ablation"):
-        start = time.perf_counter()
-        selector = AttributionRFE(
-            AudioCNNClassifier(max_epochs=2 if quick else 10, random_state=seed),
-            attribution=attribution,
-            n_features_to_select=1,
-            step=0.5,
-            refit=False,
-            random_state=seed,
-        ).fit(X, y)
-        kept = np.flatnonzero(selector.support_).tolist()
-        print(
-            f"| {attribution} | {kept} | {bool(selector.support_[0])} | "
-            f"{time.perf_counter() - start:.0f} |",
-            flush=True,
-        )
+    start = time.perf_counter()
+    selector = AttributionRFE(
+        AudioCNNClassifier(
+            max_epochs=max_epochs, channel_pooling=channel_pooling, random_state=seed
+        ),
+        attribution=attribution,
+        n_features_to_select=1,
+        step=0.5,
+        refit=False,
+        random_state=seed,
+    ).fit(X, y)
+    kept = np.flatnonzero(selector.support_).tolist()
+    rounds = "/".join(selector.history_["training"][1:])
+    return attribution, kept, rounds, time.perf_counter() - start
+
+
+def rfe_part(quick, channel_pooling, jobs, seed):
+    """Channel selection with AttributionRFE on audio RBFP data."""
+    size = "quick" if quick else "full"
+    n_samples = RFE_SIGNALS[size]
+    max_epochs = AUDIO[size]["max_epochs"]
+    rows = Parallel(n_jobs=jobs)(
+        delayed(rfe_cell)(method, n_samples, max_epochs, channel_pooling, seed)
+        for method in ("saliency", "feature_ablation")
+    )
+    print(
+        f"\n### Channel selection (AttributionRFE, audio RBFP, {n_samples} "
+        "signals, clip on channel 0)\n"
+    )
+    print("| attribution | channels kept | keeps channel 0 | rounds | time (s) |")
+    print("|---|---|---|---|---|")
+    for attribution, kept, rounds, seconds in rows:
+        print(f"| {attribution} | {kept} | {0 in kept} | {rounds} | {seconds:.0f} |")
 
 
 def print_tables(results):
@@ -250,13 +263,16 @@ def main():
     parser.add_argument("--quick", action="store_true", help="tiny smoke test")
     parser.add_argument("--rfe", action="store_true", help="add channel selection")
     parser.add_argument("--jobs", type=int, default=2, help="worker processes")
-    parser.add_argument("--n-explain", type=int, default=200)
+    parser.add_argument(
+        "--n-explain", type=int, help="explained test samples (200 images, 100 audio)"
+    )
     parser.add_argument("--image-train", type=int, help="training images")
     parser.add_argument("--audio-train", type=int, help="training signals")
     parser.add_argument(
         "--audio-channel-pooling",
-        choices=("max", "mean"),
-        help="AudioCNNClassifier's channel_pooling (default: None, mixing)",
+        choices=("max", "mean", "none"),
+        default="max",
+        help="AudioCNNClassifier's channel_pooling (none: the mixing network)",
     )
     parser.add_argument(
         "--conditions", default=",".join(CONDITIONS), help="comma-separated"
@@ -273,19 +289,18 @@ def main():
         image["n_train"] = args.image_train
     if args.audio_train:
         audio["n_train"] = args.audio_train
-    audio["channel_pooling"] = args.audio_channel_pooling
+    pooling = (
+        None if args.audio_channel_pooling == "none" else args.audio_channel_pooling
+    )
+    audio["channel_pooling"] = pooling
+    if args.n_explain:
+        image["n_explain"] = audio["n_explain"] = args.n_explain
     conditions = [c.strip().upper() for c in args.conditions.split(",")]
-    n_explain = min(args.n_explain, 20) if args.quick else args.n_explain
     cells = []
     if args.modality in ("audio", "both"):  # the slower cells first
-        cells += [
-            delayed(audio_cell)(c, audio, n_explain, args.seed) for c in conditions
-        ]
+        cells += [delayed(audio_cell)(c, audio, args.seed) for c in conditions]
     if args.modality in ("image", "both"):
-        cells += [
-            delayed(image_cell)(c, image, n_explain, args.seed) for c in conditions
-        ]
-    pooling = args.audio_channel_pooling
+        cells += [delayed(image_cell)(c, image, args.seed) for c in conditions]
     print(
         f"# Localization benchmark ({size}, audio channel_pooling={pooling}), "
         f"{platform.processor() or 'cpu'}"
@@ -296,7 +311,7 @@ def main():
     print(f"\nTable: {time.perf_counter() - start:.0f} s wall, {args.jobs} jobs.")
     if args.rfe:
         start = time.perf_counter()
-        rfe_part(args.quick, args.seed)
+        rfe_part(args.quick, pooling, args.jobs, args.seed)
         print(f"\nChannel selection: {time.perf_counter() - start:.0f} s wall.")
 
 

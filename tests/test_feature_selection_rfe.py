@@ -16,9 +16,9 @@ from skorch import NeuralNetClassifier
 from torch import nn
 
 from skchaos.attribution import available_methods
-from skchaos.datasets import make_symbolic
+from skchaos.datasets import make_audio_localization, make_symbolic
 from skchaos.feature_selection import AttributionRFE
-from skchaos.neural import MLPClassifier, MLPRegressor
+from skchaos.neural import AudioCNNClassifier, MLPClassifier, MLPRegressor
 
 
 def _net(**params):
@@ -403,6 +403,20 @@ def test_channels_of_nd_inputs_are_the_units():
         selector.transform(X[:, :3])
     with pytest.raises(ValueError, match="feature_groups is for 2-D"):
         AttributionRFE(_channel_classifier(), feature_groups=[0, 0, 1, 1]).fit(X, y)
+
+
+def test_shared_channel_encoder_keeps_the_informative_channel_warm():
+    """The default AudioCNNClassifier is rebuilt, not retrained, each round."""
+    X, y = make_audio_localization(
+        n_samples=300, condition="RBFP", n_channels=4, n_timesteps=500, random_state=0
+    )
+    net = AudioCNNClassifier(channels=(8, 16), lr=1e-2, max_epochs=12, random_state=0)
+    selector = AttributionRFE(
+        net, n_features_to_select=1, step=0.5, random_state=0
+    ).fit(X, y)
+    assert selector.history_["training"][1:] == ["warm", "warm"]
+    assert selector.support_.tolist() == [True, False, False, False]
+    assert selector.estimator_.input_shape_ == (1, 500)
 
 
 def test_plot_history_returns_axes(data):

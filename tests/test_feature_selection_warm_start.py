@@ -18,7 +18,7 @@ from skchaos.feature_selection._warm_start import (
     _slice_input_layer,
     _warm_start,
 )
-from skchaos.neural import MLPRegressor
+from skchaos.neural import AudioCNNClassifier, MLPRegressor
 
 KEEP = np.array([0, 2, 4])
 
@@ -99,6 +99,45 @@ def test_warm_start_slices_in_place_and_fine_tunes(fitted):
     assert same is original and original.n_features_in_ == 3
     # A module rebuilt from the recorded shape has the new width.
     assert original._module_data_kwargs_["n_features"] == 3
+
+
+@pytest.mark.parametrize("channel_pooling", ["max", "mean"])
+def test_shared_channel_encoder_is_rebuilt_with_its_weights(channel_pooling):
+    """No weight depends on the channel count: all of them carry over."""
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(40, 4, 64)).astype(np.float32)
+    y = np.arange(40) % 2
+    net = AudioCNNClassifier(
+        channels=(4, 8),
+        kernel_size=3,
+        stride=1,
+        channel_pooling=channel_pooling,
+        max_epochs=2,
+        random_state=0,
+    ).fit(X, y)
+    original = copy.deepcopy(net)
+    keep = np.array([0, 2])
+    torch_state = torch.random.get_rng_state()
+    warm = _warm_start(net, keep, X, y, X, epochs=0, seed=0, copy=True)
+    assert torch.equal(torch.random.get_rng_state(), torch_state)
+    np.testing.assert_array_equal(original.predict_proba(X), net.predict_proba(X))
+    assert warm.n_features_in_ == 2 and warm.input_shape_ == (2, 64)
+    for old, new in zip(net.module_.parameters(), warm.module_.parameters()):
+        torch.testing.assert_close(old, new, rtol=0, atol=0)
+    # Pooled over the survivors only: with the dropped channels replaced by
+    # copies of channel 0 (max) or of the survivors (mean), the original
+    # network agrees.
+    filler = [0, 0] if channel_pooling == "max" else [0, 2]
+    padded = X.copy()
+    padded[:, [1, 3]] = X[:, filler]
+    np.testing.assert_allclose(
+        warm.predict_proba(X[:, keep]), net.predict_proba(padded), atol=1e-5
+    )
+    with pytest.raises(ValueError, match="features"):
+        warm.predict(X)
+
+    tuned = _warm_start(net, keep, X, y, X, epochs=2, seed=0)
+    assert tuned is net and net.n_iter_ == original.n_iter_ + 2
 
 
 class _NormFirst(nn.Module):

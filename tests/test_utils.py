@@ -1,8 +1,12 @@
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pytest
 import torch
 
+from skchaos.neural import MLPRegressor
 from skchaos.utils import (
+    numpy_random_context,
     resolve_device,
     torch_random_context,
     torch_seed_from_random_state,
@@ -33,3 +37,33 @@ def test_torch_seed_from_generator_and_int():
         torch_seed_from_random_state(np.random.default_rng(0))
     )
     assert torch_seed_from_random_state(1) != torch_seed_from_random_state(2)
+
+
+def test_numpy_random_context_restores_the_global_state():
+    np.random.seed(123)  # noqa: NPY002
+    expected = np.random.rand(3)  # noqa: NPY002
+    np.random.seed(123)  # noqa: NPY002
+    with numpy_random_context(7):
+        first = np.random.rand(2)  # noqa: NPY002
+    with numpy_random_context(7):
+        again = np.random.rand(2)  # noqa: NPY002
+    np.testing.assert_array_equal(first, again)
+    np.testing.assert_array_equal(np.random.rand(3), expected)  # noqa: NPY002
+
+
+def test_seeded_fits_in_threads_match_serial_fits():
+    """Threads share torch's global RNG: seeded blocks must not interleave."""
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(64, 4)).astype(np.float32)
+    y = X[:, 0] - X[:, 1]
+
+    def fit(seed):
+        net = MLPRegressor((16, 16), dropout=0.3, max_epochs=15, random_state=seed)
+        return net.fit(X, y).predict(X)
+
+    seeds = list(range(8))
+    serial = [fit(seed) for seed in seeds]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        threaded = list(pool.map(fit, seeds))
+    for seed, expected, got in zip(seeds, serial, threaded):
+        np.testing.assert_array_equal(got, expected, err_msg=f"seed {seed}")

@@ -37,9 +37,12 @@ train, test = slice(0, 600), slice(600, 700)
 print(X.shape, data.target_names)
 
 # %%
-# The default network is M5-like: a wide first convolution over all channels
-# (80 steps, stride 4), three more convolutions, each followed by batch norm,
-# a ReLU and average pooling, then global pooling and a linear head.
+# The default network is M5-like: a wide first convolution (80 steps,
+# stride 4), three more convolutions, each followed by batch norm, a ReLU and
+# average pooling, then global pooling over time. This encoder is shared by
+# the channels: it encodes each channel alone, and the channels' features are
+# max-pooled before a linear head, so the network can find the event on any
+# channel.
 clf = AudioCNNClassifier(max_epochs=8, random_state=0)
 clf.fit(X[train], y[train])
 print(f"test accuracy: {clf.score(X[test], y[test]):.2f} (chance 0.125)")
@@ -77,9 +80,11 @@ fig.tight_layout()
 # ------------------
 # :class:`~skchaos.feature_selection.AttributionRFE` selects whole channels
 # (axis 1) of such inputs: each round it ranks the channels by the
-# attribution mass of the network's predictions on a validation split,
-# drops half of them, cuts their weights out of the first convolution and
-# fine-tunes the rest. Asked for one channel, it should keep channel 0.
+# attribution mass of the network's predictions on a validation split and
+# drops half of them. The shared encoder does not depend on the number of
+# channels, so each round keeps every weight, pools over the survivors only
+# and fine-tunes (``history_["training"]`` says ``"warm"``). Asked for one
+# channel, it should keep channel 0.
 selector = AttributionRFE(
     AudioCNNClassifier(max_epochs=8, random_state=0),
     attribution="feature_ablation",
@@ -90,4 +95,5 @@ selector = AttributionRFE(
 ).fit(X[train], y[train])
 print("kept channels:", np.flatnonzero(selector.support_))
 print("elimination rounds:", selector.history_["n_features"])
+print("training:", selector.history_["training"])
 plt.show()

@@ -17,7 +17,11 @@ from skchaos.attribution._extract import (
     _resolve_model,
 )
 from skchaos.attribution._registry import _REGISTRY, _get_method_spec
-from skchaos.utils import torch_random_context, torch_seed_from_random_state
+from skchaos.utils import (
+    numpy_random_context,
+    torch_random_context,
+    torch_seed_from_random_state,
+)
 
 _DEFAULT_BATCH_SIZE = 1024
 # Rows of X drawn as the default baseline distribution of deeplift_shap and
@@ -327,7 +331,7 @@ def attribute(
             if spec.rescale_rules:
                 stack.enter_context(_deeplift_rules(model.module))
             stack.enter_context(torch_random_context(seed))
-            stack.enter_context(_numpy_global_random_context(seed))
+            stack.enter_context(numpy_random_context(seed))
             stack.enter_context(_quiet_captum())
             for start, stop in bounds:
                 inputs = _to_model(X[start:stop], model)
@@ -602,26 +606,6 @@ def _chunk_bounds(n_samples, rows, min_rows=1):
     if len(bounds) > 1 and bounds[-1][1] - bounds[-1][0] < min_rows:
         bounds[-2:] = [(bounds[-2][0], n_samples)]
     return bounds
-
-
-@contextmanager
-def _numpy_global_random_context(seed):
-    """Seed numpy's global RNG for the block and restore its state after.
-
-    captum's GradientShap draws its baselines and path points from
-    ``np.random`` (not torch), so seeding torch alone does not make it
-    reproducible. Like :func:`torch_random_context`, the caller's state is
-    restored on exit and ``seed=None`` leaves everything untouched.
-    """
-    if seed is None:
-        yield
-        return
-    state = np.random.get_state()  # noqa: NPY002 (captum uses np.random)
-    try:
-        np.random.seed(seed)  # noqa: NPY002
-        yield
-    finally:
-        np.random.set_state(state)  # noqa: NPY002
 
 
 @contextmanager

@@ -321,11 +321,15 @@ class AttributionRFE(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
     ``nn.Linear``, or for inputs with channels the first ``nn.Conv1d/2d/3d``)
     leaves the network computing exactly what it computed with those inputs
     set to zero, which is checked on a few validation rows; a new optimizer
-    then fine-tunes it for ``fine_tune_epochs``. A pipeline is warm-started
-    when its transformers keep the column names (scalers), and is refitted
-    on the survivors. Anything else (a network that fails the check, a
-    scikit-learn estimator) is retrained from a fresh clone at each round
-    and reported as ``"cold"`` in ``history_``.
+    then fine-tunes it for ``fine_tune_epochs``. A skchaos network none of
+    whose weights depends on the channel count (the shared, channel-pooled
+    encoder of :class:`~skchaos.neural.AudioCNNClassifier`) is instead
+    rebuilt for the surviving channels with every weight carried over, and
+    fine-tuned. A pipeline is warm-started when its transformers keep the
+    column names (scalers), and is refitted on the survivors. Anything else
+    (a network that fails the check, a scikit-learn estimator) is retrained
+    from a fresh clone at each round and reported as ``"cold"`` in
+    ``history_``.
 
     **Leakage.** ``fit`` splits its rows once into a training part and a
     validation part: networks are trained on the first, and attributions and

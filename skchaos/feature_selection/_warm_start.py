@@ -7,6 +7,11 @@ network computes when the eliminated inputs are zero, and training continues
 from there. The helpers find that first layer, slice it, check the result, and
 fine-tune; anything they cannot handle is reported as "not sliceable" so that
 the caller retrains from scratch instead.
+
+A network whose parameters do not depend on the number of input channels
+(one encoder shared by the channels and pooled over them, as in
+:class:`~skchaos.neural.AudioCNN`) has no such layer: it is rebuilt for the
+surviving channels, takes over every weight unchanged, and is fine-tuned.
 """
 
 from copy import deepcopy
@@ -130,6 +135,8 @@ def _update_net_bookkeeping(net, Z):
     """
     if hasattr(net, "n_features_in_"):
         net.n_features_in_ = Z.shape[1]
+    if hasattr(net, "input_shape_") and Z.ndim >= 3:
+        net.input_shape_ = tuple(Z.shape[1:])
     vars(net).pop("feature_names_in_", None)
     data_kwargs = getattr(net, "_module_data_kwargs_", None)
     if data_kwargs is not None and hasattr(net, "_module_kwargs_from_X"):
@@ -198,11 +205,18 @@ def _warm_start(
     if copy:
         fitted = deepcopy(fitted)
     prefix, net = _split_estimator(fitted)
+    X_sub = X_train[:, keep]
     layer = _first_input_layer(net.module_, width, tabular=X_train.ndim == 2)
     if layer is None:
-        return None
+        module = _rebuilt_module(net, X_sub) if prefix is None else None
+        if module is None:
+            return None
+        net.module_ = module
+        _update_net_bookkeeping(net, X_sub)
+        net.initialize_optimizer()
+        _fine_tune(net, X_sub, y_train, epochs, schedule, seed)
+        return fitted
     rows = X_check[:_N_CHECK_ROWS]
-    X_sub = X_train[:, keep]
     if prefix is None:
         Z_check, Z_new, Z_train, new_prefix = rows.copy(), rows[:, keep], X_sub, None
     else:
@@ -241,6 +255,41 @@ def _warm_start(
     net.initialize_optimizer()
     _fine_tune(net, Z_train, y_train, epochs, schedule, seed)
     return fitted
+
+
+def _rebuilt_module(net, X):
+    """The net's module rebuilt for inputs ``X``, with the fitted weights.
+
+    Only skchaos nets, which build their module from the data shape, are
+    rebuilt, and only inputs with channels (``X.ndim >= 3``). The rebuilt
+    module must have exactly the parameter and buffer names and shapes of
+    the fitted one, i.e. no weight may depend on the channel count: then
+    every weight is carried over unchanged (e.g. a shared per-channel encoder
+    now pooled over fewer channels). Returns None otherwise.
+    """
+    if X.ndim < 3 or not (
+        hasattr(net, "_module_kwargs_from_X") and hasattr(net, "_module_data_kwargs_")
+    ):
+        return None
+    old_module, old_kwargs = net.module_, net._module_data_kwargs_
+    try:
+        # The throwaway initialization must not draw from torch's global RNG.
+        with torch_random_context(0):
+            net._module_data_kwargs_ = {**old_kwargs, **net._module_kwargs_from_X(X)}
+            module = net.initialize_module().module_
+        old_state, new_state = old_module.state_dict(), module.state_dict()
+        same = list(old_state) == list(new_state) and all(
+            old_state[key].shape == new_state[key].shape for key in old_state
+        )
+        if not same:
+            return None
+        module.load_state_dict(old_state)
+    except (RuntimeError, ValueError, TypeError):
+        return None
+    finally:
+        net.module_, net._module_data_kwargs_ = old_module, old_kwargs
+    device = next(old_module.parameters(), torch.empty(0)).device
+    return module.to(device).train(old_module.training)
 
 
 def _restore_input_layer(layer, weight, in_features, in_channels):

@@ -1,10 +1,19 @@
-"""Device resolution and local torch seeding.
+"""Device resolution and local seeding.
 
 skchaos never touches the global torch seed: every stochastic torch step runs
 inside :func:`torch_random_context`, which forks the global RNG state, seeds the
-fork, and restores the caller's state on exit.
+fork, and restores the caller's state on exit (:func:`numpy_random_context`
+does the same for numpy's global RNG, which captum draws from).
+
+torch and numpy have one global generator per process, so seeded blocks of
+different threads (joblib's threading backend, Dask's threaded workers) would
+interleave their draws and their save/restore of the state. Seeded blocks
+therefore hold one process-wide re-entrant lock: the same seed gives the same
+result in any thread, and the threads of one process run their seeded blocks
+one at a time (processes, joblib's default, still run in parallel).
 """
 
+import threading
 from contextlib import contextmanager
 
 import numpy as np
@@ -12,6 +21,8 @@ import torch
 from sklearn.utils import check_random_state
 
 _MAX_SEED = np.iinfo(np.int32).max
+# Held by every seeded block: the global RNGs are shared by the threads.
+_SEEDED_BLOCK_LOCK = threading.RLock()
 
 
 def resolve_device(device):
@@ -79,6 +90,8 @@ def torch_random_context(seed):
     The global CPU (and CUDA) RNG state is saved, seeded with ``seed``, and
     restored on exit, so code outside the block never sees the seed. With
     ``seed=None`` the block runs unseeded and the global state is untouched.
+    Seeded blocks of different threads run one at a time, so that another
+    thread cannot draw from (or reseed) the global generator in between.
 
     Parameters
     ----------
@@ -108,7 +121,50 @@ def torch_random_context(seed):
     devices = (
         list(range(torch.cuda.device_count())) if torch.cuda.is_available() else []
     )
-    with torch.random.fork_rng(devices=devices):
+    with _SEEDED_BLOCK_LOCK, torch.random.fork_rng(devices=devices):
         torch.manual_seed(seed)
         generator = torch.Generator().manual_seed(seed)
         yield generator
+
+
+@contextmanager
+def numpy_random_context(seed):
+    """Run a block with numpy's global RNG seeded locally.
+
+    Some libraries draw from ``np.random`` rather than from a generator they
+    are given (captum's GradientShap draws its baselines and path points
+    there), so seeding torch alone does not make them reproducible. Like
+    :func:`torch_random_context`, the caller's state is restored on exit,
+    ``seed=None`` leaves everything untouched, and seeded blocks of different
+    threads run one at a time.
+
+    Parameters
+    ----------
+    seed : int or None
+        The seed, e.g. from :func:`torch_seed_from_random_state`.
+
+    Yields
+    ------
+    None
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skchaos.utils import numpy_random_context
+    >>> with numpy_random_context(0):
+    ...     a = np.random.rand(2)
+    >>> with numpy_random_context(0):
+    ...     b = np.random.rand(2)
+    >>> bool(np.array_equal(a, b))
+    True
+    """
+    if seed is None:
+        yield
+        return
+    with _SEEDED_BLOCK_LOCK:
+        state = np.random.get_state()  # noqa: NPY002 (the legacy global RNG)
+        try:
+            np.random.seed(seed)  # noqa: NPY002
+            yield
+        finally:
+            np.random.set_state(state)  # noqa: NPY002
