@@ -11,7 +11,9 @@ from sklearn.metrics import r2_score
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from skorch.callbacks import BatchScoring, EpochScoring
 from skorch.helper import predefined_split
+from skorch.utils import to_numpy
 from torch import nn
 
 from skchaos.neural import (
@@ -251,6 +253,26 @@ def test_string_labels_and_probabilities(classification_data):
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
     assert clf.decision_function(X).shape == (120, 3)
     np.testing.assert_array_equal(clf.classes_[proba.argmax(1)], clf.predict(X))
+
+
+@pytest.mark.parametrize("labels", [["high", "low", "mid"], [10, 20, 30]])
+def test_scoring_callbacks_see_the_original_labels(classification_data, labels):
+    """skorch scorers compare predict (original labels) with the targets."""
+    X, y = classification_data
+    y = np.asarray(labels)[np.searchsorted(["high", "low", "mid"], y)]
+    acc = EpochScoring("accuracy", name="train_acc", on_train=True)
+    batch = BatchScoring("accuracy", name="batch_acc", on_train=True)
+    clf = MLPClassifier(
+        random_state=0,
+        callbacks=[("train_acc", acc), ("batch_acc", batch)],
+        **{**FAST, "max_epochs": 50},
+    ).fit(X, y)
+    # The cached training predictions come from before the epoch's last
+    # step, so they match the final network only approximately.
+    assert clf.history[-1, "train_acc"] > 0.8
+    assert clf.history[-1, "train_acc"] == pytest.approx(clf.score(X, y), abs=0.05)
+    assert clf.history[-1, "batch_acc"] > 0.5
+    assert acc.target_extractor is to_numpy  # restored after fit
 
 
 def test_binary_classifier_uses_two_logits(classification_data):

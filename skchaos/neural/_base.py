@@ -377,6 +377,11 @@ class NeuralEstimatorMixin:
             ("print_log", _PrintLog()),
         ]
 
+    @contextmanager
+    def _scoring_targets(self):
+        """Hook around training: what scoring callbacks see as targets."""
+        yield
+
     def get_default_callbacks(self):
         """Return skorch's default callbacks, plus early stopping if asked for.
 
@@ -510,9 +515,10 @@ class NeuralEstimatorMixin:
                 X_t, y_t = self._X_to_tensor(X), self._y_to_tensor(y)
                 self._shuffle_generator_ = generator
                 try:
-                    super().partial_fit(
-                        X_t, y_t, _routing_method=routing_method, **fit_params
-                    )
+                    with self._scoring_targets():
+                        super().partial_fit(
+                            X_t, y_t, _routing_method=routing_method, **fit_params
+                        )
                 finally:
                     vars(self).pop("_shuffle_generator_")
         self.n_iter_ = len(self.history_)
@@ -654,6 +660,11 @@ class NeuralRegressorMixin(NeuralEstimatorMixin):
         return tags
 
 
+def _decode_labels(y, classes):
+    """Map encoded targets (a tensor or array of ints) back to ``classes``."""
+    return classes[to_numpy(y)]
+
+
 class NeuralClassifierMixin(NeuralEstimatorMixin):
     """Classification targets and predictions for :class:`NeuralEstimatorMixin`.
 
@@ -703,6 +714,30 @@ class NeuralClassifierMixin(NeuralEstimatorMixin):
 
     def _y_to_tensor(self, y):
         return torch.as_tensor(y, dtype=torch.long, device=self.device_)
+
+    @contextmanager
+    def _scoring_targets(self):
+        """Let scoring callbacks compare predictions with the original labels.
+
+        The net trains on encoded labels, but ``predict`` returns the original
+        ones, so a skorch ``EpochScoring("accuracy")`` or ``BatchScoring``
+        would compare ``"cat"`` with ``0``. During training, callbacks with
+        skorch's default ``target_extractor`` get one that decodes the labels;
+        a custom ``target_extractor`` receives the encoded labels unchanged.
+        """
+        decoder = functools.partial(_decode_labels, classes=self.classes_)
+        wrapped = [
+            callback
+            for _, callback in getattr(self, "callbacks_", [])
+            if getattr(callback, "target_extractor", None) is to_numpy
+        ]
+        for callback in wrapped:
+            callback.target_extractor = decoder
+        try:
+            yield
+        finally:
+            for callback in wrapped:
+                callback.target_extractor = to_numpy
 
     def _stratify(self, y):
         return None if y is None else y.cpu().numpy()
