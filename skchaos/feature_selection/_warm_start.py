@@ -193,9 +193,10 @@ def _warm_start(
     Returns
     -------
     estimator : estimator or None
-        The fine-tuned estimator, or None when the network cannot be sliced
-        (no suitable input layer, or the sliced network does not reproduce
-        the original one); the caller then retrains from scratch.
+        The fine-tuned estimator, or None when the network can be neither
+        sliced (no suitable input layer, or the sliced network does not
+        reproduce the original one) nor rebuilt with all its weights (see
+        :func:`_rebuilt_module`); the caller then retrains from scratch.
     """
     width = X_train.shape[1]
     if not _is_sliceable(fitted, X_train.ndim) or (
@@ -207,29 +208,47 @@ def _warm_start(
     prefix, net = _split_estimator(fitted)
     X_sub = X_train[:, keep]
     layer = _first_input_layer(net.module_, width, tabular=X_train.ndim == 2)
-    if layer is None:
-        module = _rebuilt_module(net, X_sub) if prefix is None else None
-        if module is None:
-            return None
-        net.module_ = module
-        _update_net_bookkeeping(net, X_sub)
-        net.initialize_optimizer()
-        _fine_tune(net, X_sub, y_train, epochs, schedule, seed)
-        return fitted
+    if layer is not None:
+        Z_train = _slice_checked(fitted, layer, keep, X_sub, y_train, X_check)
+    elif prefix is None and (module := _rebuilt_module(net, X_sub)) is not None:
+        net.module_, Z_train = module, X_sub
+    else:
+        Z_train = None
+    if Z_train is None:
+        return None
+    _update_net_bookkeeping(net, Z_train)
+    net.initialize_optimizer()
+    _fine_tune(net, Z_train, y_train, epochs, schedule, seed)
+    return fitted
+
+
+def _slice_checked(fitted, layer, keep, X_sub, y_train, X_check):
+    """Slice ``layer`` to the inputs ``keep`` if the network stays the same.
+
+    The sliced network must compute what the original one computes with the
+    eliminated inputs of the network set to zero, on the first rows of
+    ``X_check``. A pipeline's column-wise transformers are refitted on the
+    survivors (their statistics for the kept columns do not change).
+
+    Returns
+    -------
+    Z_train : ndarray or None
+        The network's training inputs after slicing (``X_sub`` through the
+        refitted transformers), or None when the check fails; ``layer`` is
+        then left unchanged.
+    """
+    prefix, net = _split_estimator(fitted)
+    width = X_check.shape[1]
     rows = X_check[:_N_CHECK_ROWS]
     if prefix is None:
         Z_check, Z_new, Z_train, new_prefix = rows.copy(), rows[:, keep], X_sub, None
     else:
-        # Column-wise transformers are refitted on the survivors: their
-        # statistics for the kept columns do not change.
         Z_check = prefix.transform(rows)
         new_prefix = clone(prefix)
         Z_train = new_prefix.fit_transform(X_sub, y_train)
         Z_new = new_prefix.transform(rows[:, keep])
     Z_check[:, np.setdiff1d(np.arange(width), keep)] = 0
 
-    # The sliced network must compute what the original one computes with
-    # the eliminated inputs of the network set to zero.
     state = (
         layer.weight,
         getattr(layer, "in_features", None),
@@ -250,11 +269,7 @@ def _warm_start(
         return None
     if new_prefix is not None:
         fitted.steps = [*new_prefix.steps, fitted.steps[-1]]
-
-    _update_net_bookkeeping(net, Z_train)
-    net.initialize_optimizer()
-    _fine_tune(net, Z_train, y_train, epochs, schedule, seed)
-    return fitted
+    return Z_train
 
 
 def _rebuilt_module(net, X):
