@@ -87,6 +87,25 @@ def _report(modality, condition, accuracy, scores, fit_time, start, cpu):
     return modality, condition, accuracy, scores, fit_time, total, cpu
 
 
+def _train_and_score(modality, condition, data, clf, sizes, mask, score, seed):
+    """Fit ``clf`` on the first rows, then score every method's attributions.
+
+    ``score(values, rows)`` compares the attributions of the explained test
+    rows (a slice of ``data``) with their ground truth.
+    """
+    X, y, n_train = data.data, data.target, sizes["n_train"]
+    start, cpu = time.perf_counter(), time.process_time()
+    clf.fit(X[:n_train], y[:n_train])
+    fit_time = time.perf_counter() - start
+    accuracy = clf.score(X[n_train:], y[n_train:])
+    explain = slice(n_train, n_train + sizes["n_explain"])
+    scores = {
+        method: score(_attributions(clf, X[explain], method, mask, seed), explain)
+        for method in (*METHODS, "random")
+    }
+    return _report(modality, condition, accuracy, scores, fit_time, start, cpu)
+
+
 def image_cell(condition, sizes, seed):
     """Train CNNClassifier on one image condition and score the attributions."""
     import torch
@@ -96,33 +115,25 @@ def image_cell(condition, sizes, seed):
     from skchaos.neural import CNNClassifier
 
     torch.set_num_threads(1)
-    n_train, n_test = sizes["n_train"], sizes["n_test"]
     data = make_image_localization(
-        n_samples=n_train + n_test,
+        n_samples=sizes["n_train"] + sizes["n_test"],
         condition=condition,
         image_size=64,
         patch_size=16,
         random_state=seed,
         return_X_y=False,
     )
-    X, y = data.data, data.target
-    start, cpu = time.perf_counter(), time.process_time()
     clf = CNNClassifier(max_epochs=sizes["max_epochs"], random_state=seed)
-    clf.fit(X[:n_train], y[:n_train])
-    fit_time = time.perf_counter() - start
-    accuracy = clf.score(X[n_train:], y[n_train:])
-
-    explain = slice(n_train, n_train + sizes["n_explain"])
     rows, cols = np.divmod(np.arange(64 * 64), 64)
     patches = ((rows // 8) * 8 + cols // 8).reshape(64, 64)
-    scores = {}
-    for method in (*METHODS, "random"):
-        values = _attributions(clf, X[explain], method, patches, seed)
-        scores[method] = (
+
+    def score(values, explain):
+        return (
             localization_iou_score(values, data.foreground_box[explain]),
             pointing_game_score(values, data.foreground_mask[explain]),
         )
-    return _report("image", condition, accuracy, scores, fit_time, start, cpu)
+
+    return _train_and_score("image", condition, data, clf, sizes, patches, score, seed)
 
 
 def audio_cell(condition, sizes, seed):
@@ -134,35 +145,25 @@ def audio_cell(condition, sizes, seed):
     from skchaos.neural import AudioCNNClassifier
 
     torch.set_num_threads(1)
-    n_train, n_test = sizes["n_train"], sizes["n_test"]
     data = make_audio_localization(
-        n_samples=n_train + n_test,
+        n_samples=sizes["n_train"] + sizes["n_test"],
         condition=condition,
         n_channels=10,
         n_timesteps=4000,
         random_state=seed,
         return_X_y=False,
     )
-    X, y = data.data, data.target
-    start, cpu = time.perf_counter(), time.process_time()
     clf = AudioCNNClassifier(
         max_epochs=sizes["max_epochs"],
         channel_pooling=sizes["channel_pooling"],
         random_state=seed,
     )
-    clf.fit(X[:n_train], y[:n_train])
-    fit_time = time.perf_counter() - start
-    accuracy = clf.score(X[n_train:], y[n_train:])
-
-    explain = slice(n_train, n_train + sizes["n_explain"])
     channels = np.arange(10)[:, None]
-    scores = {}
-    for method in (*METHODS, "random"):
-        values = _attributions(clf, X[explain], method, channels, seed)
-        scores[method] = (
-            channel_localization_score(values, data.informative_channel[explain]),
-        )
-    return _report("audio", condition, accuracy, scores, fit_time, start, cpu)
+
+    def score(values, explain):
+        return (channel_localization_score(values, data.informative_channel[explain]),)
+
+    return _train_and_score("audio", condition, data, clf, sizes, channels, score, seed)
 
 
 def rfe_cell(attribution, n_samples, max_epochs, channel_pooling, seed):
