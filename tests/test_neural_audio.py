@@ -1,9 +1,12 @@
 import pickle
-import warnings
 
 import numpy as np
 import pytest
 import torch
+from _attribution_checks import (
+    check_attributions_have_the_input_shape,
+    check_deeplift_is_complete,
+)
 from sklearn.base import clone
 from torch import nn
 
@@ -167,30 +170,15 @@ def test_attributions_stay_on_the_only_connected_channel(signals, method):
 
 def test_attributions_have_the_input_shape(signals, fitted):
     X = signals[2][:4]
-    channels = np.arange(4)[:, None]
-    for method, kwargs in [
-        ("saliency", {}),
-        ("integrated_gradients", {"n_steps": 8}),
-        ("deeplift", {}),
-        ("feature_ablation", {"feature_mask": channels}),
-    ]:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")  # no DeepLift warning: all rules exact
-            result = attribute(fitted, X, method=method, **kwargs)
-        assert result.shape == X.shape and np.isfinite(result).all(), method
+    result = check_attributions_have_the_input_shape(
+        fitted, X, feature_mask=np.arange(4)[:, None]
+    )
     # one value per channel
     assert (result == result[:, :, :1]).all()
 
 
 def test_deeplift_is_complete_on_the_trained_network(signals, fitted):
-    X = signals[2][:3]
-    target = fitted.predict(X)
-    result = attribute(fitted, X, method="deeplift", target=target)
-    logits = fitted.module_(torch.as_tensor(X)).detach().numpy()
-    zero = fitted.module_(torch.zeros_like(torch.as_tensor(X))).detach().numpy()
-    index = np.searchsorted(fitted.classes_, target)
-    expected = logits[np.arange(3), index] - zero[np.arange(3), index]
-    np.testing.assert_allclose(result.sum(axis=(1, 2)), expected, rtol=1e-3)
+    check_deeplift_is_complete(fitted, signals[2][:3])
 
 
 @pytest.mark.parametrize("Estimator", [AudioRNNClassifier, AudioTransformerClassifier])

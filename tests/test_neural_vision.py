@@ -1,9 +1,12 @@
 import pickle
-import warnings
 
 import numpy as np
 import pytest
 import torch
+from _attribution_checks import (
+    check_attributions_have_the_input_shape,
+    check_deeplift_is_complete,
+)
 from sklearn.base import clone
 from torch import nn
 
@@ -114,30 +117,14 @@ def test_attributions_have_the_input_shape(images, fitted):
     X = X_test[:4]
     rows, cols = np.divmod(np.arange(32 * 32), 32)
     patches = ((rows // 8) * 4 + cols // 8).reshape(32, 32)
-    for method, kwargs in [
-        ("saliency", {}),
-        ("integrated_gradients", {"n_steps": 8}),
-        ("deeplift", {}),
-        ("feature_ablation", {"feature_mask": patches}),
-    ]:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")  # no DeepLift warning: all rules exact
-            result = attribute(fitted, X, method=method, **kwargs)
-        assert result.shape == X.shape and np.isfinite(result).all(), method
+    result = check_attributions_have_the_input_shape(fitted, X, feature_mask=patches)
     # one value per 8x8 patch
     assert len(np.unique(result[0])) <= 16
 
 
 def test_deeplift_is_complete_through_residuals_and_batch_norm(images, fitted):
     """Residual additions, batch norm and pooling keep DeepLift exact."""
-    X = images[2][:3]
-    target = fitted.predict(X)
-    result = attribute(fitted, X, method="deeplift", target=target)
-    logits = fitted.module_(torch.as_tensor(X)).detach().numpy()
-    zero = fitted.module_(torch.zeros_like(torch.as_tensor(X))).detach().numpy()
-    index = np.searchsorted(fitted.classes_, target)
-    expected = logits[np.arange(3), index] - zero[np.arange(3), index]
-    np.testing.assert_allclose(result.sum(axis=(1, 2, 3)), expected, rtol=1e-3)
+    check_deeplift_is_complete(fitted, images[2][:3])
 
 
 def test_random_state_reproducible(images):
