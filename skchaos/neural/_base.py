@@ -39,6 +39,7 @@ from skorch.exceptions import NotInitializedError
 from skorch.utils import is_dataset, to_numpy
 from torch.utils.data import Subset
 
+from skchaos.neural._fine_tune import FineTuneMixin
 from skchaos.neural._iterators import TensorBatchDataset, TensorBatchIterator
 from skchaos.utils import (
     resolve_device,
@@ -78,7 +79,7 @@ def _own_param_names(cls):
     return frozenset(own) - frozenset(skorch) - {"self", "kwargs"}
 
 
-class NeuralEstimatorMixin:
+class NeuralEstimatorMixin(FineTuneMixin):
     """Scikit-learn behaviour for a skorch ``NeuralNet``; put it first in the bases.
 
     Subclasses implement :meth:`_module_kwargs_from_X` (the module's shape
