@@ -24,18 +24,24 @@ score. With ``--rfe``, :class:`~skchaos.feature_selection.AttributionRFE`
 then selects channels on audio RBFP data (the clip is always on channel 0).
 
 The cells run in ``--jobs`` worker processes with one torch thread each.
-The script prints markdown tables.
+The script prints markdown tables; ``--out`` also writes one CSV row per
+cell and method (and per channel-selection run), the file that backs the
+figures of ``benchmarks/README.md``.
 
 Usage::
 
-    python benchmarks/bench_localization.py            # the table (~10-15 min)
-    python benchmarks/bench_localization.py --rfe      # plus channel selection
+    # the table and the channel selection (about 11 + 3 min on 2 idle cores)
+    python benchmarks/bench_localization.py --rfe --jobs 2 \
+        --out benchmarks/results/localization.csv
     python benchmarks/bench_localization.py --quick    # a smoke test (~1 min)
 """
 
 import argparse
+import csv
+import datetime
 import platform
 import time
+from pathlib import Path
 
 import numpy as np
 from joblib import Parallel, delayed
@@ -156,6 +162,7 @@ def audio_cell(condition, sizes, seed):
     clf = AudioCNNClassifier(
         max_epochs=sizes["max_epochs"],
         channel_pooling=sizes["channel_pooling"],
+        stride=sizes["stride"],
         random_state=seed,
     )
     channels = np.arange(10)[:, None]
@@ -215,6 +222,89 @@ def rfe_part(quick, channel_pooling, jobs, seed):
     print("|---|---|---|---|---|")
     for attribution, kept, rounds, seconds in rows:
         print(f"| {attribution} | {kept} | {0 in kept} | {rounds} | {seconds:.0f} |")
+    return rows
+
+
+CSV_FIELDS = (
+    "date",
+    "part",
+    "modality",
+    "condition",
+    "method",
+    "accuracy",
+    "iou",
+    "pointing_game",
+    "channel_share",
+    "fit_s",
+    "wall_s",
+    "cpu_s",
+    "channels_kept",
+    "rounds",
+    "n_train",
+    "max_epochs",
+    "n_explain",
+    "channel_pooling",
+    "stride",
+    "seed",
+)
+
+
+def csv_rows(results, rfe_rows, sizes, seed):
+    """One dict per cell and method, then one per channel-selection run."""
+    date = datetime.date.today().isoformat()
+    rows = []
+    for modality, condition, accuracy, scores, fit_time, total, cpu in results:
+        size = sizes[modality]
+        for method, values in scores.items():
+            if modality == "image":
+                metrics = {"iou": values[0], "pointing_game": values[1]}
+            else:
+                metrics = {"channel_share": values[0]}
+            rows.append(
+                {
+                    "date": date,
+                    "part": "localization",
+                    "modality": modality,
+                    "condition": condition,
+                    "method": method,
+                    "accuracy": round(float(accuracy), 4),
+                    **{k: round(float(v), 4) for k, v in metrics.items()},
+                    "fit_s": round(fit_time, 1),
+                    "wall_s": round(total, 1),
+                    "cpu_s": round(cpu, 1),
+                    "n_train": size["n_train"],
+                    "max_epochs": size["max_epochs"],
+                    "n_explain": size["n_explain"],
+                    "channel_pooling": size.get("channel_pooling"),
+                    "stride": size.get("stride"),
+                    "seed": seed,
+                }
+            )
+    for attribution, kept, rounds, seconds in rfe_rows:
+        rows.append(
+            {
+                "date": date,
+                "part": "channel_selection",
+                "modality": "audio",
+                "condition": "RBFP",
+                "method": attribution,
+                "wall_s": round(seconds, 1),
+                "channels_kept": " ".join(map(str, kept)),
+                "rounds": rounds,
+                "channel_pooling": sizes["audio"].get("channel_pooling"),
+                "seed": seed,
+            }
+        )
+    return rows
+
+
+def write_csv(path, rows):
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=CSV_FIELDS)
+        writer.writeheader()
+        writer.writerows(rows)
 
 
 def print_tables(results):
@@ -276,12 +366,21 @@ def main():
         help="AudioCNNClassifier's channel_pooling (none: the mixing network)",
     )
     parser.add_argument(
+        "--audio-stride",
+        type=int,
+        default=4,
+        help="stride of AudioCNNClassifier's first convolution",
+    )
+    parser.add_argument(
         "--conditions", default=",".join(CONDITIONS), help="comma-separated"
     )
     parser.add_argument(
         "--modality", choices=("image", "audio", "both"), default="both"
     )
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--out", default=None, help="write one CSV row per cell and method here"
+    )
     args = parser.parse_args()
 
     size = "quick" if args.quick else "full"
@@ -294,6 +393,7 @@ def main():
         None if args.audio_channel_pooling == "none" else args.audio_channel_pooling
     )
     audio["channel_pooling"] = pooling
+    audio["stride"] = args.audio_stride
     if args.n_explain:
         image["n_explain"] = audio["n_explain"] = args.n_explain
     conditions = [c.strip().upper() for c in args.conditions.split(",")]
@@ -310,10 +410,15 @@ def main():
     results = Parallel(n_jobs=args.jobs, verbose=0)(cells)
     print_tables(results)
     print(f"\nTable: {time.perf_counter() - start:.0f} s wall, {args.jobs} jobs.")
+    rfe_rows = []
     if args.rfe:
         start = time.perf_counter()
-        rfe_part(args.quick, pooling, args.jobs, args.seed)
+        rfe_rows = rfe_part(args.quick, pooling, args.jobs, args.seed)
         print(f"\nChannel selection: {time.perf_counter() - start:.0f} s wall.")
+    if args.out:
+        sizes = {"image": image, "audio": audio}
+        write_csv(args.out, csv_rows(results, rfe_rows, sizes, args.seed))
+        print(f"Rows written to {args.out}.")
 
 
 if __name__ == "__main__":

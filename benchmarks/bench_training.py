@@ -2,7 +2,7 @@
 
 The ChaosMining research code trains its MLP through a torch ``DataLoader``
 that collates every sample of every batch, on every epoch. This script times,
-in one process and on the same data (formula 10 of the paper's symbolic
+in one process and on the same data (formula 14 of the paper's symbolic
 benchmark: 9 relevant variables, 100 noise features, 10,000 rows, 8,000 for
 training):
 
@@ -14,21 +14,31 @@ training):
 All three start from the same initial weights and take turns of
 ``epochs / chunks`` epochs each (``--chunks``), so that load from other
 processes on a shared machine hits them alike; (b) continues with
-``warm_start=True`` between turns. It prints the summed wall times, the
-speed-up of (b) over (a), the overhead of (b) over (c), and the test MAE of
-each (full-batch shuffling does not change the loss, so the MAEs agree). CPU
-time (all threads of the process) is printed too: with ``--threads 1`` it
-measures the work done, whatever the load from other processes.
+``warm_start=True`` between turns. The whole comparison is repeated
+``--repeats`` times (default 3, each from fresh weights); the script prints
+every repeat, then the **median** wall and CPU times of each run over the
+repeats, the speed-ups (a) / (b) and (b) / (c) of those medians (and their
+range over the repeats), and the test MAE of each run (full-batch shuffling
+does not change the loss, so the MAEs agree). CPU time counts all threads of
+the process: with ``--threads 1`` it measures the work done, whatever the
+load from other processes. ``--out`` writes one CSV row per repeat and run.
 
 Usage::
 
-    python benchmarks/bench_training.py               # 1000 epochs, as the paper
-    python benchmarks/bench_training.py --epochs 100 --threads 2 --chunks 1
+    # the figures of benchmarks/README.md (1000 epochs, as the paper; about
+    # 3 x 160 s on an idle 2-core CPU)
+    python benchmarks/bench_training.py --out benchmarks/results/training-speed.csv
+    python benchmarks/bench_training.py --epochs 100 --repeats 1 --chunks 1
 """
 
 import argparse
+import csv
+import datetime
+import os
 import platform
+import statistics
 import time
+from pathlib import Path
 
 import numpy as np
 import sympy
@@ -38,7 +48,7 @@ from torch import nn
 from skchaos.neural import MLP, MLPRegressor
 from skchaos.utils import torch_random_context, torch_seed_from_random_state
 
-FORMULA_10 = (
+FORMULA_14 = (
     "0.5*(a-1)/(b**2+1)-0.5*c**3/(d**2+1)+0.5*e**5/(f**2+1)"
     "-0.5*g**7/(h**2+1)+0.5*tan(i)+0.5"
 )
@@ -46,12 +56,12 @@ N_RELEVANT = 9
 
 
 def make_data(n_samples=10_000, n_noise=100, noise=0.01, seed=0):
-    """Formula 10 of the paper, generated as in the reference code."""
+    """Formula 14 of the paper, generated as in the reference code."""
     rng = np.random.RandomState(seed)
     n_features = N_RELEVANT + n_noise
     X = np.clip(rng.normal(size=(n_samples, n_features)) * 0.33, -1, 1)
     symbols = sympy.symbols("a b c d e f g h i")
-    f = sympy.lambdify(symbols, sympy.sympify(FORMULA_10), "numpy")
+    f = sympy.lambdify(symbols, sympy.sympify(FORMULA_14), "numpy")
     y = f(*X[:, :N_RELEVANT].T) + noise * rng.normal(size=n_samples)
     X, y = X.astype(np.float32), y.astype(np.float32)
     return X[:8000], y[:8000], X[8000:], y[8000:]
@@ -119,6 +129,89 @@ class Skchaos:
         return self.reg.predict(X)
 
 
+RUNS = {
+    "(a) reference DataLoader loop": ReferenceLoop,
+    "(b) skchaos MLPRegressor": Skchaos,
+    "(c) bare torch, full batch": BareFullBatch,
+}
+
+
+def run_once(data, epochs, chunks, seed):
+    """One comparison from fresh weights: {run: (wall s, CPU s, MAE, preds)}."""
+    X_train, y_train, X_test, y_test = data
+    runs = {name: cls(X_train, y_train, seed) for name, cls in RUNS.items()}
+    seconds = dict.fromkeys(runs, 0.0)
+    cpu_seconds = dict.fromkeys(runs, 0.0)
+    for _ in range(chunks):
+        for name, run in runs.items():
+            t0, c0 = time.perf_counter(), time.process_time()
+            run.train(epochs // chunks)
+            seconds[name] += time.perf_counter() - t0
+            cpu_seconds[name] += time.process_time() - c0
+    results = {}
+    for name, run in runs.items():
+        pred = run.predict(X_test)
+        mae = float(np.mean(np.abs(pred - y_test)))
+        results[name] = (seconds[name], cpu_seconds[name], mae, pred)
+    return results
+
+
+def _ratio_line(label, repeats, num, den):
+    """'label: Mx wall, Nx CPU (medians; per repeat a-b wall)'."""
+    median = {
+        kind: statistics.median(r[num][kind] for r in repeats)
+        / statistics.median(r[den][kind] for r in repeats)
+        for kind in (0, 1)
+    }
+    per_repeat = [r[num][0] / r[den][0] for r in repeats]
+    return (
+        f"{label}: {median[0]:.2f}x wall, {median[1]:.2f}x CPU (ratio of the "
+        f"medians; per repeat {min(per_repeat):.2f}x to {max(per_repeat):.2f}x "
+        "wall)"
+    )
+
+
+def write_csv(path, repeats, args, threads, machine):
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    date = datetime.date.today().isoformat()
+    fields = [
+        "date",
+        "repeat",
+        "run",
+        "wall_s",
+        "cpu_s",
+        "test_mae",
+        "epochs",
+        "chunks",
+        "threads",
+        "seed",
+        "torch",
+        "machine",
+    ]
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        for index, results in enumerate(repeats):
+            for name, (wall, cpu, mae, _) in results.items():
+                writer.writerow(
+                    {
+                        "date": date,
+                        "repeat": index,
+                        "run": name,
+                        "wall_s": round(wall, 3),
+                        "cpu_s": round(cpu, 3),
+                        "test_mae": round(mae, 6),
+                        "epochs": args.epochs,
+                        "chunks": args.chunks,
+                        "threads": threads,
+                        "seed": args.seed,
+                        "torch": torch.__version__,
+                        "machine": machine,
+                    }
+                )
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--epochs", type=int, default=1000)
@@ -130,52 +223,60 @@ def main(argv=None):
         help="run the three trainings in turns of epochs/chunks epochs, so that "
         "they share any load from other processes alike (1: one after another)",
     )
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=3,
+        help="repeat the whole comparison this many times and report medians",
+    )
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--out", default=None, help="write one CSV row per repeat and run here"
+    )
     args = parser.parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
     if args.epochs % args.chunks:
         parser.error("--epochs must be a multiple of --chunks")
+    if args.repeats < 1:
+        parser.error("--repeats must be at least 1")
 
-    X_train, y_train, X_test, y_test = make_data(seed=args.seed)
+    data = make_data(seed=args.seed)
+    threads = torch.get_num_threads()
+    machine = f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs"
     print(
-        f"torch {torch.__version__}, {torch.get_num_threads()} threads, "
-        f"{platform.processor() or platform.machine()}; formula 10, "
-        f"X_train {X_train.shape}, {args.epochs} epochs in {args.chunks} turns"
+        f"torch {torch.__version__}, {threads} threads, {machine}; formula 14, "
+        f"X_train {data[0].shape}, {args.epochs} epochs in {args.chunks} turns, "
+        f"{args.repeats} repeats",
+        flush=True,
     )
-    runs = {
-        "(a) reference DataLoader loop": ReferenceLoop(X_train, y_train, args.seed),
-        "(b) skchaos MLPRegressor": Skchaos(X_train, y_train, args.seed),
-        "(c) bare torch, full batch": BareFullBatch(X_train, y_train, args.seed),
-    }
-    seconds = dict.fromkeys(runs, 0.0)
-    cpu_seconds = dict.fromkeys(runs, 0.0)
-    for _ in range(args.chunks):
-        for name, run in runs.items():
-            t0, c0 = time.perf_counter(), time.process_time()
-            run.train(args.epochs // args.chunks)
-            seconds[name] += time.perf_counter() - t0
-            cpu_seconds[name] += time.process_time() - c0
-
-    preds = {name: run.predict(X_test) for name, run in runs.items()}
-    for name in runs:
-        err = np.mean(np.abs(preds[name] - y_test))
-        print(
-            f"{name:32s} {seconds[name]:8.2f} s wall {cpu_seconds[name]:8.2f} s CPU"
-            f"   test MAE {err:.5f}"
-        )
-    t_ref, t_ours, t_plain = seconds.values()
-    c_ref, c_ours, c_plain = cpu_seconds.values()
-    pred_ref, pred_ours, pred_plain = preds.values()
+    repeats = []
+    for index in range(args.repeats):
+        results = run_once(data, args.epochs, args.chunks, args.seed)
+        repeats.append(results)
+        for name, (wall, cpu, mae, _) in results.items():
+            print(
+                f"repeat {index}: {name:32s} {wall:8.2f} s wall {cpu:8.2f} s CPU"
+                f"   test MAE {mae:.5f}",
+                flush=True,
+            )
+    print(f"\nmedians over {args.repeats} repeats:")
+    for name in RUNS:
+        wall = statistics.median(r[name][0] for r in repeats)
+        cpu = statistics.median(r[name][1] for r in repeats)
+        mae = statistics.median(r[name][2] for r in repeats)
+        print(f"{name:32s} {wall:8.2f} s wall {cpu:8.2f} s CPU   test MAE {mae:.5f}")
+    a, b, c = RUNS
+    last = repeats[-1]
     print(
-        f"max |(b) - (c)| on the test predictions: "
-        f"{np.max(np.abs(pred_ours - pred_plain)):.1e}"
+        "max |(b) - (c)| on the test predictions: "
+        f"{np.max(np.abs(last[b][3] - last[c][3])):.1e}"
     )
-    print(f"speed-up (a) / (b): {t_ref / t_ours:.1f}x wall, {c_ref / c_ours:.1f}x CPU")
-    print(
-        f"skorch overhead (b) / (c): {t_ours / t_plain:.2f}x wall, "
-        f"{c_ours / c_plain:.2f}x CPU"
-    )
+    print(_ratio_line("speed-up (a) / (b)", repeats, a, b))
+    print(_ratio_line("skorch overhead (b) / (c)", repeats, b, c))
+    if args.out:
+        write_csv(args.out, repeats, args, threads, machine)
+        print(f"rows written to {args.out}")
 
 
 if __name__ == "__main__":
