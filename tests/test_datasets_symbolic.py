@@ -19,6 +19,7 @@ from skchaos.datasets import (
     PAPER_FORMULAS,
     make_symbolic,
     make_symbolic_classification,
+    symbolic_ground_truth,
 )
 from skchaos.datasets._formulas import parse_formula
 
@@ -571,3 +572,61 @@ def test_parameter_errors(kwargs, error, match):
 def test_numpy_integer_formula_id_and_single_sample():
     X, y = make_symbolic(np.int64(3), n_samples=1, n_noise_features=0)
     assert X.shape == (1, 1) and y.shape == (1,)
+
+
+# ---------------------------------------------------------------------------
+# symbolic_ground_truth: the truths on given inputs
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("formula", [3, 10, 13, "a * c + sin(c)"])
+@pytest.mark.parametrize("ig_steps", [None, 20])
+def test_symbolic_ground_truth_equals_make_symbolic_truth(formula, ig_steps):
+    data = small(formula, ig_steps=ig_steps)
+    truth = symbolic_ground_truth(formula, data.data, ig_steps=ig_steps)
+    assert set(truth) == set(TRUTH_KEYS)
+    for key in TRUTH_KEYS:
+        np.testing.assert_array_equal(truth[key], data.ground_truth[key])
+
+
+def test_symbolic_ground_truth_gives_both_ig_truths_on_the_same_data():
+    exact = small(12)
+    paper = symbolic_ground_truth(12, exact.data, ig_steps=20)
+    np.testing.assert_array_equal(
+        paper["integrated_gradients"],
+        small(12, ig_steps=20).ground_truth["integrated_gradients"],
+    )
+    assert not np.allclose(
+        paper["integrated_gradients"], exact.ground_truth["integrated_gradients"]
+    )
+
+
+def test_symbolic_ground_truth_on_hand_made_inputs():
+    X = [[0.5, 2.0, 7.0], [-1.0, 0.25, -7.0]]  # a list; the last column is noise
+    truth = symbolic_ground_truth("a**2 * b", X)
+    a, b = np.array(X)[:, 0], np.array(X)[:, 1]
+    np.testing.assert_allclose(
+        truth["saliency"], np.c_[2 * a * b, a**2, np.zeros(2)], atol=1e-15
+    )
+    # IG of a monomial a^2 b: shares proportional to the exponents (2:1).
+    np.testing.assert_allclose(
+        truth["integrated_gradients"], np.c_[2 * a**2 * b / 3, a**2 * b / 3, [0, 0]]
+    )
+    np.testing.assert_allclose(
+        truth["feature_ablation"], np.c_[a**2 * b, a**2 * b, [0, 0]]
+    )
+
+
+def test_symbolic_ground_truth_errors():
+    with pytest.raises(ValueError, match="X has 2 columns.*3 variable columns"):
+        symbolic_ground_truth("a + c", np.zeros((4, 2)))
+    with pytest.raises(ValueError, match="NaN"):
+        symbolic_ground_truth("a", [[np.nan]])
+    with pytest.raises(ValueError, match="'X' parameter"):
+        symbolic_ground_truth("a", "not an array")
+    with pytest.raises(ValueError, match="'ig_steps' parameter"):
+        symbolic_ground_truth("a", np.zeros((2, 1)), ig_steps=0)
+    with pytest.raises(ValueError, match="'formula' parameter"):
+        symbolic_ground_truth(99, np.zeros((2, 1)))
+    with pytest.raises(ValueError, match="not finite at the zero baseline"):
+        symbolic_ground_truth("1/a", np.ones((2, 1)))

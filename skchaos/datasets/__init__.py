@@ -4,6 +4,7 @@ from skchaos.datasets._audio import make_audio_localization
 from skchaos.datasets._formulas import PAPER_FORMULAS
 from skchaos.datasets._image import make_image_localization
 from skchaos.datasets._symbolic import make_symbolic, make_symbolic_classification
+from skchaos.datasets._symbolic_truth import symbolic_ground_truth
 
 __all__ = [
     "PAPER_FORMULAS",
@@ -11,4 +12,5 @@ __all__ = [
     "make_image_localization",
     "make_symbolic",
     "make_symbolic_classification",
+    "symbolic_ground_truth",
 ]

@@ -56,8 +56,12 @@ _UNARY_OPERATORS = {
 
 #: Longest formula string accepted (characters).
 MAX_FORMULA_LENGTH = 1000
-# Deepest syntax tree accepted (guards the recursive walk).
-_MAX_DEPTH = 100
+#: Most nested levels of operations accepted in a formula string (see
+#: ``_formula_depth``); checked before anything recurses over the formula.
+MAX_FORMULA_DEPTH = 50
+# The detail of a nesting error caught as a RecursionError (a fallback: sympy
+# may recurse several times per level, e.g. for sigmoid).
+_RECURSION = "sympy reached Python's recursion limit"
 # Largest |exponent| accepted when the exponent is a number (guards 9**9**9).
 _MAX_EXPONENT = 100
 # Largest numerator or denominator (in bits) of an exact rational constant.
@@ -247,14 +251,83 @@ def _check_power(base, exponent, node, text):
             )
 
 
-def _build(node, text, depth=0):
-    """Turn one whitelisted syntax-tree node into a sympy expression."""
-    if depth > _MAX_DEPTH:
-        raise ValueError(
-            f"Formula {_short(text)} is nested too deeply; expected at most "
-            f"{_MAX_DEPTH} levels of operations."
+def _family(node):
+    """The chain family of a binary operation: additive, multiplicative or None."""
+    if isinstance(node, ast.BinOp):
+        if isinstance(node.op, (ast.Add, ast.Sub)):
+            return "additive"
+        if isinstance(node.op, (ast.Mult, ast.Div)):
+            return "multiplicative"
+    return None
+
+
+# Syntax-tree nodes that are not a level: names, numbers and operator tokens.
+_LEAVES = (
+    ast.Name,
+    ast.Constant,
+    ast.expr_context,
+    ast.operator,
+    ast.unaryop,
+    ast.cmpop,
+    ast.boolop,
+)
+
+
+def _formula_depth(tree):
+    """Count the nested levels of operations of a parsed formula, iteratively.
+
+    Every function call, power, unary sign and nested operation is one level;
+    a chain of the same family written without parentheses (``a + b - c`` or
+    ``2 * a / b``) is one level, however long. Names and numbers add nothing.
+    The walk uses an explicit stack, so it never recurses.
+    """
+    deepest = 0
+    stack = [(tree, 0)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, _LEAVES):
+            continue
+        deepest = max(deepest, level + 1)
+        family = _family(node)
+        for child in ast.iter_child_nodes(node):
+            chained = (
+                family is not None
+                and isinstance(node, ast.BinOp)
+                and child is node.left
+                and _family(child) == family
+            )
+            stack.append((child, level if chained else level + 1))
+    return deepest
+
+
+def nesting_error(label, detail):
+    """The ValueError for a formula (quoted as ``label``) that is too deep."""
+    return ValueError(
+        f"Formula {label} is nested too deeply ({detail}); expected at "
+        f"most {MAX_FORMULA_DEPTH} nested levels of operations (each function "
+        "call, power, unary sign or nested operation is a level; a chain such "
+        "as a + b - c or 2 * a / b written without parentheses is one level)."
+    )
+
+
+def _build_chain(node, text):
+    """Build a left-leaning chain of + - or * / without recursing along it."""
+    family = _family(node)
+    rights = []
+    while _family(node) == family:
+        rights.append(node)
+        node = node.left
+    result = _build(node, text)
+    for link in reversed(rights):
+        right = _build(link.right, text)
+        result = _check_number(
+            _BINARY_OPERATORS[type(link.op)](result, right), link, text
         )
-    depth += 1
+    return result
+
+
+def _build(node, text):
+    """Turn one whitelisted syntax-tree node into a sympy expression."""
     if isinstance(node, ast.Constant):
         value = node.value
         if type(value) is int:
@@ -285,9 +358,11 @@ def _build(node, text, depth=0):
                 f"{_describe(node, text)}",
                 text,
             )
+        if _family(node) is not None:
+            return _build_chain(node, text)
         apply = _BINARY_OPERATORS[type(node.op)]
-        left = _build(node.left, text, depth)
-        right = _build(node.right, text, depth)
+        left = _build(node.left, text)
+        right = _build(node.right, text)
         if isinstance(node.op, ast.Pow):
             _check_power(left, right, node, text)
         return _check_number(apply(left, right), node, text)
@@ -298,7 +373,7 @@ def _build(node, text, depth=0):
                 f"{_describe(node, text)}",
                 text,
             )
-        return _UNARY_OPERATORS[type(node.op)](_build(node.operand, text, depth))
+        return _UNARY_OPERATORS[type(node.op)](_build(node.operand, text))
     if isinstance(node, ast.Call):
         if not isinstance(node.func, ast.Name) or node.func.id not in _FUNCTIONS:
             raise _reject(
@@ -316,9 +391,7 @@ def _build(node, text, depth=0):
         (argument,) = node.args
         if isinstance(argument, ast.Starred):
             raise _reject(f"Unsupported starred argument in {name}()", text)
-        return _check_number(
-            _FUNCTIONS[name](_build(argument, text, depth)), node, text
-        )
+        return _check_number(_FUNCTIONS[name](_build(argument, text)), node, text)
     description = _NODE_DESCRIPTIONS.get(type(node), type(node).__name__)
     raise _reject(f"Unsupported {description} {_describe(node, text)}", text)
 
@@ -367,8 +440,16 @@ def parse_formula(text):
     Raises
     ------
     ValueError
-        If the text is too long, is not valid syntax, uses anything outside
+        If the text is too long, is nested too deeply (more than
+        ``MAX_FORMULA_DEPTH = 50`` levels, or deep enough for sympy to reach
+        Python's recursion limit), is not valid syntax, uses anything outside
         the whitelist, or is constant, complex or infinite.
+
+    Examples
+    --------
+    >>> from skchaos.datasets._formulas import parse_formula
+    >>> parse_formula("sin(a) * b**2")
+    b**2*sin(a)
     """
     if not isinstance(text, str):
         raise TypeError(f"formula must be a str here; got {type(text).__name__}.")
@@ -388,7 +469,13 @@ def parse_formula(text):
             f"({type(exc).__name__}: {getattr(exc, 'msg', exc)}). "
             f"Allowed: {_ALLOWED}."
         ) from None
-    return _check_expression(_build(tree.body, stripped), stripped)
+    depth = _formula_depth(tree.body)
+    if depth > MAX_FORMULA_DEPTH:
+        raise nesting_error(_short(stripped), f"{depth} levels")
+    try:
+        return _check_expression(_build(tree.body, stripped), stripped)
+    except RecursionError:
+        raise nesting_error(_short(stripped), _RECURSION) from None
 
 
 def _check_sympy_formula(expr):
@@ -412,7 +499,10 @@ def _check_sympy_formula(expr):
             f"{sympy.sstr(next(iter(unsupported)))!r}; expected an explicit "
             "expression without undefined functions, derivatives or integrals."
         )
-    return _check_expression(expr.xreplace(replacements), text)
+    try:
+        return _check_expression(expr.xreplace(replacements), text)
+    except RecursionError:
+        raise nesting_error(_short(text), _RECURSION) from None
 
 
 @dataclass(frozen=True)
