@@ -1,22 +1,26 @@
 """Per-sample attributions of a fitted model, with captum methods by name."""
 
-import warnings
-from contextlib import ExitStack, contextmanager
-from numbers import Integral, Real
+from contextlib import ExitStack
+from numbers import Integral
 
 import numpy as np
 import torch
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, validate_params
-from sklearn_compat.utils.validation import check_array
 
 from skchaos.attribution._deeplift import _check_deeplift_model, _deeplift_rules
-from skchaos.attribution._extract import (
-    _inference_state,
-    _net_input,
-    _resolve_model,
+from skchaos.attribution._extract import _net_input, _resolve_model
+from skchaos.attribution._inputs import (
+    _check_baselines,
+    _check_feature_mask,
+    _check_target,
+    _chunk_target,
+    _probe_outputs,
+    _sum_groups,
+    _to_model,
 )
-from skchaos.attribution._registry import _REGISTRY, _get_method_spec
+from skchaos.attribution._isolation import _isolated, _quiet_captum
+from skchaos.attribution._registry import _get_method_spec
 from skchaos.utils import (
     numpy_random_context,
     torch_random_context,
@@ -24,13 +28,6 @@ from skchaos.utils import (
 )
 
 _DEFAULT_BATCH_SIZE = 1024
-# Rows of X drawn as the default baseline distribution of deeplift_shap and
-# gradient_shap.
-_N_BACKGROUND = 20
-# SmoothGrad's default noise level, as a fraction of X's range (Smilkov et al.
-# recommend 10-20%).
-_SMOOTHGRAD_NOISE = 0.15
-_ARGMAX = "argmax"
 
 
 @validate_params(
@@ -81,9 +78,11 @@ def attribute(
           classifier with ``predict_proba`` (or a pipeline ending in one), on
           2-D data.
 
-        A torch module is switched to eval mode (dropout off, batch norm
-        frozen) with its parameters' ``requires_grad`` off during the call;
-        both are restored afterwards and no ``.grad`` is left behind.
+        A torch module is explained in eval mode (dropout off, batch norm
+        frozen) without gradients for its parameters, on a per-call copy that
+        shares their storage: the module itself (its mode, its parameters'
+        ``requires_grad``, its hooks) is never modified and no ``.grad`` is
+        left behind.
 
     X : array-like or torch.Tensor of shape (n_samples, ...)
         The samples to explain: numpy, pandas or a torch tensor, 2-D
@@ -214,6 +213,7 @@ def attribute(
     See Also
     --------
     available_methods : The method names.
+    method_info : What a method is (gradient-based, perturbation, ...).
     model_agnostic_importance : Global permutation importance of any
         estimator.
 
@@ -232,6 +232,20 @@ def attribute(
     known rule (LayerNorm, attention, RNNs) trigger a warning. Each
     activation instance must be used once per forward pass: a reused one
     raises ValueError. In-place activations are fine.
+
+    Thread safety: ``attribute`` may be called on one fitted model from
+    several threads at once. Each call works on its own copy of the module
+    tree, with its own eval mode, frozen views of the parameters (sharing
+    their storage) and DeepLift hooks, so the caller's net is left exactly as
+    it was and can be trained again afterwards; training it while a call is
+    running is not supported (the weights would change under the call). The process-wide
+    state a call needs is shared safely: captum's DeepLift rescale table and
+    the warning filters are reference-counted under a lock, and the seeded
+    blocks of the stochastic methods (which seed torch's and numpy's global
+    RNGs) run one at a time. A module that cannot be deep-copied (e.g. one
+    holding a lock) is used in place instead, in eval mode with frozen
+    parameters for the duration of the call, and concurrent calls on it are
+    serialized.
 
     ``feature_permutation`` permutes features across the rows of a batch, so
     it needs at least 2 rows (a trailing batch of one row is merged into the
@@ -293,29 +307,24 @@ def attribute(
             "only torch models accept inputs with more dimensions."
         )
     mask = _check_feature_mask(feature_mask, spec, sample_shape)
-    if spec.name == "feature_permutation" and n_samples < 2:
-        raise ValueError(
-            "method='feature_permutation' permutes features across rows, so X "
-            f"needs at least 2 rows; got {n_samples}."
-        )
+    spec.check_n_samples(n_samples)
     rng = check_random_state(random_state)
     batch_size = _DEFAULT_BATCH_SIZE if batch_size is None else batch_size
 
-    with _inference_state(model.module):
+    # A per-call copy of a torch module, in eval mode with frozen parameters:
+    # the caller's net is never modified (thread safety).
+    with _isolated(model) as model:
         first = _to_model(X[:1], model)
         n_outputs = _probe_outputs(model, first, X.shape)
         target = _check_target(target, model, n_samples, n_outputs)
         get_baselines, n_baselines = _check_baselines(
             baselines, spec, X, sample_shape, model, rng
         )
-        expansion = n_baselines if spec.name == "deeplift_shap" else 1
-        rows = max(1, batch_size // (expansion * spec.expansion(call_params)))
-        call_params = _with_defaults(
-            spec, call_params, X=X, batch_size=batch_size, rows=min(rows, n_samples)
+        rows = max(1, batch_size // spec.rows_per_input(call_params, n_baselines))
+        call_params = spec.defaults(
+            call_params, X=X, batch_size=batch_size, rows=min(rows, n_samples)
         )
-        bounds = _chunk_bounds(
-            n_samples, rows, min_rows=2 if spec.name == "feature_permutation" else 1
-        )
+        bounds = _chunk_bounds(n_samples, rows, min_rows=spec.min_rows)
         seed = (
             torch_seed_from_random_state(rng)
             if spec.stochastic and random_state is not None
@@ -350,251 +359,6 @@ def attribute(
     return result
 
 
-def _to_model(X_part, model):
-    """A slice of X as a tensor in the model's dtype on its device."""
-    if isinstance(X_part, torch.Tensor):
-        return X_part.to(device=model.device, dtype=model.dtype)
-    return torch.tensor(np.asarray(X_part), dtype=model.dtype, device=model.device)
-
-
-def _probe_outputs(model, first, shape):
-    """Run one row; return the number of outputs (None for a 1-D output)."""
-    try:
-        with torch.no_grad():
-            output = model.forward(first)
-    except (RuntimeError, ValueError) as exc:
-        raise ValueError(
-            f"{model.name} could not be evaluated on X of shape {tuple(shape)} "
-            f"(the network's input, one sample per row): {exc}"
-        ) from exc
-    if not isinstance(output, torch.Tensor):
-        raise TypeError(
-            f"{model.name} must return a single tensor to be explained; it "
-            f"returned {type(output).__name__}."
-        )
-    if output.ndim == 1:
-        return None
-    if output.ndim != 2:
-        raise ValueError(
-            f"{model.name} returns outputs of shape {tuple(output.shape)} for one "
-            "row; attributions need one output vector per row (n_samples, "
-            "n_outputs)."
-        )
-    return output.shape[1]
-
-
-def _is_index(value):
-    return isinstance(value, Integral) and not isinstance(value, bool)
-
-
-def _check_target(target, model, n_samples, n_outputs):
-    """Turn ``target`` into None, an int, per-row int64 indices, or _ARGMAX."""
-    if n_outputs is None or n_outputs == 1:
-        # A single output: captum needs no target for a 1-D output and
-        # column 0 for an (n, 1) output.
-        single = None if n_outputs is None else 0
-        if target is None:
-            return single
-        index_zero = _is_index(target) and target == 0
-        if n_outputs == 1 and not model.is_classifier and index_zero:
-            return 0
-        raise ValueError(
-            f"{model.name} has a single output, so target must be None; got "
-            f"target={_short(target)}."
-        )
-    if target is None:
-        if model.is_classifier:
-            return _ARGMAX
-        raise ValueError(
-            f"{model.name} has {n_outputs} outputs; pass target=<output index in "
-            f"[0, {n_outputs})> or an array of one index per row to choose the "
-            "output to explain."
-        )
-    lookup = {}
-    if model.classes is not None:
-        lookup = {
-            label: i for i, label in enumerate(np.asarray(model.classes).tolist())
-        }
-
-    def to_index(value):
-        if value in lookup:
-            return lookup[value]
-        if _is_index(value) and 0 <= value < n_outputs:
-            return int(value)
-        labels = f"a class label in {list(lookup)} or " if lookup else ""
-        raise ValueError(
-            f"target={value!r} is not {labels}an output index in [0, {n_outputs})."
-        )
-
-    if isinstance(target, torch.Tensor):
-        target = target.detach().cpu().numpy()
-    # lists keep their elements' types (labels and indices may be mixed)
-    values = np.asarray(target, dtype=object if isinstance(target, list) else None)
-    if values.ndim == 0:
-        return to_index(values.item())
-    if values.shape != (n_samples,):
-        raise ValueError(
-            f"target must be a scalar or have one entry per row, shape "
-            f"({n_samples},); got shape {values.shape}."
-        )
-    return np.array([to_index(value) for value in values.tolist()], dtype=np.int64)
-
-
-def _chunk_target(target, model, inputs, start, stop):
-    if isinstance(target, np.ndarray):
-        return torch.as_tensor(target[start:stop], device=model.device)
-    if isinstance(target, str):  # _ARGMAX
-        with torch.no_grad():
-            return model.forward(inputs).argmax(dim=1)
-    return target
-
-
-def _as_float_array(value, name, device, dtype):
-    if isinstance(value, torch.Tensor):
-        value = value.detach()
-        if value.is_floating_point() and not bool(torch.isfinite(value).all()):
-            raise ValueError(f"{name} contains NaN or infinity.")
-        return value.to(device=device, dtype=dtype)
-    array = check_array(
-        value,
-        dtype="numeric",
-        ensure_2d=False,
-        allow_nd=True,
-        ensure_min_samples=0,
-        input_name=name,
-    )
-    return torch.as_tensor(array, dtype=dtype, device=device)
-
-
-def _check_baselines(baselines, spec, X, sample_shape, model, rng):
-    """Validate ``baselines``; return ``(get(start, stop), n_baselines)``."""
-    if spec.baselines is None:
-        if baselines is not None:
-            users = sorted(name for name, s in _REGISTRY.items() if s.baselines)
-            raise ValueError(
-                f"method={spec.name!r} does not use baselines, got baselines="
-                f"{_short(baselines)}; the methods that do are: {', '.join(users)}."
-            )
-        return None, 1
-    device, dtype = model.device, model.dtype
-    n_samples = X.shape[0]
-    if isinstance(baselines, Real) and not isinstance(baselines, bool):
-        if not np.isfinite(baselines):
-            raise ValueError(f"baselines must be finite; got {baselines!r}.")
-        if spec.baselines == "single":
-            value = float(baselines)
-            return (lambda start, stop: value), 1
-        reference = torch.full((1, *sample_shape), float(baselines), dtype=dtype)
-        reference = reference.to(device)
-    elif baselines is None:
-        if spec.baselines == "single":
-            return (lambda start, stop: None), 1
-        rows = np.sort(rng.choice(n_samples, min(n_samples, _N_BACKGROUND), False))
-        reference = _to_model(X[rows], model)
-    else:
-        reference = _as_float_array(baselines, "baselines", device, dtype)
-        shape = tuple(reference.shape)
-        if shape == sample_shape:
-            reference = reference.unsqueeze(0)
-        elif shape[1:] != sample_shape or (
-            spec.baselines == "single" and shape[0] not in (1, n_samples)
-        ):
-            rows = "n_samples" if spec.baselines == "single" else "n_baselines"
-            raise ValueError(
-                f"baselines has shape {shape}; expected a scalar, one sample of "
-                f"shape {sample_shape}, or an array of shape ({rows}, "
-                f"{', '.join(map(str, sample_shape))})."
-            )
-    n_baselines = reference.shape[0]
-    if spec.name == "deeplift_shap" and n_baselines < 2:
-        raise ValueError(
-            "method='deeplift_shap' averages DeepLift over a distribution of at "
-            f"least 2 baseline rows; got {n_baselines}. Pass more rows, or use "
-            "method='deeplift' for a single baseline."
-        )
-    if spec.baselines == "distribution":
-        return (lambda start, stop: reference), n_baselines
-    if n_baselines == 1:
-        return (lambda start, stop: reference.expand(stop - start, *sample_shape)), 1
-    return (lambda start, stop: reference[start:stop]), 1
-
-
-def _short(value):
-    text = repr(value)
-    return text if len(text) <= 40 else f"<{type(value).__name__}>"
-
-
-def _check_feature_mask(feature_mask, spec, sample_shape):
-    """Return ``(group ids of shape sample_shape, n_groups)`` or None."""
-    if feature_mask is None:
-        return None
-    if not spec.feature_mask and not spec.gradient_based:
-        raise ValueError(
-            f"method={spec.name!r} does not take a feature_mask; it groups "
-            "features with sliding_window_shapes."
-        )
-    if isinstance(feature_mask, torch.Tensor):
-        feature_mask = feature_mask.detach().cpu().numpy()
-    mask = np.asarray(feature_mask)
-    if mask.dtype.kind not in "iu":
-        raise ValueError(
-            f"feature_mask must hold integer group ids; got dtype {mask.dtype}."
-        )
-    try:
-        mask = np.broadcast_to(mask, sample_shape)
-    except ValueError:
-        raise ValueError(
-            f"feature_mask of shape {mask.shape} cannot be broadcast to the "
-            f"shape of one sample of X, {sample_shape}."
-        ) from None
-    groups, ids = np.unique(mask.ravel(), return_inverse=True)
-    return torch.as_tensor(ids.reshape(sample_shape), dtype=torch.long), len(groups)
-
-
-def _sum_groups(attributions, ids, n_groups):
-    """Sum attributions within each group and give every member the sum."""
-    flat = attributions.reshape(attributions.shape[0], -1)
-    ids = ids.reshape(-1).to(flat.device)
-    sums = flat.new_zeros(flat.shape[0], n_groups).index_add_(1, ids, flat)
-    return sums[:, ids].reshape(attributions.shape)
-
-
-def _with_defaults(spec, call_params, *, X, batch_size, rows):
-    """Add the method's data-dependent defaults to ``call_params``."""
-    params = dict(call_params)
-    sample_shape = tuple(X.shape[1:])
-    if spec.name == "integrated_gradients":
-        params.setdefault("internal_batch_size", batch_size)
-    elif spec.name == "smoothgrad":
-        params.setdefault("nt_type", "smoothgrad")
-        nt_samples = params.get("nt_samples", 5)
-        params.setdefault(
-            "nt_samples_batch_size", max(1, min(nt_samples, batch_size // rows))
-        )
-        if "stdevs" not in params:
-            span = float(X.max() - X.min())
-            params["stdevs"] = _SMOOTHGRAD_NOISE * (span if span > 0 else 1.0)
-    elif spec.name in ("kernel_shap", "lime"):
-        # captum explains these one row at a time: evaluate all of a row's
-        # perturbations in one pass (up to batch_size) instead of one by one.
-        n_samples = params.get("n_samples", 25)
-        params.setdefault("perturbations_per_eval", max(1, min(n_samples, batch_size)))
-    elif spec.name == "occlusion":
-        window = tuple(params.get("sliding_window_shapes", (1,) * len(sample_shape)))
-        if len(window) != len(sample_shape) or not all(
-            _is_index(w) and 1 <= w <= s for w, s in zip(window, sample_shape)
-        ):
-            raise ValueError(
-                f"sliding_window_shapes={window!r} must be a tuple of "
-                f"{len(sample_shape)} positive ints no larger than the sample "
-                f"shape {sample_shape}."
-            )
-        params["sliding_window_shapes"] = window
-        if isinstance(params.get("strides"), list):
-            params["strides"] = tuple(params["strides"])
-    return params
-
-
 def _chunk_bounds(n_samples, rows, min_rows=1):
     """``(start, stop)`` of consecutive batches of ``rows`` rows.
 
@@ -606,15 +370,3 @@ def _chunk_bounds(n_samples, rows, min_rows=1):
     if len(bounds) > 1 and bounds[-1][1] - bounds[-1][0] < min_rows:
         bounds[-2:] = [(bounds[-2][0], n_samples)]
     return bounds
-
-
-@contextmanager
-def _quiet_captum():
-    """Silence captum's advice that does not apply to batched calls."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings(
-            "ignore",
-            message="You are providing multiple inputs for Lime",
-            category=UserWarning,
-        )
-        yield

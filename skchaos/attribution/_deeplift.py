@@ -229,17 +229,13 @@ def _check_deeplift_model(module, example, *, stacklevel=2):
     _warn_unsupported(module, stacklevel + 1)
 
 
-@contextmanager
 def _deeplift_rules(module):
     """Run a DeepLift computation on ``module`` with sound rescale rules.
 
-    Registers the elementwise activations of ``module`` that captum lacks
-    (removed on exit) and silences captum's per-call notice about setting
-    hooks. Call :func:`_check_deeplift_model` first.
+    Returns a context manager that registers the elementwise activations of
+    ``module`` that captum lacks (removed on exit). Call
+    :func:`_check_deeplift_model` first. captum's per-call notice about
+    setting hooks is silenced by ``_isolation._quiet_captum``.
     """
     classes = {type(sub) for sub in module.modules() if isinstance(sub, _ELEMENTWISE)}
-    with _rescale_table(classes), warnings.catch_warnings():
-        warnings.filterwarnings(
-            "ignore", message="Setting forward, backward hooks", category=UserWarning
-        )
-        yield
+    return _rescale_table(classes)

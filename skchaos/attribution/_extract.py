@@ -6,7 +6,6 @@ applied first. The helpers here are private but shared with
 :mod:`skchaos.feature_selection`, which needs the same view of a pipeline.
 """
 
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,6 +16,8 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 from sklearn_compat.utils.validation import check_array
 from torch import nn
+
+from skchaos.attribution._registry import _REGISTRY
 
 
 @dataclass
@@ -137,12 +138,12 @@ def _resolve_model(estimator, *, method):
         return _Model(module, module, classes, classifier, device, dtype, name)
 
     if method.gradient_based:
+        perturbation = sorted(n for n, s in _REGISTRY.items() if not s.gradient_based)
         raise TypeError(
             f"method={method.name!r} needs gradients, but {name} is not a "
             "differentiable torch model (a fitted skorch net, a Pipeline ending "
             "in one, or a torch.nn.Module). Use a perturbation method "
-            "(feature_ablation, feature_permutation, kernel_shap, lime, "
-            "occlusion, shapley_value_sampling) or "
+            f"({', '.join(perturbation)}) or "
             "skchaos.attribution.model_agnostic_importance for a global "
             "permutation importance."
         )
@@ -216,29 +217,3 @@ def _check_tensor(X, where=""):
             f"X contains NaN or infinity{where}; attributions need finite inputs."
         )
     return X
-
-
-@contextmanager
-def _inference_state(module):
-    """Put a module in eval mode with frozen parameters, then restore it.
-
-    Each submodule's ``training`` flag and each parameter's ``requires_grad``
-    are saved and restored individually, so a module that mixes modes (e.g.
-    frozen batch norm inside a training model) comes back exactly as it was.
-    No ``.grad`` is ever accumulated on the parameters.
-    """
-    if module is None:
-        yield
-        return
-    training = [(m, m.training) for m in module.modules()]
-    requires_grad = [(p, p.requires_grad) for p in module.parameters()]
-    try:
-        module.eval()
-        for param, _ in requires_grad:
-            param.requires_grad_(False)
-        yield
-    finally:
-        for submodule, flag in training:
-            submodule.training = flag
-        for param, flag in requires_grad:
-            param.requires_grad_(flag)

@@ -1,268 +1,83 @@
 """The registry of attribution methods that :func:`attribute` knows by name.
 
-Each entry records how to build the captum object, which keyword arguments go
-to its constructor and which to its ``attribute`` call (with their allowed
-values), and the properties :func:`attribute` needs to route the other
-arguments: whether the method needs gradients, takes baselines or a feature
-mask, draws random numbers, and how much it multiplies each batch.
+Each method is described once, by a ``_MethodSpec`` (``_spec.py``) in the
+module of its family, grouped as in captum:
+
+- ``_gradient_methods.py``: saliency, input x gradient, integrated gradients,
+  gradient SHAP, SmoothGrad;
+- ``_deeplift_methods.py``: DeepLift, DeepLift SHAP;
+- ``_perturbation_methods.py``: feature ablation, feature permutation,
+  occlusion, Shapley value sampling, KernelSHAP, LIME.
+
+This module collects them and answers the questions about a method that the
+rest of skchaos asks: :func:`available_methods`, :func:`method_info` and
+:func:`check_method_params`, plus the names of :func:`attribute`'s own
+keyword arguments (:data:`ATTRIBUTE_KWARGS`, :data:`RESERVED_PARAMS`).
+:func:`attribute` has no per-method code: whatever differs between methods is
+a field or a hook of the spec.
+
+Adding a method
+---------------
+Edit one file, the family module (a new family is a new module, added to
+``_FAMILIES`` below): append a ``_MethodSpec`` to its ``METHODS`` with
+
+1. ``name`` and ``build`` (``build(forward_func, **init_params)`` returns the
+   captum object) and ``gradient_based``;
+2. its keyword arguments with their scikit-learn constraints, split into
+   ``init_params`` (captum constructor) and ``call_params`` (captum
+   ``attribute``), plus ``renames`` for public names that differ from
+   captum's;
+3. ``baselines`` (None, "single" or "distribution"), ``feature_mask``,
+   ``stochastic`` and ``rescale_rules`` (DeepLift-based);
+4. hooks where the defaults do not fit: ``defaults(call_params, *, X,
+   batch_size, rows)`` for data-dependent defaults, ``rows_per_input(
+   call_params, n_baselines)`` for how many rows one input becomes in a
+   forward pass, ``min_rows``/``min_rows_error`` and
+   ``min_baselines``/``min_baselines_error``.
+
+:func:`attribute`, :func:`available_methods`, :func:`method_info`,
+:func:`check_method_params`, feature selection and the benchmark pick it up
+by name. Document its parameters under ``method`` in :func:`attribute`'s
+docstring, and test it in ``tests/test_attribution_methods.py`` (whose
+``ALL_METHODS`` must list it).
 """
 
-from dataclasses import dataclass, field
-from numbers import Integral, Real
+from typing import NamedTuple
 
-from captum.attr import (
-    DeepLift,
-    DeepLiftShap,
-    FeatureAblation,
-    FeaturePermutation,
-    GradientShap,
-    InputXGradient,
-    IntegratedGradients,
-    KernelShap,
-    Lime,
-    NoiseTunnel,
-    Occlusion,
-    Saliency,
-    ShapleyValueSampling,
-)
-from sklearn.utils._param_validation import (
-    HasMethods,
-    Interval,
-    StrOptions,
-    validate_parameter_constraints,
-)
+from skchaos.attribution._deeplift_methods import METHODS as _DEEPLIFT
+from skchaos.attribution._gradient_methods import METHODS as _GRADIENT
+from skchaos.attribution._perturbation_methods import METHODS as _PERTURBATION
 
-_POSITIVE_INT = Interval(Integral, 1, None, closed="left")
-_NON_NEGATIVE = Interval(Real, 0, None, closed="left")
-_PERTURBATIONS = {"perturbations_per_eval": [_POSITIVE_INT]}
-_MULTIPLY = {"multiply_by_inputs": ["boolean"]}
-_IG_METHODS = {
-    "gausslegendre",
-    "riemann_left",
-    "riemann_middle",
-    "riemann_right",
-    "riemann_trapezoid",
+_FAMILIES = {
+    "deeplift": _DEEPLIFT,
+    "gradient": _GRADIENT,
+    "perturbation": _PERTURBATION,
+}
+_REGISTRY = {spec.name: spec for specs in _FAMILIES.values() for spec in specs}
+_FAMILY_OF = {
+    spec.name: family for family, specs in _FAMILIES.items() for spec in specs
 }
 
+#: Keyword arguments of :func:`attribute` that a caller such as a feature
+#: selector sets itself (they depend on the data or the round), so a user's
+#: method parameters may not set them.
+RESERVED_PARAMS = ("feature_mask", "random_state", "target")
 
-def _one(params):
-    return 1
-
-
-def _per_eval(params):
-    return params.get("perturbations_per_eval", 1)
-
-
-def _noise_tunnel_saliency(forward_func):
-    return NoiseTunnel(Saliency(forward_func))
+#: Keyword arguments of :func:`attribute` that are not method parameters but
+#: may travel with them (e.g. in a selector's ``attribution_params``).
+ATTRIBUTE_KWARGS = ("baselines", "batch_size")
 
 
-@dataclass(frozen=True)
-class _MethodSpec:
-    """What :func:`attribute` needs to know about one method.
-
-    Attributes
-    ----------
-    name : str
-        The public name.
-    build : callable
-        ``build(forward_func, **init_params)`` returns the captum object.
-    gradient_based : bool
-        Whether the method back-propagates (needs a differentiable torch model).
-    baselines : {None, "single", "distribution"}
-        None: no baselines. "single": one reference per row (a scalar, one
-        sample, or one row per sample; captum's default is zero). "distribution":
-        a set of reference rows shared by all samples.
-    feature_mask : bool
-        Whether captum groups features with ``feature_mask``.
-    stochastic : bool
-        Whether the method (or its default baselines) draws random numbers.
-    init_params, call_params : dict
-        Accepted keyword arguments for the constructor and for ``attribute``,
-        mapped to scikit-learn parameter constraints.
-    expansion : callable
-        ``expansion(call_params)`` gives how many network rows one input row
-        becomes in a single forward pass (e.g. ``perturbations_per_eval``).
-    rescale_rules : bool
-        Whether the method is DeepLift-based (needs the rescale table).
-    renames : dict
-        Public keyword names that differ from captum's (``{public: captum}``),
-        e.g. integrated gradients' ``method``, which would clash with
-        :func:`attribute`'s own ``method``.
-    """
+class MethodInfo(NamedTuple):
+    """What an attribution method is (see :func:`method_info`)."""
 
     name: str
-    build: object
+    family: str
     gradient_based: bool
-    baselines: str | None = None
-    feature_mask: bool = False
-    stochastic: bool = False
-    init_params: dict = field(default_factory=dict)
-    call_params: dict = field(default_factory=dict)
-    expansion: object = _one
-    rescale_rules: bool = False
-    renames: dict = field(default_factory=dict)
-
-    @property
-    def accepts_internal_batch_size(self):
-        """Whether captum batches the method's expanded rows itself."""
-        return "internal_batch_size" in self.call_params
-
-    def split_params(self, method_params):
-        """Check ``method_params`` and split them by destination.
-
-        Returns ``(init_params, call_params)``. Unknown names raise TypeError
-        listing the accepted ones; bad values raise ValueError (scikit-learn's
-        ``InvalidParameterError``).
-        """
-        accepted = {**self.init_params, **self.call_params}
-        unknown = sorted(set(method_params) - set(accepted))
-        if unknown:
-            names = ", ".join(repr(name) for name in unknown)
-            allowed = ", ".join(sorted(accepted)) or "none"
-            raise TypeError(
-                f"attribute() got unexpected keyword argument(s) {names} for "
-                f"method={self.name!r}; the keyword arguments it accepts are: "
-                f"{allowed}."
-            )
-        validate_parameter_constraints(
-            accepted, method_params, caller_name=f"attribute(method={self.name!r})"
-        )
-        init = {k: v for k, v in method_params.items() if k in self.init_params}
-        call = {
-            self.renames.get(k, k): v
-            for k, v in method_params.items()
-            if k in self.call_params
-        }
-        return init, call
-
-
-_SPECS = (
-    _MethodSpec(
-        "saliency", Saliency, gradient_based=True, call_params={"abs": ["boolean"]}
-    ),
-    _MethodSpec("input_x_gradient", InputXGradient, gradient_based=True),
-    _MethodSpec(
-        "integrated_gradients",
-        IntegratedGradients,
-        gradient_based=True,
-        baselines="single",
-        init_params=_MULTIPLY,
-        call_params={
-            "n_steps": [_POSITIVE_INT],
-            "integration_method": [StrOptions(_IG_METHODS)],
-            "internal_batch_size": [_POSITIVE_INT, None],
-        },
-        renames={"integration_method": "method"},
-    ),
-    _MethodSpec(
-        "deeplift",
-        DeepLift,
-        gradient_based=True,
-        baselines="single",
-        init_params={
-            **_MULTIPLY,
-            "eps": [Interval(Real, 0, None, closed="neither")],
-        },
-        rescale_rules=True,
-    ),
-    _MethodSpec(
-        "deeplift_shap",
-        DeepLiftShap,
-        gradient_based=True,
-        baselines="distribution",
-        stochastic=True,
-        init_params=_MULTIPLY,
-        rescale_rules=True,
-    ),
-    _MethodSpec(
-        "gradient_shap",
-        GradientShap,
-        gradient_based=True,
-        baselines="distribution",
-        stochastic=True,
-        init_params=_MULTIPLY,
-        call_params={"n_samples": [_POSITIVE_INT], "stdevs": [_NON_NEGATIVE]},
-        expansion=lambda params: params.get("n_samples", 5),
-    ),
-    _MethodSpec(
-        "feature_ablation",
-        FeatureAblation,
-        gradient_based=False,
-        baselines="single",
-        feature_mask=True,
-        call_params=_PERTURBATIONS,
-        expansion=_per_eval,
-    ),
-    _MethodSpec(
-        "feature_permutation",
-        FeaturePermutation,
-        gradient_based=False,
-        feature_mask=True,
-        stochastic=True,
-        call_params=_PERTURBATIONS,
-        expansion=_per_eval,
-    ),
-    _MethodSpec(
-        "shapley_value_sampling",
-        ShapleyValueSampling,
-        gradient_based=False,
-        baselines="single",
-        feature_mask=True,
-        stochastic=True,
-        call_params={"n_samples": [_POSITIVE_INT], **_PERTURBATIONS},
-        expansion=_per_eval,
-    ),
-    _MethodSpec(
-        "kernel_shap",
-        KernelShap,
-        gradient_based=False,
-        baselines="single",
-        feature_mask=True,
-        stochastic=True,
-        call_params={"n_samples": [_POSITIVE_INT], **_PERTURBATIONS},
-    ),
-    _MethodSpec(
-        "lime",
-        Lime,
-        gradient_based=False,
-        baselines="single",
-        feature_mask=True,
-        stochastic=True,
-        init_params={
-            "interpretable_model": [HasMethods(["fit", "representation"]), None],
-            "similarity_func": [callable, None],
-            "perturb_func": [callable, None],
-        },
-        call_params={"n_samples": [_POSITIVE_INT], **_PERTURBATIONS},
-    ),
-    _MethodSpec(
-        "occlusion",
-        Occlusion,
-        gradient_based=False,
-        baselines="single",
-        call_params={
-            "sliding_window_shapes": [tuple, list],
-            "strides": [_POSITIVE_INT, tuple, list, None],
-            **_PERTURBATIONS,
-        },
-        expansion=_per_eval,
-    ),
-    _MethodSpec(
-        "smoothgrad",
-        _noise_tunnel_saliency,
-        gradient_based=True,
-        stochastic=True,
-        call_params={
-            "nt_samples": [_POSITIVE_INT],
-            "nt_samples_batch_size": [_POSITIVE_INT, None],
-            "stdevs": [_NON_NEGATIVE],
-            "abs": ["boolean"],
-        },
-    ),
-)
-
-_REGISTRY = {spec.name: spec for spec in _SPECS}
+    baselines: str | None
+    feature_mask: bool
+    stochastic: bool
+    params: tuple
 
 
 def available_methods():
@@ -276,6 +91,7 @@ def available_methods():
     See Also
     --------
     attribute : Compute attributions with one of these methods.
+    method_info : What a method is (gradient-based, perturbation, ...).
 
     Notes
     -----
@@ -299,10 +115,131 @@ def available_methods():
 
 
 def _get_method_spec(method):
-    """Return the :class:`_MethodSpec` registered under ``method``."""
+    """Return the ``_MethodSpec`` registered under ``method``."""
     if not isinstance(method, str) or method not in _REGISTRY:
         raise ValueError(
             f"method={method!r} is not a known attribution method; expected one "
             f"of: {', '.join(available_methods())}."
         )
     return _REGISTRY[method]
+
+
+def method_info(method):
+    """Describe an attribution method: its family and what it needs.
+
+    Parameters
+    ----------
+    method : str
+        A name from :func:`available_methods`.
+
+    Returns
+    -------
+    info : MethodInfo
+        A named tuple with the fields:
+
+        - ``name`` : str, the method name;
+        - ``family`` : {"gradient", "deeplift", "perturbation"}, its family
+          as in captum (DeepLift methods back-propagate too);
+        - ``gradient_based`` : bool, whether it back-propagates, so it needs
+          a differentiable torch model (a skorch net, a pipeline ending in
+          one, or a ``torch.nn.Module``). The other methods are perturbation
+          methods: they only evaluate the model and accept any fitted
+          scikit-learn estimator on 2-D data;
+        - ``baselines`` : {None, "single", "distribution"}, whether it takes
+          ``baselines``: none, one reference per row, or a set of reference
+          rows;
+        - ``feature_mask`` : bool, whether it perturbs each group of a
+          ``feature_mask`` as a whole (gradient methods instead sum the
+          attributions within each group, and ``occlusion`` rejects a mask);
+        - ``stochastic`` : bool, whether it draws random numbers (seeded by
+          ``random_state``);
+        - ``params`` : tuple of str, the method parameters it accepts, sorted.
+
+    Raises
+    ------
+    ValueError
+        If ``method`` is not a known method.
+
+    See Also
+    --------
+    available_methods : The method names.
+    check_method_params : Validate a method's parameters.
+
+    Examples
+    --------
+    >>> from skchaos.attribution import method_info
+    >>> info = method_info("integrated_gradients")
+    >>> info.family, info.gradient_based, info.baselines
+    ('gradient', True, 'single')
+    >>> info.params
+    ('integration_method', 'internal_batch_size', 'multiply_by_inputs', 'n_steps')
+    >>> method_info("feature_ablation").gradient_based
+    False
+    """
+    spec = _get_method_spec(method)
+    return MethodInfo(
+        name=spec.name,
+        family=_FAMILY_OF[spec.name],
+        gradient_based=spec.gradient_based,
+        baselines=spec.baselines,
+        feature_mask=spec.feature_mask,
+        stochastic=spec.stochastic,
+        params=spec.params,
+    )
+
+
+def check_method_params(method, params):
+    """Validate a method name and its parameters, before any computation.
+
+    The check :func:`attribute` makes first, for callers that store a method
+    and its parameters to use later (a feature selector, a benchmark grid)
+    and want the same errors at construction time.
+
+    Parameters
+    ----------
+    method : str
+        A name from :func:`available_methods`.
+    params : dict or None
+        The method's own keyword arguments (``**method_params`` of
+        :func:`attribute`). The keyword arguments of :func:`attribute` itself
+        (:data:`ATTRIBUTE_KWARGS`, :data:`RESERVED_PARAMS`) are not method
+        parameters: remove them first.
+
+    Returns
+    -------
+    params : dict
+        A copy of ``params``, valid for ``method``.
+
+    Raises
+    ------
+    ValueError
+        If ``method`` is unknown, or a parameter has a bad value
+        (scikit-learn's ``InvalidParameterError``, a ValueError).
+    TypeError
+        If a parameter name is not accepted by ``method``; the message lists
+        the accepted ones.
+
+    See Also
+    --------
+    method_info : The accepted parameters of a method, among others.
+
+    Examples
+    --------
+    >>> from skchaos.attribution import ATTRIBUTE_KWARGS, check_method_params
+    >>> check_method_params("integrated_gradients", {"n_steps": 20})
+    {'n_steps': 20}
+    >>> check_method_params("saliency", {"n_steps": 20})
+    Traceback (most recent call last):
+        ...
+    TypeError: attribute() got unexpected keyword argument(s) 'n_steps' for \
+method='saliency'; the keyword arguments it accepts are: abs.
+    >>> params = {"batch_size": 64, "n_samples": 10}
+    >>> check_method_params(
+    ...     "kernel_shap",
+    ...     {k: v for k, v in params.items() if k not in ATTRIBUTE_KWARGS},
+    ... )
+    {'n_samples': 10}
+    """
+    params = {} if params is None else dict(params)
+    _get_method_spec(method).split_params(params)
+    return params
