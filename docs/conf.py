@@ -2,7 +2,14 @@
 
 Build (from the repository root)::
 
-    python -m sphinx -W -b html docs docs/_build/html
+    python -m sphinx -W -b html docs docs/_build/html     # what CI builds
+    SKCHAOS_DOCS_EXECUTE=all python -m sphinx -W -b html docs docs/_build/html
+
+or from ``docs/``: ``make html`` (only the fast examples are executed; about
+20 s on a 2-core CPU), ``make html-all`` (every gallery example is executed;
+a few minutes, each example is meant to run in under a minute) and ``make
+html-noplot`` (none). The README and CONTRIBUTING.md document the same
+switches.
 
 Environment variables:
 
@@ -155,8 +162,10 @@ sphinx_gallery_conf = {
     "filename_pattern": _FILENAME_PATTERN,
     "ignore_pattern": r"__init__\.py|/_",
     "within_subsection_order": "FileNameSortKey",
+    # Code links in the examples resolve against the pages being built (and
+    # intersphinx when enabled); sphinx-gallery's old ``reference_url`` is
+    # deprecated and not set.
     "doc_module": ("skchaos",),
-    "reference_url": {"skchaos": None},
     "backreferences_dir": "generated/backreferences",
     "download_all_examples": False,
     "remove_config_comments": True,
