@@ -8,6 +8,7 @@ collided (IndexError, "cannot register a hook").
 """
 
 import threading
+import warnings
 
 import numpy as np
 import pytest
@@ -133,6 +134,7 @@ def test_concurrent_mixed_methods_and_training_flags():
     net = _fitted_net()
     X, _ = _data()
     before = _state(net.module_)
+    filters = list(warnings.filters)
     serial = {
         method: attribute(net, X, method=method, **params)
         for method, params in METHODS.items()
@@ -146,6 +148,43 @@ def test_concurrent_mixed_methods_and_training_flags():
     for method, result in _run_in_threads(calls, n_threads=8):
         np.testing.assert_allclose(result, serial[method], rtol=1e-5, atol=1e-6)
     _assert_same_state(before, _state(net.module_))
+    # captum's advice is silenced per call; no filter is left behind
+    assert warnings.filters == filters
+
+
+class _Locked(nn.Module):
+    """A module that cannot be deep-copied: it is attributed in place."""
+
+    def __init__(self):
+        super().__init__()
+        self.lock = threading.Lock()
+        with torch_random_context(0):
+            self.body = nn.Sequential(
+                nn.Linear(4, 8), nn.ReLU(), nn.Dropout(0.5), nn.Linear(8, 1)
+            )
+
+    def forward(self, x):
+        return self.body(x)
+
+
+@pytest.mark.parametrize("method", ["saliency", "deeplift"])
+def test_concurrent_calls_on_a_module_that_cannot_be_copied(method):
+    module = _Locked().train()
+    X, _ = _data(12)
+    before = _state(module)
+    serial = attribute(module, X, method=method)
+    for results in _run_in_threads(lambda i: attribute(module, X, method=method)):
+        np.testing.assert_allclose(results, serial, rtol=1e-5, atol=1e-6)
+    _assert_same_state(before, _state(module))
+
+
+def test_no_captum_advice_escapes():
+    net = _fitted_net()
+    X, _ = _data(6)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        attribute(net, X, method="deeplift")
+        attribute(net, X, method="lime", n_samples=5, random_state=0)
 
 
 def test_call_does_not_touch_the_callers_module():

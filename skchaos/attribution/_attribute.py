@@ -248,8 +248,9 @@ def attribute(
     serialized.
 
     ``feature_permutation`` permutes features across the rows of a batch, so
-    it needs at least 2 rows (a trailing batch of one row is merged into the
-    previous one) and depends on which rows share a batch.
+    it needs at least 2 rows per batch (even with ``batch_size=1``; a
+    trailing batch of one row is merged into the previous one) and depends
+    on which rows share a batch.
 
     Examples
     --------
@@ -320,7 +321,9 @@ def attribute(
         get_baselines, n_baselines = _check_baselines(
             baselines, spec, X, sample_shape, model, rng
         )
-        rows = max(1, batch_size // spec.rows_per_input(call_params, n_baselines))
+        rows = max(
+            spec.min_rows, batch_size // spec.rows_per_input(call_params, n_baselines)
+        )
         call_params = spec.defaults(
             call_params, X=X, batch_size=batch_size, rows=min(rows, n_samples)
         )
