@@ -285,11 +285,13 @@ KEY_PAGES = (
 )
 
 
+@pytest.mark.slow
 def test_docs_build_has_key_pages(built_docs):
     missing = [page for page in KEY_PAGES if not (built_docs / page).is_file()]
     assert not missing, f"pages missing from the built docs: {missing}"
 
 
+@pytest.mark.slow
 def test_docs_build_has_an_api_page_per_public_name(built_docs):
     missing = [
         name
@@ -299,6 +301,7 @@ def test_docs_build_has_an_api_page_per_public_name(built_docs):
     assert not missing, f"API pages missing from the built docs: {missing}"
 
 
+@pytest.mark.slow
 def test_docs_build_executes_the_default_example(built_docs):
     images = built_docs / "_images"
     figures = sorted(images.glob("sphx_glr_plot_attribution_ground_truth_*.png"))
@@ -309,6 +312,7 @@ def test_docs_build_executes_the_default_example(built_docs):
     assert "saliency (signed)" in page  # its printed output is on the page
 
 
+@pytest.mark.slow
 def test_docs_build_has_no_broken_internal_links(built_docs):
     broken = _broken_links(built_docs)
     assert not broken, f"{len(broken)} broken internal link(s): {broken[:20]}"
