@@ -335,3 +335,9 @@ def test_cuda_module_matches_cpu(method):
     for inputs in (X, torch.tensor(X).cuda()):
         result = attribute(cuda_model, inputs, method=method)
         np.testing.assert_allclose(result, expected, rtol=1e-4, atol=1e-5)
+
+
+def test_pipeline_ending_in_passthrough():
+    pipe = make_pipeline(StandardScaler(), "passthrough").fit(_data())
+    with pytest.raises(TypeError, match="last step is 'passthrough'"):
+        attribute(pipe, _data(), method="feature_ablation")

@@ -2,8 +2,7 @@
 
 Attributions are always taken with respect to the input of the final model:
 for a :class:`~sklearn.pipeline.Pipeline` the earlier steps' ``transform`` is
-applied first. The helpers here are private but shared with
-:mod:`skchaos.feature_selection`, which needs the same view of a pipeline.
+applied first (:func:`skchaos.utils.split_estimator`).
 """
 
 from dataclasses import dataclass
@@ -12,12 +11,12 @@ import numpy as np
 import scipy.sparse as sp
 import torch
 from sklearn.base import is_classifier
-from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 from sklearn_compat.utils.validation import check_array
 from torch import nn
 
 from skchaos.attribution._registry import _REGISTRY
+from skchaos.utils import split_estimator
 
 
 @dataclass
@@ -76,23 +75,6 @@ class _PredictForward:
         return torch.from_numpy(output)
 
 
-def _split_estimator(estimator):
-    """Return ``(transformer, final)``: a pipeline's prefix and last step.
-
-    ``transformer`` is None when there is nothing to apply before the model.
-    """
-    if isinstance(estimator, Pipeline):
-        final = estimator.steps[-1][1]
-        if final is None or final == "passthrough":
-            raise TypeError(
-                "The pipeline's last step is 'passthrough'; attributions need a "
-                "model as the last step."
-            )
-        transformer = estimator[:-1] if len(estimator.steps) > 1 else None
-        return transformer, final
-    return None, estimator
-
-
 def _module_device_dtype(module):
     """The device and floating dtype of a module's first parameter or buffer."""
     for tensor in (*module.parameters(), *module.buffers()):
@@ -117,7 +99,7 @@ def _resolve_model(estimator, *, method):
     -------
     model : _Model
     """
-    _, final = _split_estimator(estimator)
+    _, final = split_estimator(estimator)
     if isinstance(final, nn.Module):
         device, dtype = _module_device_dtype(final)
         return _Model(final, final, None, False, device, dtype, type(final).__name__)
@@ -177,7 +159,7 @@ def _net_input(estimator, X):
     -------
     X_net : ndarray or torch.Tensor of shape (n_samples, ...)
     """
-    transformer, _ = _split_estimator(estimator)
+    transformer, _ = split_estimator(estimator)
     where = ""
     if transformer is not None:
         if isinstance(X, torch.Tensor):
