@@ -2,7 +2,7 @@
 
 import sys
 
-from skchaos.benchmark._cli import main
+from skchaos._cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

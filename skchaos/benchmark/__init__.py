@@ -8,7 +8,9 @@ figures. The same is available from the shell as ``skchaos benchmark`` and
 selection on a CSV file.
 """
 
-from skchaos.benchmark._grid import available_presets, expand_grid, load_config
+from skchaos.benchmark._config import load_config
+from skchaos.benchmark._grid import expand_grid
+from skchaos.benchmark._presets import available_presets
 from skchaos.benchmark._report import (
     compare_with_paper,
     make_report,

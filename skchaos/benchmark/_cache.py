@@ -1,13 +1,19 @@
-"""A folder of per-cell CSV row files, written atomically.
+"""A folder of per-cell CSV row files, checksummed and written atomically.
 
-Each finished cell is one file ``cell-<cell_id>.csv``. It is written to a
-temporary file in the same folder and moved into place with :func:`os.replace`,
-which is atomic on POSIX and Windows, so a file is either complete or absent:
-a run killed mid-way loses at most the cells in flight. Results are plain CSV,
-never pickles, so a cache can be read (and trusted) with any CSV reader.
+Each finished cell is one file ``cell-<cell_id>.csv``: a first line
+``# skchaos-cell rows=<n> sha256=<digest>`` followed by the rows as plain CSV
+(read it with ``pandas.read_csv(path, skiprows=1)``). The digest covers the
+CSV text, so a truncated or edited file is detected and its cell recomputed,
+with a warning. Files are written to a temporary file in the same folder and
+moved into place with :func:`os.replace`, atomic on POSIX and Windows, so a
+run killed mid-way loses at most the cells in flight. Results are never
+pickled, so a cache can be read (and trusted) with any CSV reader.
 """
 
+import hashlib
+import io
 import os
+import re
 import tempfile
 import warnings
 from pathlib import Path
@@ -18,13 +24,35 @@ from skchaos.benchmark._cell import coerce_results
 
 _PREFIX = "cell-"
 _SUFFIX = ".csv"
+_HEADER = re.compile(r"# skchaos-cell rows=(\d+) sha256=([0-9a-f]{64})")
 
 
-def read_csv_exact(path):
+def read_csv_exact(path_or_buffer):
     """Read a CSV with floats parsed exactly as written (round trip)."""
     if int(pd.__version__.split(".")[0]) < 3:  # pragma: no cover - pandas 2
-        return pd.read_csv(path, float_precision="round_trip")
-    return pd.read_csv(path)  # exact by default since pandas 3
+        return pd.read_csv(path_or_buffer, float_precision="round_trip")
+    return pd.read_csv(path_or_buffer)  # exact by default since pandas 3
+
+
+def write_atomic(path, text):
+    """Write ``text`` to ``path`` atomically (temporary file + os.replace)."""
+    path = Path(path)
+    handle, temporary = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+    )
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _digest(text):
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class RowCache:
@@ -43,39 +71,51 @@ class RowCache:
         return self.folder / f"{_PREFIX}{cell_id}{_SUFFIX}"
 
     def write(self, cell_id, frame):
-        """Write one cell's rows atomically (temporary file + os.replace)."""
-        handle, temporary = tempfile.mkstemp(
-            dir=self.folder, prefix=f".{_PREFIX}{cell_id}.", suffix=".tmp"
-        )
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-                frame.to_csv(stream, index=False)
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.replace(temporary, self.path(cell_id))
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        """Write one cell's rows, with their row count and checksum."""
+        body = frame.to_csv(index=False, lineterminator="\n")
+        header = f"# skchaos-cell rows={len(frame)} sha256={_digest(body)}\n"
+        write_atomic(self.path(cell_id), header + body)
 
-    def read(self, cell_id):
+    def _warn(self, path, reason):
+        warnings.warn(
+            f"Ignoring the damaged cache file {str(path)!r} ({reason}); the cell "
+            "runs again.",
+            RuntimeWarning,
+            stacklevel=4,
+        )
+
+    def read(self, cell_id, n_rows=None):
         """The cached rows of a finished cell, or None.
 
-        Files that cannot be read, that belong to another schema or cell, or
-        that record an error are treated as not finished, so the cell runs
-        again (failed cells are retried on every rerun).
+        Files that are damaged (checksum or row count off, unreadable), that
+        belong to another cell, or that record an error count as not
+        finished, so the cell runs again (failed cells are retried on every
+        rerun). ``n_rows`` is the number of rows the cell must have.
         """
         path = self.path(cell_id)
         if not path.is_file():
             return None
         try:
-            frame = coerce_results(read_csv_exact(path))
+            text = path.read_text(encoding="utf-8")
+            header, _, body = text.partition("\n")
+            match = _HEADER.fullmatch(header)
+            if match is None:
+                # a file of an older skchaos: plain CSV, checked by row count
+                body = text
+                expected = n_rows
+            else:
+                expected = int(match.group(1))
+                if _digest(body) != match.group(2):
+                    self._warn(path, "checksum mismatch")
+                    return None
+            frame = coerce_results(read_csv_exact(io.StringIO(body)))
         except (OSError, ValueError, TypeError, pd.errors.ParserError) as exc:
-            warnings.warn(
-                f"Ignoring the unreadable cache file {str(path)!r} ({exc}); the "
-                "cell runs again.",
-                RuntimeWarning,
-                stacklevel=3,
-            )
+            self._warn(path, " ".join(str(exc).split())[:200])
+            return None
+        if (expected is not None and len(frame) != expected) or (
+            n_rows is not None and len(frame) != n_rows
+        ):
+            self._warn(path, f"{len(frame)} rows instead of {n_rows or expected}")
             return None
         if len(frame) == 0 or not (frame["cell_id"] == cell_id).all():
             return None
@@ -83,11 +123,11 @@ class RowCache:
             return None
         return frame
 
-    def load(self, cell_ids):
-        """Map each finished cell id among ``cell_ids`` to its rows."""
+    def load(self, n_rows_by_cell):
+        """Map each finished cell id of ``{cell_id: n_rows}`` to its rows."""
         finished = {}
-        for cell_id in cell_ids:
-            frame = self.read(cell_id)
+        for cell_id, n_rows in n_rows_by_cell.items():
+            frame = self.read(cell_id, n_rows)
             if frame is not None:
                 finished[cell_id] = frame
         return finished

@@ -1,8 +1,10 @@
 """Run one benchmark cell: generate data, train once, score every method.
 
-A cell never raises (except on interruption): a failure while generating the
+A cell never raises, except on interruption: a failure while generating the
 data or fitting the model is recorded in the ``error`` column of all its rows,
-and a failure of one attribution method in the rows of that method only.
+and a failure of one attribution method in the rows of that method only. An
+interrupted cell (SIGINT, even one a training loop swallowed) raises
+:class:`KeyboardInterrupt` and returns no rows, so it is never recorded.
 """
 
 import json
@@ -13,7 +15,8 @@ from contextlib import contextmanager
 import numpy as np
 import pandas as pd
 
-from skchaos.benchmark._grid import ABS_SALIENCY, EVALUATIONS, TRUTH_ARRAYS
+from skchaos.benchmark._evaluation import ABS_SALIENCY, EVALUATIONS, TRUTH_ARRAYS
+from skchaos.benchmark._process import interrupt_guard, watch_parent
 
 #: The columns of a results table and their pandas dtypes, in order.
 RESULT_COLUMNS = {
@@ -205,10 +208,10 @@ def _make_estimator(model, seed):
         if "random_state" in estimator.get_params(deep=False):
             estimator.set_params(random_state=seed)
         return estimator
-    from skchaos.benchmark._grid import _estimator_params
+    from skchaos.benchmark._config import estimator_params
     from skchaos.neural import MLPRegressor
 
-    return MLPRegressor(**_estimator_params(model["params"]), random_state=seed)
+    return MLPRegressor(**estimator_params(model["params"]), random_state=seed)
 
 
 def _describe_estimator(base, estimator):
@@ -234,7 +237,7 @@ def _device(estimator):
     return "cpu" if device is None else str(device)
 
 
-def run_cell(cell):
+def run_cell(cell, parent_pid=None):
     """Run one cell of :func:`expand_grid` and return its rows.
 
     Parameters
@@ -242,23 +245,36 @@ def run_cell(cell):
     cell : dict
         One cell from :func:`~skchaos.benchmark.expand_grid`.
 
+    parent_pid : int, default=None
+        The process id of the run; a worker process exits when that process
+        dies (see :func:`~skchaos.benchmark._process.watch_parent`).
+
     Returns
     -------
     rows : pandas.DataFrame
         One row per method and evaluation mode, with the columns of
         :data:`RESULT_COLUMNS`.
+
+    Raises
+    ------
+    KeyboardInterrupt
+        When the cell was interrupted: it has no rows to record.
     """
+    watch_parent(parent_pid)
     base = _base_columns(cell)
-    try:
-        with _single_threaded():
-            rows = _run(cell, base)
-    except Exception as exc:  # recorded, the run goes on
-        error = format_error(exc)
-        rows = [r for m in cell["methods"] for r in _rows(base, m, {}, {}, error)]
+    with interrupt_guard() as interrupt:
+        try:
+            with _single_threaded():
+                rows = _run(cell, base, interrupt)
+        except Exception as exc:  # recorded, the run goes on
+            interrupt.check()  # unless it was an interruption in disguise
+            error = format_error(exc)
+            rows = [r for m in cell["methods"] for r in _rows(base, m, {}, {}, error)]
+        interrupt.check()
     return coerce_results(pd.DataFrame(rows, columns=list(RESULT_COLUMNS)))
 
 
-def _run(cell, base):
+def _run(cell, base, interrupt):
     from sklearn.metrics import mean_absolute_error, r2_score
     from sklearn.model_selection import train_test_split
 
@@ -281,6 +297,7 @@ def _run(cell, base):
     start = time.perf_counter()
     estimator.fit(X_train, data.target[train])
     fit_time = time.perf_counter() - start
+    interrupt.check()  # a training loop may have swallowed the interruption
     prediction = np.asarray(estimator.predict(X_test), dtype=np.float64).reshape(-1)
     y_test = data.target[test]
     cell_metrics = {
@@ -324,6 +341,7 @@ def _run(cell, base):
                 }
             error = None
         except Exception as exc:  # this method fails, the others go on
+            interrupt.check()
             method_metrics, error = {}, format_error(exc)
         rows.extend(_rows(base, method, cell_metrics, method_metrics, error))
     return rows

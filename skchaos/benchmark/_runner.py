@@ -1,16 +1,46 @@
 """The benchmark runner: every cell of a grid, in parallel, resumable."""
 
+import os
+import threading
+from contextlib import contextmanager
+
 import joblib
 import pandas as pd
 from tqdm.auto import tqdm
 
 from skchaos.benchmark._cache import RowCache
 from skchaos.benchmark._cell import RESULT_COLUMNS, coerce_results, run_cell
-from skchaos.benchmark._grid import expand_grid, load_config
+from skchaos.benchmark._config import load_config
+from skchaos.benchmark._evaluation import EVALUATIONS
+from skchaos.benchmark._grid import expand_grid
 
 # Results as cells finish (joblib >= 1.4), else in submission order.
 _JOBLIB_VERSION = tuple(int(p) for p in joblib.__version__.split(".")[:2])
 _RETURN_AS = "generator_unordered" if _JOBLIB_VERSION >= (1, 4) else "generator"
+# Seconds between redraws of the progress bar while a cell runs, so that the
+# elapsed time keeps moving during long cells.
+_REFRESH_INTERVAL = 2.0
+
+
+@contextmanager
+def _ticking(bar):
+    """Redraw ``bar`` every few seconds until the block ends."""
+    if bar.disable:
+        yield
+        return
+    done = threading.Event()
+
+    def tick():
+        while not done.wait(_REFRESH_INTERVAL):
+            bar.refresh()
+
+    thread = threading.Thread(target=tick, name="skchaos-progress", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
 
 
 def run_benchmark(
@@ -42,11 +72,12 @@ def run_benchmark(
         oversubscription and the results do not depend on ``n_jobs``.
 
     cache_dir : str or path-like, default=None
-        A folder for per-cell row files (CSV, one per finished cell, written
-        atomically). A rerun with the same folder loads the finished cells
-        and runs only the others; a killed run loses at most the cells in
-        flight. Cells that recorded an error are run again. None disables
-        caching.
+        A folder for per-cell row files (CSV, one per finished cell, with a
+        row count and a SHA-256 checksum, written atomically). A rerun with
+        the same folder loads the finished cells and runs only the others; a
+        killed or interrupted run loses at most the cells in flight. Cells
+        that recorded an error, and damaged files (with a warning), are run
+        again. None disables caching.
 
     random_state : int, default=0
         The root seed; every cell's seeds derive from it and from the cell's
@@ -73,6 +104,13 @@ def run_benchmark(
         ``fit_time`` and ``attr_time`` (seconds), ``device``, ``cell_id``
         and ``error`` (missing when the row is fine, else ``"Type:
         message"``; its metrics are then NaN).
+
+    Raises
+    ------
+    KeyboardInterrupt
+        On interruption (Ctrl-C). The cells finished before it are in
+        ``cache_dir``; interrupted cells are never recorded, and worker
+        processes stop with the run.
 
     See Also
     --------
@@ -148,7 +186,8 @@ def run_benchmark(
     config = load_config(config_or_grid)
     cells = expand_grid(config, random_state=random_state)
     cache = None if cache_dir is None else RowCache(cache_dir)
-    finished = {} if cache is None else cache.load(c["cell_id"] for c in cells)
+    n_rows = {c["cell_id"]: len(c["methods"]) * len(EVALUATIONS) for c in cells}
+    finished = {} if cache is None else cache.load(n_rows)
     todo = [cell for cell in cells if cell["cell_id"] not in finished]
 
     n_failed = 0
@@ -166,15 +205,21 @@ def run_benchmark(
             parallel = joblib.Parallel(
                 n_jobs=n_jobs, return_as=_RETURN_AS, batch_size=1
             )
-            for frame in parallel(joblib.delayed(run_cell)(cell) for cell in todo):
-                cell_id = frame["cell_id"].iloc[0]
-                if cache is not None:
-                    cache.write(cell_id, frame)
-                finished[cell_id] = frame
-                if frame["error"].notna().any():
-                    n_failed += 1
-                    bar.set_postfix(failed=n_failed)
-                bar.update(1)
+            pid = os.getpid()
+            outputs = parallel(joblib.delayed(run_cell)(cell, pid) for cell in todo)
+            try:
+                with _ticking(bar):
+                    for frame in outputs:
+                        cell_id = frame["cell_id"].iloc[0]
+                        if cache is not None:
+                            cache.write(cell_id, frame)
+                        finished[cell_id] = frame
+                        if frame["error"].notna().any():
+                            n_failed += 1
+                            bar.set_postfix(failed=n_failed)
+                        bar.update(1)
+            finally:
+                outputs.close()  # on interruption: cancel the cells left
     frames = [finished[cell["cell_id"]] for cell in cells]
     if not frames:  # pragma: no cover - load_config rejects empty grids
         return coerce_results(pd.DataFrame(columns=list(RESULT_COLUMNS)))

@@ -1,0 +1,273 @@
+"""``skchaos select``: attribution-based feature elimination on a CSV file."""
+
+import time
+
+from skchaos._cli._common import (
+    EXIT_OK,
+    MAX_LISTED,
+    UsageError,
+    check_out,
+    listing,
+    read_csv,
+    refuse_existing,
+    same_file,
+    write_csv,
+)
+
+# Fewest rows `select` accepts: AttributionRFE holds out a validation split.
+MIN_SELECT_ROWS = 20
+# A numeric target with integral values and at most this many distinct ones
+# is treated as class labels by `select --task auto`.
+MAX_CLASSES = 10
+
+
+def plain(value):
+    """A value as a user reads it: numpy scalars as Python ones."""
+    item = getattr(value, "item", None)
+    return item() if callable(item) and getattr(value, "ndim", 1) == 0 else value
+
+
+def _infer_task(y):
+    """``"classification"`` for labels, ``"regression"`` for quantities.
+
+    Labels: a non-numeric (or boolean) column, or a numeric one whose values
+    are all integers with at most ``MAX_CLASSES`` distinct values.
+    """
+    import numpy as np
+    import pandas as pd
+
+    if not pd.api.types.is_numeric_dtype(y) or pd.api.types.is_bool_dtype(y):
+        return "classification"
+    values = y.to_numpy(dtype=np.float64)
+    if np.all(values == np.round(values)) and y.nunique() <= MAX_CLASSES:
+        return "classification"
+    return "regression"
+
+
+def _check_select_data(frame, target, path):
+    import numpy as np
+    import pandas as pd
+
+    if target not in frame.columns:
+        raise UsageError(
+            f"--target {target!r} is not a column of {path!r}; its columns are "
+            f"{listing(frame.columns)}."
+        )
+    features = [c for c in frame.columns if c != target]
+    if len(features) < 2:
+        raise UsageError(
+            f"{path!r} has {len(features)} feature column(s) besides the target "
+            f"{target!r}; feature selection needs at least 2."
+        )
+    non_numeric = [
+        f"{c!r} ({frame[c].dtype})"
+        for c in features
+        if not pd.api.types.is_numeric_dtype(frame[c])
+    ]
+    if non_numeric:
+        raise UsageError(
+            f"non-numeric feature column(s) in {path!r}: {', '.join(non_numeric)}; "
+            "encode them as numbers (e.g. one-hot) or drop them."
+        )
+    n_missing = frame.isna().sum()
+    n_missing = n_missing[n_missing > 0]
+    if len(n_missing):
+        counts = ", ".join(f"{c!r} ({int(n)})" for c, n in n_missing.items())
+        raise UsageError(
+            f"missing values in {path!r}: {counts} (column (count)); impute them "
+            "or drop those rows first."
+        )
+    numeric = frame[features].to_numpy(dtype=np.float64)
+    infinite = [c for c, bad in zip(features, ~np.isfinite(numeric).all(axis=0)) if bad]
+    if infinite:
+        raise UsageError(
+            f"infinite values in the feature column(s) {listing(infinite)} of "
+            f"{path!r}; expected finite numbers."
+        )
+    if len(frame) < MIN_SELECT_ROWS:
+        raise UsageError(
+            f"{path!r} has {len(frame)} rows; select needs at least "
+            f"{MIN_SELECT_ROWS} (it holds out a validation split)."
+        )
+    if frame[target].nunique() < 2:
+        raise UsageError(
+            f"the target column {target!r} of {path!r} is constant; expected at "
+            "least two distinct values."
+        )
+    return features
+
+
+def _parse_n_features(text):
+    if text == "auto":
+        return "auto"
+    try:
+        value = int(text)
+    except ValueError:
+        raise UsageError(
+            f"--n-features={text!r} is invalid; expected 'auto' or an int."
+        ) from None
+    if value < 1:
+        raise UsageError(f"--n-features={value} is invalid; expected 'auto' or >= 1.")
+    return value
+
+
+def _parse_hidden(text):
+    try:
+        sizes = tuple(int(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        sizes = (0,)
+    if any(size < 1 for size in sizes):
+        raise UsageError(
+            f"--hidden-layer-sizes={text!r} is invalid; expected comma-separated "
+            "positive ints such as '100,100,100'."
+        )
+    return sizes
+
+
+def _select_target(frame, args, task):
+    import numpy as np
+    import pandas as pd
+
+    y = frame[args.target]
+    if task == "regression" and not pd.api.types.is_numeric_dtype(y):
+        raise UsageError(
+            f"--task regression needs a numeric target; {args.target!r} has "
+            f"dtype {y.dtype}."
+        )
+    if task == "regression":
+        y = y.to_numpy(dtype=np.float64)
+        return (y - y.mean()) / y.std() if not args.no_standardize else y
+    counts = y.value_counts()
+    if counts.min() < 2:
+        raise UsageError(
+            f"class {plain(counts.idxmin())!r} of {args.target!r} has a single "
+            "row; classification needs at least 2 rows per class (or use "
+            "--task regression)."
+        )
+    return y.to_numpy()
+
+
+def _elimination_table(selector, features):
+    """Rank, elimination round, features left then and that round's importance."""
+    import numpy as np
+    import pandas as pd
+
+    support = np.asarray(selector.support_, dtype=bool)
+    history = selector.history_
+    selected = np.flatnonzero(support)
+    chosen = next(
+        r
+        for r, kept in enumerate(history["features"])
+        if np.array_equal(np.sort(np.asarray(kept)), selected)
+    )
+    n_features = len(features)
+    round_of = np.zeros(n_features, dtype=int)
+    n_left = np.zeros(n_features, dtype=int)
+    importance = np.full(n_features, np.nan)
+    for r in range(chosen + 1):  # each feature ends at its last round
+        kept = np.asarray(history["features"][r])
+        round_of[kept] = r + 1
+        n_left[kept] = history["n_features"][r]
+        importance[kept] = np.asarray(history["importances"][r], dtype=np.float64)
+    table = pd.DataFrame(
+        {
+            "rank": np.asarray(selector.ranking_, dtype=int),
+            "feature": features,
+            "selected": support,
+            "eliminated_in_round": pd.array(
+                np.where(support, -1, round_of), dtype="Int64"
+            ),
+            "n_features_left": n_left,
+            "importance_within_round": importance,
+        }
+    )
+    table.loc[support, "eliminated_in_round"] = pd.NA
+    return table.sort_values(
+        ["rank", "importance_within_round"], ascending=[True, False], kind="stable"
+    )
+
+
+def cmd_select(args):
+    import numpy as np
+
+    inputs = [("the data file", args.data)]
+    outputs = []
+    for option, value in (("--out", args.out), ("--report", args.report)):
+        if value is not None:
+            path, exists = check_out(value, option, inputs=inputs, force=args.force)
+            if exists:
+                refuse_existing(path, option)
+            outputs.append(path)
+    if len(outputs) == 2 and same_file(*outputs):
+        raise UsageError("--out and --report name the same file; expected two files.")
+    n_features_to_select = _parse_n_features(args.n_features)
+    hidden = _parse_hidden(args.hidden_layer_sizes)
+    if args.max_epochs < 1:
+        raise UsageError(f"--max-epochs={args.max_epochs} is invalid; expected >= 1.")
+    frame = read_csv(args.data, "data file")
+    features = _check_select_data(frame, args.target, args.data)
+    if n_features_to_select != "auto" and n_features_to_select >= len(features):
+        raise UsageError(
+            f"--n-features={n_features_to_select} is invalid; expected 'auto' or an "
+            f"int in [1, {len(features) - 1}] (the data has {len(features)} "
+            "features)."
+        )
+    task = _infer_task(frame[args.target]) if args.task == "auto" else args.task
+    y = _select_target(frame, args, task)
+    X = frame[features].to_numpy(dtype=np.float64)
+    if not args.no_standardize:
+        scale = X.std(axis=0)
+        X = (X - X.mean(axis=0)) / np.where(scale > 0, scale, 1.0)
+
+    # Arguments and data are fine: now the heavy imports (torch).
+    from skchaos.attribution import available_methods
+
+    if args.attribution not in available_methods():
+        raise UsageError(
+            f"--attribution={args.attribution!r} is not a known attribution method; "
+            f"expected one of {listing(available_methods())}."
+        )
+    from skchaos.feature_selection import AttributionRFE
+    from skchaos.neural import MLPClassifier, MLPRegressor
+
+    estimator = MLPRegressor if task == "regression" else MLPClassifier
+    selector = AttributionRFE(
+        estimator(
+            hidden_layer_sizes=hidden,
+            max_epochs=args.max_epochs,
+            random_state=args.random_state,
+        ),
+        attribution=args.attribution,
+        n_features_to_select=n_features_to_select,
+        random_state=args.random_state,
+        verbose=args.verbose,
+    )
+    if args.verbose:
+        print(
+            f"{task}: AttributionRFE({args.attribution}) on {len(features)} "
+            f"features, an MLP {hidden} trained {args.max_epochs} epochs per "
+            "round; one line per elimination round:",
+            flush=True,
+        )
+    start = time.perf_counter()
+    selector.fit(X, y)
+    elapsed = time.perf_counter() - start
+
+    table = _elimination_table(selector, features)
+    selected = [f for f, keep in zip(features, selector.support_) if keep]
+    print(
+        f"{task}: selected {len(selected)} of {len(features)} features with "
+        f"AttributionRFE({args.attribution}) in {elapsed:.1f} s"
+    )
+    print(
+        "rank 1 = selected; eliminated_in_round: the round after which a feature "
+        "was dropped, n_features_left: features in that round; importances "
+        "compare only within a round (each round trains its own network)."
+    )
+    print(table.head(max(len(selected), MAX_LISTED)).to_string(index=False))
+    if args.out is not None:
+        columns = [c for c in frame.columns if c in selected or c == args.target]
+        write_csv(frame[columns], args.out, "selected columns")
+    if args.report is not None:
+        write_csv(table, args.report, "ranking")
+    return EXIT_OK
