@@ -6,8 +6,10 @@ import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 from skorch import NeuralNetClassifier, NeuralNetRegressor
 
-from skchaos.neural._base import NeuralClassifierMixin, NeuralRegressorMixin
+from skchaos.neural._docs import FITTED_ATTRIBUTES, TRAINING
 from skchaos.neural._modules import ACTIVATIONS, MLP, check_hidden_layer_sizes
+from skchaos.neural._targets import NeuralClassifierMixin, NeuralRegressorMixin
+from skchaos.utils._docstring import Substitution
 
 
 class _MLPMixin:
@@ -33,7 +35,7 @@ class _MLPMixin:
         }
 
 
-_SHARED_PARAMETERS = """
+_NETWORK_PARAMETERS = """
     hidden_layer_sizes : int or sequence of int, default=(100, 100, 100)
         The width of each hidden layer (the paper's 3 x 100); ``()`` gives a
         linear model.
@@ -48,93 +50,40 @@ _SHARED_PARAMETERS = """
 
     dropout : float, default=0.0
         Dropout probability after each activation.
+""".strip()
 
-    lr : float, default=1e-3
-        Learning rate of ``optimizer``.
-
-    max_epochs : int, default=1000
-        Number of passes over the training data (the paper's 1000), fewer
-        when early stopping triggers. ``partial_fit`` runs this many more.
-
-    batch_size : int or None, default=None
-        Rows per optimizer step. ``None`` (or -1) trains on the full batch,
-        as the paper does; it also sets the prediction batch size.
-
-    optimizer : torch.optim.Optimizer class, default=torch.optim.Adam
-        The optimizer; its other arguments go in ``optimizer__name``.
-
-    early_stopping : bool, default=False
-        Whether to hold out ``validation_fraction`` of the training rows%s
-        and stop when their loss has not improved for ``n_iter_no_change``
-        epochs, restoring the weights of the best epoch. If False, all rows
-        are trained on and no validation is done (as in the paper).
-
-    validation_fraction : float, default=0.1
-        Share of the training rows held out when ``early_stopping=True``.
-
-    n_iter_no_change : int, default=20
-        Patience of the early stopping, in epochs.
-
-    device : str or torch.device, default="auto"
-        Where to train: ``"auto"`` picks ``"cuda"`` when available, else
-        ``"cpu"``. The parameter keeps its value; see ``device_``.
-
-    random_state : int, RandomState instance or None, default=None
-        Seeds the weight initialisation, dropout, shuffling and validation
-        split, locally (the global torch seed is never touched): equal values
-        give equal predictions on CPU. ``None`` leaves torch unseeded.
-
-    verbose : int, default=0
-        0 prints nothing, 1 a table with one line per epoch.
-
-    warm_start : bool, default=False
-        Whether ``fit`` continues from the current weights instead of
-        re-initializing the module (the input width must then be unchanged).
-
-    **kwargs : dict
-        Other skorch arguments, e.g. ``module`` (default :class:`MLP`),
-        ``criterion`` (default %s), ``callbacks``, ``train_split``,
-        ``iterator_train`` and ``iterator_valid`` (default
-        :class:`TensorBatchIterator`), ``dataset`` (default
-        :class:`TensorBatchDataset`), and prefixed ones such as
-        ``module__name``, ``optimizer__weight_decay`` or
-        ``iterator_train__shuffle``. A custom ``module`` is called with
-        ``n_features``, ``n_outputs``, ``hidden_layer_sizes``, ``activation``
-        and ``dropout`` plus its ``module__`` arguments.
-"""
-
-_SHARED_ATTRIBUTES = """
-    module_ : torch.nn.Module
-        The trained network (an :class:`MLP` by default); its first layer is
-        ``module_.input_layer``.
-
-    criterion_ : torch.nn.Module
-        The loss.
-
-    optimizer_ : torch.optim.Optimizer
-        The optimizer, with its state.
-
-    history_ : skorch.History
-        Per-epoch records (``train_loss``, ``valid_loss``, ``dur``, ...).
-
-    n_iter_ : int
-        Number of epochs run since the module was initialized.
-
-    device_ : str
-        The device the module lives on, e.g. ``"cpu"`` or ``"cuda"``.
-
+_MLP_ATTRIBUTES = """
     n_features_in_ : int
         Number of features seen during fit.
 
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the features seen during fit, when ``X`` has string column
         names.
-"""
+""".strip()
+
+#: The fields shared by the MLP estimators (the paper's training defaults).
+_MLP_FIELDS = {
+    "network": _NETWORK_PARAMETERS,
+    "training": TRAINING,
+    "fitted_attributes": FITTED_ATTRIBUTES + "\n\n    " + _MLP_ATTRIBUTES,
+    "lr": "1e-3",
+    "max_epochs": "1000",
+    "batch_size": "None",
+    "n_iter_no_change": "20",
+    "input_width": "input width",
+    "module": "MLP",
+    "classes": "",
+    "module_args": (
+        "``n_features``, ``n_outputs``, ``hidden_layer_sizes``,\n"
+        "        ``activation``, ``dropout``"
+    ),
+    "module_note": "its first layer is ``module_.input_layer``",
+}
 
 
+@Substitution(**_MLP_FIELDS, stratified="", criterion="torch.nn.MSELoss")
 class MLPRegressor(_MLPMixin, NeuralRegressorMixin, NeuralNetRegressor):
-    __doc__ = (
-        """Multi-layer perceptron regressor, trained with skorch on device tensors.
+    """Multi-layer perceptron regressor, trained with skorch on device tensors.
 
     The default network is the ChaosMining model: three hidden layers of 100
     GELU units, trained with Adam (lr 1e-3) on the mean squared error, full
@@ -145,13 +94,15 @@ class MLPRegressor(_MLPMixin, NeuralRegressorMixin, NeuralNetRegressor):
     skorch ``prefix__name`` parameters all work.
 
     Parameters
-    ----------"""
-        + _SHARED_PARAMETERS % ("", "``torch.nn.MSELoss``")
-        + """
+    ----------
+    %(network)s
+
+    %(training)s
+
     Attributes
-    ----------"""
-        + _SHARED_ATTRIBUTES
-        + """
+    ----------
+    %(fitted_attributes)s
+
     n_outputs_ : int
         Number of targets.
 
@@ -186,7 +137,6 @@ class MLPRegressor(_MLPMixin, NeuralRegressorMixin, NeuralNetRegressor):
     >>> reg.n_iter_, reg.get_params()["device"]  # device_ holds the resolved one
     (200, 'auto')
     """
-    )
 
     _parameter_constraints = {
         **NeuralRegressorMixin._parameter_constraints,
@@ -212,28 +162,16 @@ class MLPRegressor(_MLPMixin, NeuralRegressorMixin, NeuralNetRegressor):
         warm_start=False,
         **kwargs,
     ):
-        super().__init__(
-            lr=lr,
-            max_epochs=max_epochs,
-            batch_size=batch_size,
-            optimizer=optimizer,
-            device=device,
-            verbose=verbose,
-            warm_start=warm_start,
-            **self._skorch_kwargs(kwargs, module=MLP, criterion=torch.nn.MSELoss),
-        )
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.activation = activation
-        self.dropout = dropout
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.n_iter_no_change = n_iter_no_change
-        self.random_state = random_state
+        self._init_params(locals(), module=MLP, criterion=torch.nn.MSELoss)
 
 
+@Substitution(
+    **_MLP_FIELDS,
+    stratified=" (stratified by class when possible)",
+    criterion="torch.nn.CrossEntropyLoss",
+)
 class MLPClassifier(_MLPMixin, NeuralClassifierMixin, NeuralNetClassifier):
-    __doc__ = (
-        """Multi-layer perceptron classifier, trained with skorch on device tensors.
+    """Multi-layer perceptron classifier, trained with skorch on device tensors.
 
     The network outputs one logit per class (two for a binary problem) and is
     trained with ``CrossEntropyLoss``; ``predict_proba`` is their softmax and
@@ -242,14 +180,15 @@ class MLPClassifier(_MLPMixin, NeuralClassifierMixin, NeuralNetClassifier):
     network by default, full batch, data moved to the device once per fit.
 
     Parameters
-    ----------"""
-        + _SHARED_PARAMETERS
-        % (" (stratified by class)", "``torch.nn.CrossEntropyLoss``")
-        + """
+    ----------
+    %(network)s
+
+    %(training)s
+
     Attributes
-    ----------"""
-        + _SHARED_ATTRIBUTES
-        + """
+    ----------
+    %(fitted_attributes)s
+
     classes_ : ndarray of shape (n_classes,)
         The class labels, sorted. skorch's ``classes`` argument (in ``kwargs``)
         fixes them in advance.
@@ -261,10 +200,10 @@ class MLPClassifier(_MLPMixin, NeuralClassifierMixin, NeuralNetClassifier):
 
     Notes
     -----
-    The module is trained on the encoded labels ``0 .. n_classes - 1``; skorch
-    scoring callbacks (e.g. ``EpochScoring("accuracy")``) compare those with
-    ``predict``, so they are only meaningful for labels that are already
-    ``0 .. n_classes - 1``.
+    The module is trained on the encoded labels ``0 .. n_classes - 1``;
+    skorch scoring callbacks with their default ``target_extractor`` (e.g.
+    ``EpochScoring("accuracy")``) still compare ``predict`` with the original
+    labels, while a custom ``target_extractor`` receives the encoded ones.
 
     References
     ----------
@@ -288,7 +227,6 @@ class MLPClassifier(_MLPMixin, NeuralClassifierMixin, NeuralNetClassifier):
     >>> bool(clf.score(X, y) > 0.9)
     True
     """
-    )
 
     _parameter_constraints = {
         **NeuralClassifierMixin._parameter_constraints,
@@ -314,22 +252,4 @@ class MLPClassifier(_MLPMixin, NeuralClassifierMixin, NeuralNetClassifier):
         warm_start=False,
         **kwargs,
     ):
-        super().__init__(
-            lr=lr,
-            max_epochs=max_epochs,
-            batch_size=batch_size,
-            optimizer=optimizer,
-            device=device,
-            verbose=verbose,
-            warm_start=warm_start,
-            **self._skorch_kwargs(
-                kwargs, module=MLP, criterion=torch.nn.CrossEntropyLoss
-            ),
-        )
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.activation = activation
-        self.dropout = dropout
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.n_iter_no_change = n_iter_no_change
-        self.random_state = random_state
+        self._init_params(locals(), module=MLP, criterion=torch.nn.CrossEntropyLoss)

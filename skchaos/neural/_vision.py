@@ -1,116 +1,32 @@
 """A compact residual CNN image classifier, trained with skorch.
 
 :class:`ResidualCNN` is a small ResNet for images of any size and channel
-count; :class:`CNNClassifier` is the scikit-learn estimator around it. The
-shared pieces of the convolutional estimators (the channels-first input
-handling, the norm layers, the residual block and the parameter docs) live
-here too and are reused by :mod:`skchaos.neural._audio`.
+count; :class:`CNNClassifier` is the scikit-learn estimator around it.
 """
 
-import math
-from numbers import Integral, Real
+from numbers import Integral
 
 import torch
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval
 from skorch import NeuralNetClassifier
 from torch import nn
 
-from skchaos.neural._base import NeuralClassifierMixin
-from skchaos.neural._iterators import TensorBatchIterator
-from skchaos.neural._modules import ACTIVATIONS, make_activation
-
-NORMS = ("batch", "group")
-
-
-# ----------------------------------------------------------------- helpers
-def check_widths(widths, name):
-    """Turn ``widths`` into a non-empty tuple of positive ints.
-
-    Parameters
-    ----------
-    widths : int or sequence of int
-        Channel counts; an int means one layer (or stage).
-    name : str
-        The parameter's name, for the error message.
-
-    Returns
-    -------
-    widths : tuple of int
-        The validated widths.
-
-    Examples
-    --------
-    >>> from skchaos.neural._vision import check_widths
-    >>> check_widths([16, 32], "channels")
-    (16, 32)
-    """
-    values = (widths,) if isinstance(widths, Integral) else widths
-    try:
-        values = tuple(values)
-    except TypeError:
-        values = ()
-    if not values or not all(
-        isinstance(v, Integral) and not isinstance(v, bool) and v > 0 for v in values
-    ):
-        raise ValueError(
-            f"{name}={widths!r} is not valid; expected a positive int or a "
-            "non-empty sequence of positive ints."
-        )
-    return tuple(int(v) for v in values)
+from skchaos.neural._docs import CONV_FIELDS
+from skchaos.neural._layers import (
+    CONV_CONSTRAINTS,
+    ChannelsFirstMixin,
+    check_module_args,
+    check_positive_int,
+    check_widths,
+    make_norm,
+    pooled_head,
+)
+from skchaos.neural._modules import make_activation
+from skchaos.neural._targets import NeuralClassifierMixin
+from skchaos.utils._docstring import Substitution
 
 
-def _check_positive_int(value, name):
-    if not isinstance(value, Integral) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name}={value!r} is not valid; expected an int >= 1.")
-    return int(value)
-
-
-def _check_module_args(n_channels, n_outputs, norm, dropout):
-    """Validate the arguments every skchaos convolutional module takes."""
-    _check_positive_int(n_channels, "n_channels")
-    _check_positive_int(n_outputs, "n_outputs")
-    if norm is not None and norm not in NORMS:
-        raise ValueError(
-            f"norm={norm!r} is not supported; expected 'batch', 'group' or None."
-        )
-    if not 0.0 <= dropout < 1.0:
-        raise ValueError(f"dropout={dropout!r} is not valid; expected 0 <= p < 1.")
-
-
-def make_norm(norm, n_channels, dim):
-    """Build a normalization layer for ``dim``-D feature maps.
-
-    Parameters
-    ----------
-    norm : {"batch", "group"} or None
-        ``"batch"``: ``BatchNorm1d``/``BatchNorm2d``, an affine map in eval
-        mode (exact for DeepLift); ``"group"``: ``GroupNorm`` with
-        ``gcd(n_channels, 8)`` groups, independent of the batch; None: the
-        identity.
-    n_channels : int
-        The number of feature maps.
-    dim : {1, 2}
-        1 for sequences ``(N, C, T)``, 2 for images ``(N, C, H, W)``.
-
-    Returns
-    -------
-    module : nn.Module
-        A new layer.
-
-    Examples
-    --------
-    >>> from skchaos.neural._vision import make_norm
-    >>> norm = make_norm("group", 12, 2)
-    >>> type(norm).__name__, norm.num_groups
-    ('GroupNorm', 4)
-    """
-    if norm is None:
-        return nn.Identity()
-    if norm == "group":
-        return nn.GroupNorm(math.gcd(n_channels, 8), n_channels)
-    return (nn.BatchNorm1d if dim == 1 else nn.BatchNorm2d)(n_channels)
-
-
+# ----------------------------------------------------------------- blocks
 def _conv(dim):
     return nn.Conv1d if dim == 1 else nn.Conv2d
 
@@ -242,10 +158,10 @@ class ResidualCNN(nn.Module):
         dropout=0.0,
     ):
         super().__init__()
-        _check_module_args(n_channels, n_outputs, norm, dropout)
+        check_module_args(n_channels, n_outputs, norm, dropout)
         widths = check_widths(channels, "channels")
-        blocks_per_stage = _check_positive_int(blocks_per_stage, "blocks_per_stage")
-        stem_stride = _check_positive_int(stem_stride, "stem_stride")
+        blocks_per_stage = check_positive_int(blocks_per_stage, "blocks_per_stage")
+        stem_stride = check_positive_int(stem_stride, "stem_stride")
         self.stem = nn.Sequential(
             nn.Conv2d(n_channels, widths[0], 3, stem_stride, 1, bias=norm is None),
             make_norm(norm, widths[0], 2),
@@ -262,213 +178,22 @@ class ResidualCNN(nn.Module):
                 )
                 width = out_width
         self.stages = nn.Sequential(*blocks)
-        self.head = _pooled_head(width, n_outputs, dropout, dim=2)
+        self.head = pooled_head(width, n_outputs, dropout, dim=2)
 
     def forward(self, X):
         """Map a batch of shape ``(N, n_channels, H, W)`` to ``(N, n_outputs)``."""
         return self.head(self.stages(self.stem(X)))
 
 
-def _pooled_head(width, n_outputs, dropout, dim):
-    """Global average pooling, flattening, dropout and a linear layer."""
-    pool = nn.AdaptiveAvgPool1d(1) if dim == 1 else nn.AdaptiveAvgPool2d(1)
-    layers = [pool, nn.Flatten()]
-    if dropout > 0:
-        layers.append(nn.Dropout(dropout))
-    layers.append(nn.Linear(width, n_outputs))
-    return nn.Sequential(*layers)
-
-
-# --------------------------------------------------------- estimator mixin
-class ChannelsFirstMixin:
-    """Input handling of estimators on ``(n, C, *spatial)`` arrays.
-
-    ``X`` with fewer dimensions gets singleton axes after the sample axis:
-    for images (``_n_spatial_dims = 2``) ``(n, F)`` becomes ``(n, 1, 1, F)``
-    and ``(n, H, W)`` becomes ``(n, 1, H, W)``; for audio
-    (``_n_spatial_dims = 1``) ``(n, T)`` becomes ``(n, 1, T)``. Prediction
-    needs ``X`` of the rank seen in fit. Put it before the neural mixin.
-    """
-
-    _allow_nd = True
-    _n_spatial_dims = 2
-    _layout = "(n_samples, n_channels, height, width)"
-
-    def _validate_data(self, X, y="no_validation", *, reset, **kwargs):
-        no_y = isinstance(y, str) and y == "no_validation"
-        out = super()._validate_data(X, y, reset=reset, **kwargs)
-        X, y = (out, y) if no_y else out
-        ndim = 2 + self._n_spatial_dims
-        name = type(self).__name__
-        if X.ndim > ndim:
-            raise ValueError(
-                f"{name} expects X of shape {self._layout} (fewer dimensions get "
-                f"singleton axes); got X of shape {X.shape}."
-            )
-        if reset:
-            self._fit_ndim_ = X.ndim
-        elif X.ndim != self._fit_ndim_:
-            raise ValueError(
-                f"X has {X.ndim} dimensions, but {name} was fitted on "
-                f"{self._fit_ndim_}-dimensional X; pass X of the same shape."
-            )
-        X = X.reshape(X.shape[:1] + (1,) * (ndim - X.ndim) + X.shape[1:])
-        if reset:
-            self.input_shape_ = tuple(X.shape[1:])
-        return X if no_y else (X, y)
-
-    def _module_kwargs_from_X(self, X):
-        return {"n_channels": X.shape[1]}
-
-    def _validate_params(self):
-        # skorch adds "module", "criterion" and "optimizer" to ``prefixes_``
-        # only when it initializes them, so before the first fit it would
-        # reject ``optimizer__weight_decay`` and the like; accept them here.
-        if getattr(self, "initialized_", False):
-            return super()._validate_params()
-        state = vars(self)
-        had_prefixes = "prefixes_" in state
-        previous = state.get("prefixes_")
-        state["prefixes_"] = [*self.prefixes_, "module", "criterion", "optimizer"]
-        try:
-            return super()._validate_params()
-        finally:
-            if had_prefixes:
-                state["prefixes_"] = previous
-            else:
-                del state["prefixes_"]
-
-    def get_iterator(self, dataset, training=False):
-        """Return the batch iterator over ``dataset``.
-
-        As :meth:`NeuralEstimatorMixin.get_iterator`, except that a training
-        pass whose last mini-batch would hold a single sample drops it (a
-        different one at each shuffled pass): batch norm cannot train on one
-        sample of a 1x1 feature map.
-
-        Parameters
-        ----------
-        dataset : torch Dataset
-            The data.
-        training : bool, default=False
-            Whether to use ``iterator_train`` (else ``iterator_valid``).
-
-        Returns
-        -------
-        iterator : iterable of (X, y) batches
-            The iterator.
-        """
-        iterator = super().get_iterator(dataset, training=training)
-        if training and isinstance(iterator, TensorBatchIterator):
-            n_samples, batch_size = len(iterator.X), iterator._batch_size
-            if n_samples > batch_size and n_samples % batch_size == 1:
-                iterator.drop_last = True
-        return iterator
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = True
-        return tags
-
-
-TRAINING_PARAMETERS = """
-    lr : float, default=%(lr)s
-        Learning rate of ``optimizer``.
-
-    max_epochs : int, default=%(max_epochs)s
-        Number of passes over the training data, fewer when early stopping
-        triggers. ``partial_fit`` runs this many more.
-
-    batch_size : int or None, default=64
-        Samples per optimizer step (the shuffled mini-batches are gathered
-        from the device-resident data with an index tensor) and per
-        prediction pass. ``None`` (or -1) uses one full batch.
-
-    optimizer : torch.optim.Optimizer class, default=torch.optim.Adam
-        The optimizer; its other arguments go in ``optimizer__name`` (e.g.
-        ``optimizer__weight_decay``).
-
-    early_stopping : bool, default=False
-        Whether to hold out ``validation_fraction`` of the training samples
-        (stratified by class) and stop when their loss has not improved for
-        ``n_iter_no_change`` epochs, restoring the weights of the best epoch.
-
-    validation_fraction : float, default=0.1
-        Share of the training samples held out when ``early_stopping=True``.
-
-    n_iter_no_change : int, default=5
-        Patience of the early stopping, in epochs.
-
-    device : str or torch.device, default="auto"
-        Where to train: ``"auto"`` picks ``"cuda"`` when available, else
-        ``"cpu"``. The parameter keeps its value; see ``device_``.
-
-    random_state : int, RandomState instance or None, default=None
-        Seeds the weight initialisation, dropout, shuffling and validation
-        split, locally (the global torch seed is never touched): equal values
-        give equal predictions on CPU. ``None`` leaves torch unseeded.
-
-    verbose : int, default=0
-        0 prints nothing, 1 a table with one line per epoch.
-
-    warm_start : bool, default=False
-        Whether ``fit`` continues from the current weights instead of
-        re-initializing the module (the channel count must then be unchanged).
-
-    **kwargs : dict
-        Other skorch arguments, e.g. ``module`` (default :class:`%(module)s`),
-        ``criterion`` (default ``torch.nn.CrossEntropyLoss``), ``callbacks``,
-        ``train_split``, ``classes``, and prefixed ones such as
-        ``module__name`` or ``optimizer__weight_decay``. A custom ``module``
-        is called with ``n_channels`` (from ``X``), ``n_outputs`` (the number
-        of classes), the network parameters above (those before ``lr``) and
-        its ``module__`` arguments.
-"""
-
-FITTED_ATTRIBUTES = """
-    classes_ : ndarray of shape (n_classes,)
-        The class labels, sorted.
-
-    module_ : torch.nn.Module
-        The trained network (a :class:`%(module)s` by default); it outputs
-        one logit per class, which is what attributions explain.
-
-    criterion_ : torch.nn.Module
-        The loss.
-
-    optimizer_ : torch.optim.Optimizer
-        The optimizer, with its state.
-
-    history_ : skorch.History
-        Per-epoch records (``train_loss``, ``valid_loss``, ``dur``, ...).
-
-    n_iter_ : int
-        Number of epochs run since the module was initialized.
-
-    device_ : str
-        The device the module lives on, e.g. ``"cpu"`` or ``"cuda"``.
-
-    input_shape_ : tuple of int
-        The shape of one sample as the network sees it, after singleton axes
-        were added to lower-dimensional ``X``:
-        %(input_shape)s.
-
-    n_features_in_ : int
-        The size of axis 1 of the ``X`` seen in fit: the number of channels
-        (for lower-dimensional ``X``, its axis 1 as given).
-"""
-
-# Constraints of the shared training parameters that differ from the MLP's.
-_CONV_CONSTRAINTS = {
-    "norm": [StrOptions(set(NORMS)), None],
-    "activation": [StrOptions(set(ACTIVATIONS)), callable],
-    "dropout": [Interval(Real, 0, 1, closed="left")],
-}
-
-
+# -------------------------------------------------------------- estimator
+@Substitution(
+    **CONV_FIELDS,
+    lr="3e-3",
+    module="ResidualCNN",
+    input_shape="``(n_channels, height, width)``",
+)
 class CNNClassifier(ChannelsFirstMixin, NeuralClassifierMixin, NeuralNetClassifier):
-    __doc__ = (
-        """Residual convolutional image classifier, trained with skorch.
+    """Residual convolutional image classifier, trained with skorch.
 
     A compact ResNet (:class:`ResidualCNN`: a stem convolution, residual
     stages with batch norm, global average pooling and a linear head) that
@@ -504,19 +229,13 @@ class CNNClassifier(ChannelsFirstMixin, NeuralClassifierMixin, NeuralNetClassifi
 
     dropout : float, default=0.0
         Dropout probability before the linear head.
-"""
-        + TRAINING_PARAMETERS
-        % {
-            "lr": "3e-3",
-            "max_epochs": "20",
-            "module": "ResidualCNN",
-        }
-        + """
+
+    %(training)s
+
     Attributes
-    ----------"""
-        + FITTED_ATTRIBUTES
-        % {"module": "ResidualCNN", "input_shape": "``(n_channels, height, width)``"}
-        + """
+    ----------
+    %(fitted_attributes)s
+
     See Also
     --------
     AudioCNNClassifier : The counterpart for multi-channel signals.
@@ -548,11 +267,10 @@ class CNNClassifier(ChannelsFirstMixin, NeuralClassifierMixin, NeuralNetClassifi
     >>> clf.input_shape_, clf.n_iter_
     ((3, 16, 16), 2)
     """
-    )
 
     _parameter_constraints = {
         **NeuralClassifierMixin._parameter_constraints,
-        **_CONV_CONSTRAINTS,
+        **CONV_CONSTRAINTS,
         "channels": [Interval(Integral, 1, None, closed="left"), "array-like"],
         "blocks_per_stage": [Interval(Integral, 1, None, closed="left")],
         "stem_stride": [Interval(Integral, 1, None, closed="left")],
@@ -580,28 +298,9 @@ class CNNClassifier(ChannelsFirstMixin, NeuralClassifierMixin, NeuralNetClassifi
         warm_start=False,
         **kwargs,
     ):
-        super().__init__(
-            lr=lr,
-            max_epochs=max_epochs,
-            batch_size=batch_size,
-            optimizer=optimizer,
-            device=device,
-            verbose=verbose,
-            warm_start=warm_start,
-            **self._skorch_kwargs(
-                kwargs, module=ResidualCNN, criterion=torch.nn.CrossEntropyLoss
-            ),
+        self._init_params(
+            locals(), module=ResidualCNN, criterion=torch.nn.CrossEntropyLoss
         )
-        self.channels = channels
-        self.blocks_per_stage = blocks_per_stage
-        self.stem_stride = stem_stride
-        self.norm = norm
-        self.activation = activation
-        self.dropout = dropout
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.n_iter_no_change = n_iter_no_change
-        self.random_state = random_state
 
     def _module_param_kwargs(self):
         return {
