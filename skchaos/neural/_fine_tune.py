@@ -1,5 +1,353 @@
-"""The nets' own warm start: restrict the inputs, then fine-tune until converged."""
+"""The nets' own warm start: restrict the inputs, then train until converged.
+
+:class:`FineTuneMixin` gives every skchaos net the three operations that a
+recursive feature elimination needs from it, so that the selector never edits
+the net's private state:
+
+- :meth:`FineTuneMixin._restrict_inputs` restricts a fitted net to some of its
+  inputs (features, or channels along axis 1): it slices the first layer,
+  which leaves the function computed with the other inputs set to zero
+  unchanged, or rebuilds a channel-agnostic module with every weight, and
+  updates the net's own bookkeeping;
+- :meth:`FineTuneMixin._fine_tune` trains more epochs on tensors converted
+  once, for a fixed count (optionally along a cosine learning-rate decay) or
+  until the loss on held-out rows levels off, with the best weights restored;
+- :meth:`FineTuneMixin._fit_converged` is a fresh fit that trains until the
+  held-out loss levels off, and at least ``max_epochs`` epochs.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from sklearn.utils.validation import check_is_fitted
+
+from skchaos.utils import (
+    first_input_layer,
+    slice_if_same,
+    slice_input_layer,
+    torch_random_context,
+    torch_seed_from_random_state,
+)
+
+# Steps of the cosine learning-rate decay of a fixed-length fine-tuning.
+_N_LR_STEPS = 5
+# A held-out loss improves when it drops by more than this fraction of the best.
+_IMPROVEMENT_RTOL = 1e-4
+
+
+@dataclass(frozen=True)
+class FineTuneResult:
+    """What one training run of :meth:`FineTuneMixin._fine_tune` did.
+
+    Attributes
+    ----------
+    n_epochs : int
+        Epochs trained.
+    converged : bool
+        Whether the held-out loss levelled off before the epoch cap (always
+        True for a fixed-length run).
+    best_epoch : int
+        The epoch whose weights were kept (0: the starting weights).
+    best_loss : float
+        The held-out loss of the kept weights (NaN without held-out rows).
+    """
+
+    n_epochs: int
+    converged: bool
+    best_epoch: int
+    best_loss: float
+
+
+def lr_factors(epochs, schedule):
+    """Epoch chunks and their learning-rate factors for a fixed-length run.
+
+    ``"cosine"`` decays the rate in (up to) 5 steps along a half cosine, from
+    about 1 to about 0.02 times the net's ``lr``, so that the run ends near a
+    minimum; ``"constant"`` keeps the net's ``lr``.
+
+    Examples
+    --------
+    >>> from skchaos.neural._fine_tune import lr_factors
+    >>> [(n, round(f, 2)) for n, f in lr_factors(10, "cosine")]
+    [(2, 0.98), (2, 0.79), (2, 0.5), (2, 0.21), (2, 0.02)]
+    """
+    if schedule == "constant":
+        return [(int(epochs), 1.0)]
+    n_chunks = min(epochs, _N_LR_STEPS)
+    sizes = np.diff(np.linspace(0, epochs, n_chunks + 1).round().astype(int))
+    phases = (np.arange(n_chunks) + 0.5) / n_chunks
+    factors = 0.5 * (1 + np.cos(np.pi * phases))
+    return list(zip(sizes.tolist(), factors.tolist()))
 
 
 class FineTuneMixin:
-    """Restrict a fitted net to some of its inputs and fine-tune it (in progress)."""
+    """Input restriction and convergent training for the skchaos nets."""
+
+    # ------------------------------------------------------------ restrict
+    def _restrict_inputs(self, keep, X_check=None):
+        """Restrict the fitted net to the inputs ``keep``, in place.
+
+        Parameters
+        ----------
+        keep : array-like of int
+            Sorted positions, along axis 1 of the net's input, of the inputs
+            that survive.
+        X_check : ndarray, default=None
+            A few inputs (all current columns or channels) on which the
+            sliced net must reproduce the original one with the other inputs
+            set to zero; None skips the check.
+
+        Returns
+        -------
+        restricted : bool
+            False when the net can be neither sliced (no input layer, or the
+            check fails) nor rebuilt with all its weights (see
+            :meth:`_rebuilt_module`); the net is then unchanged.
+        """
+        check_is_fitted(self, "module_")
+        keep = np.asarray(keep, dtype=np.intp)
+        shape = (1, *self._input_shape())
+        width, tabular = shape[1], len(shape) == 2
+        layer = first_input_layer(self.module_, width, tabular=tabular)
+        new_shape = (1, len(keep), *shape[2:])
+        if layer is not None:
+            if not self._slice_checked(layer, keep, X_check):
+                return False
+        else:
+            module = self._rebuilt_module(np.zeros(new_shape, np.float32))
+            if module is None:
+                return False
+            self.module_ = module
+        self._set_input_shape(new_shape)
+        self.initialize_optimizer()
+        return True
+
+    def _input_shape(self):
+        """The shape of one input, ``(n_features,)`` or ``(C, ...)``."""
+        shape = getattr(self, "input_shape_", None)
+        return tuple(shape) if shape is not None else (self.n_features_in_,)
+
+    def _set_input_shape(self, shape):
+        """Record that one input now has the shape ``shape[1:]``."""
+        self.n_features_in_ = shape[1]
+        if len(shape) >= 3 and hasattr(self, "input_shape_"):
+            self.input_shape_ = tuple(shape[1:])
+        vars(self).pop("feature_names_in_", None)
+        self._module_data_kwargs_ = {
+            **self._module_data_kwargs_,
+            **self._module_kwargs_from_X(np.empty(shape, np.float32)),
+        }
+
+    def _slice_checked(self, layer, keep, X_check):
+        """Slice ``layer`` to ``keep`` if the net then computes the same thing."""
+        if X_check is None:
+            slice_input_layer(layer, keep)
+            return True
+        return slice_if_same(self, layer, keep, X_check)
+
+    def _rebuilt_module(self, X):
+        """The module rebuilt for inputs shaped like ``X``, with the fitted weights.
+
+        Only inputs with channels are rebuilt, and only when the new module
+        has exactly the parameter and buffer names and shapes of the fitted
+        one (no weight depends on the channel count, e.g. a shared encoder
+        pooled over the channels). Returns None otherwise.
+        """
+        if X.ndim < 3:
+            return None
+        old_module, old_kwargs = self.module_, self._module_data_kwargs_
+        try:
+            # The throwaway initialization must not draw from torch's global RNG.
+            with torch_random_context(0):
+                self._module_data_kwargs_ = {
+                    **old_kwargs,
+                    **self._module_kwargs_from_X(X),
+                }
+                module = self.initialize_module().module_
+            old_state, new_state = old_module.state_dict(), module.state_dict()
+            same = list(old_state) == list(new_state) and all(
+                old_state[key].shape == new_state[key].shape for key in old_state
+            )
+            if not same:
+                return None
+            module.load_state_dict(old_state)
+        except (RuntimeError, ValueError, TypeError):
+            return None
+        finally:
+            self.module_, self._module_data_kwargs_ = old_module, old_kwargs
+        device = next(old_module.parameters(), torch.empty(0)).device
+        return module.to(device).train(old_module.training)
+
+    # ---------------------------------------------------------- fine-tune
+    def _fine_tune(
+        self,
+        X,
+        y,
+        *,
+        epochs,
+        schedule="constant",
+        X_valid=None,
+        y_valid=None,
+        n_iter_no_change=None,
+        min_epochs=0,
+        seed=None,
+    ):
+        """Train the fitted net for more epochs, on tensors converted once.
+
+        Parameters
+        ----------
+        X, y : array-like
+            Training rows, with the net's current inputs.
+        epochs : int
+            The number of epochs, or the cap when held-out rows are given.
+        schedule : {"constant", "cosine"}, default="constant"
+            Learning-rate schedule of a fixed-length run (see
+            :func:`lr_factors`); a run with held-out rows keeps the net's
+            ``lr``.
+        X_valid, y_valid : array-like, default=None
+            Held-out rows: training stops once their loss has not improved
+            for ``n_iter_no_change`` epochs, and the weights of the best
+            epoch (the starting ones included) are restored.
+        n_iter_no_change : int, default=None
+            Patience of that stop; None uses the net's ``n_iter_no_change``.
+        min_epochs : int, default=0
+            No stop before this many epochs (the best weights are still
+            restored).
+        seed : int, default=None
+            Seeds torch locally when the net has no ``random_state``.
+
+        Returns
+        -------
+        result : FineTuneResult
+        """
+        check_is_fitted(self, "module_")
+        X, y = self._validate_data(X, y, reset=False, **self._validate_y_kwargs)
+        y, _ = self._validate_y(y, reset=False)
+        valid = None
+        if X_valid is not None:
+            X_valid, y_valid = self._validate_data(
+                X_valid, y_valid, reset=False, **self._validate_y_kwargs
+            )
+            valid = (X_valid, self._validate_y(y_valid, reset=False)[0])
+            if n_iter_no_change is None:
+                n_iter_no_change = getattr(self, "n_iter_no_change", 20)
+        if self.random_state is not None:
+            seed = torch_seed_from_random_state(self._rng_)
+        optimizer = self.optimizer_
+        base_lrs = [group["lr"] for group in optimizer.param_groups]
+        try:
+            with torch_random_context(seed) as generator, self._device_context():
+                self._shuffle_generator_ = generator
+                X_t, y_t = self._X_to_tensor(X), self._y_to_tensor(y)
+                if valid is None:
+                    n = 0
+                    for n_epochs, factor in lr_factors(int(epochs), schedule):
+                        for group, lr in zip(optimizer.param_groups, base_lrs):
+                            group["lr"] = lr * factor
+                        self._train_epochs(X_t, y_t, n_epochs)
+                        n += n_epochs
+                    result = FineTuneResult(n, True, n, float("nan"))
+                else:
+                    valid_t = (self._X_to_tensor(valid[0]), self._y_to_tensor(valid[1]))
+                    result = self._train_until_converged(
+                        X_t, y_t, valid_t, int(epochs), n_iter_no_change, min_epochs
+                    )
+        finally:
+            vars(self).pop("_shuffle_generator_", None)
+            for group, lr in zip(optimizer.param_groups, base_lrs):
+                group["lr"] = lr
+        self.n_iter_ = len(self.history_)
+        return result
+
+    def _fit_converged(
+        self, X, y, X_valid, y_valid, *, max_epochs, n_iter_no_change=None, seed=None
+    ):
+        """Fit from scratch until the loss on ``(X_valid, y_valid)`` levels off.
+
+        The net trains at least its ``max_epochs`` epochs and at most
+        ``max_epochs`` (the cap) in all; the weights of the best epoch are
+        kept. See :meth:`_fine_tune` for the other parameters.
+
+        Returns
+        -------
+        result : FineTuneResult
+            With ``n_epochs`` counting the first epoch too.
+        """
+        at_least = self.max_epochs
+        self.max_epochs = 1
+        try:
+            self.fit(X, y)
+        finally:
+            self.max_epochs = at_least
+        result = self._fine_tune(
+            X,
+            y,
+            epochs=max(1, max_epochs - 1),
+            X_valid=X_valid,
+            y_valid=y_valid,
+            n_iter_no_change=n_iter_no_change,
+            min_epochs=max(0, at_least - 1),
+            seed=seed,
+        )
+        return FineTuneResult(
+            result.n_epochs + 1,
+            result.converged,
+            result.best_epoch + 1,
+            result.best_loss,
+        )
+
+    def _train_epochs(self, X_t, y_t, n_epochs):
+        """Run ``n_epochs`` training epochs, recorded in ``history_``."""
+        dataset = self.get_dataset(X_t, y_t)
+        iterator = self.get_iterator(dataset, training=True)
+        for _ in range(n_epochs):
+            self.history.new_epoch()
+            self.history.record("epoch", len(self.history))
+            self.run_single_epoch(
+                iterator, training=True, prefix="train", step_fn=self.train_step
+            )
+            batches = self.history[-1]["batches"]
+            losses = [b["train_loss"] for b in batches if "train_loss" in b]
+            sizes = [b["train_batch_size"] for b in batches if "train_loss" in b]
+            if losses:
+                loss = float(np.average(losses, weights=sizes))
+                self.history.record("train_loss", loss)
+                if not np.isfinite(loss):
+                    raise FloatingPointError(
+                        f"training diverged at epoch {len(self.history)} (the "
+                        f"training loss is {loss}); lower lr or scale X and y."
+                    )
+
+    def _valid_loss(self, valid_t):
+        step = self.validation_step(valid_t)
+        return float(step["loss"].detach().cpu())
+
+    def _train_until_converged(self, X_t, y_t, valid_t, cap, patience, min_epochs):
+        """Train until the held-out loss levels off; keep the best weights."""
+        best_loss = self._valid_loss(valid_t)
+        best_epoch, best_state = 0, _state_copy(self.module_)
+        epoch, converged = 0, False
+        while epoch < cap:
+            self._train_epochs(X_t, y_t, 1)
+            epoch += 1
+            loss = self._valid_loss(valid_t)
+            self.history.record("valid_loss", loss)
+            if not np.isfinite(loss):
+                raise FloatingPointError(
+                    f"training diverged at epoch {len(self.history)} (the held-out "
+                    f"loss is {loss}); lower lr or scale X and y."
+                )
+            if loss < best_loss - _IMPROVEMENT_RTOL * abs(best_loss):
+                best_loss, best_epoch = loss, epoch
+                best_state = _state_copy(self.module_)
+            elif epoch - best_epoch >= patience and epoch >= min_epochs:
+                converged = True
+                break
+        if best_epoch != epoch:
+            self.module_.load_state_dict(best_state)
+        return FineTuneResult(epoch, converged, best_epoch, best_loss)
+
+
+def _state_copy(module):
+    return {key: value.detach().clone() for key, value in module.state_dict().items()}

@@ -20,7 +20,8 @@ import numpy as np
 import torch
 from sklearn.utils import check_random_state
 
-_MAX_SEED = np.iinfo(np.int32).max
+#: Seeds are drawn in ``[0, MAX_SEED)``.
+MAX_SEED = int(np.iinfo(np.int32).max)
 # Held by every seeded block: the global RNGs are shared by the threads.
 _SEEDED_BLOCK_LOCK = threading.RLock()
 
@@ -79,8 +80,8 @@ def torch_seed_from_random_state(random_state):
     if random_state is None:
         return None
     if isinstance(random_state, np.random.Generator):
-        return int(random_state.integers(_MAX_SEED))
-    return int(check_random_state(random_state).randint(_MAX_SEED))
+        return int(random_state.integers(MAX_SEED))
+    return int(check_random_state(random_state).randint(MAX_SEED))
 
 
 @contextmanager
