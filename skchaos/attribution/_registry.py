@@ -37,9 +37,10 @@ Edit one file, the family module (a new family is a new module, added to
 
 :func:`attribute`, :func:`available_methods`, :func:`method_info`,
 :func:`check_method_params`, feature selection and the benchmark pick it up
-by name. Document its parameters under ``method`` in :func:`attribute`'s
-docstring, and test it in ``tests/test_attribution_methods.py`` (whose
-``ALL_METHODS`` must list it).
+by name. Document it (its parameters under ``method`` in :func:`attribute`'s
+docstring, its name in the Notes of :func:`available_methods` and in
+``docs/user_guide/attribution.rst``), and test it in
+``tests/test_attribution_methods.py`` (whose ``ALL_METHODS`` must list it).
 """
 
 from typing import NamedTuple
