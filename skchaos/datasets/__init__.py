@@ -3,6 +3,7 @@
 from skchaos.datasets._audio import make_audio_localization
 from skchaos.datasets._formulas import PAPER_FORMULAS
 from skchaos.datasets._image import make_image_localization
+from skchaos.datasets._random_symbolic import make_random_symbolic
 from skchaos.datasets._symbolic import make_symbolic, make_symbolic_classification
 from skchaos.datasets._symbolic_truth import symbolic_ground_truth
 
@@ -10,6 +11,7 @@ __all__ = [
     "PAPER_FORMULAS",
     "make_audio_localization",
     "make_image_localization",
+    "make_random_symbolic",
     "make_symbolic",
     "make_symbolic_classification",
     "symbolic_ground_truth",
