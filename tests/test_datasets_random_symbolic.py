@@ -224,3 +224,10 @@ def test_shuffle_features_moves_the_columns_with_the_mask():
 def test_invalid_parameters_name_the_parameter(kwargs, match):
     with pytest.raises(ValueError, match=match):
         make_random_symbolic(**kwargs)
+
+
+def test_nearly_constant_inputs_raise_a_clear_error():
+    # With x_scale=1e-12 every shape is numerically constant (or linear with a
+    # std far below the degeneracy threshold): no term can be drawn.
+    with pytest.raises(ValueError, match="non-constant term.*larger x_scale"):
+        make_random_symbolic(2, n_samples=5, x_scale=1e-12, random_state=0)

@@ -197,8 +197,10 @@ def make_symbolic(
         ``acos``, ``asin``, ``atan``, ``cos``, ``cosh``, ``exp``, ``log``,
         ``sigmoid``, ``sin``, ``sinh``, ``sqrt``, ``tan`` and ``tanh``; it is
         parsed safely (never evaluated as Python) and may be at most 1,000
-        characters long. A sympy expression must have free symbols named
-        ``a`` to ``z``; they are treated as real.
+        characters long and 50 levels deep (each function call, power, unary
+        sign or nested operation is a level; ``a + b - c`` is one). A sympy
+        expression must have free symbols named ``a`` to ``z``; they are
+        treated as real.
 
     n_samples : int, default=10000
         The number of samples.
@@ -277,9 +279,11 @@ def make_symbolic(
     Raises
     ------
     ValueError
-        If the formula is not allowed, is constant, complex, or not finite on
-        the sampled inputs, at the zero baseline or along the integration path
-        (for example ``"log(a)"``, whose inputs include negative numbers).
+        If the formula is not allowed, is nested too deeply (beyond 50 levels,
+        or deep enough for sympy to reach Python's recursion limit), is
+        constant, complex, or not finite on the sampled inputs, at the zero
+        baseline or along the integration path (for example ``"log(a)"``,
+        whose inputs include negative numbers).
 
     See Also
     --------
