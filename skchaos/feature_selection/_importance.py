@@ -15,9 +15,16 @@ from numbers import Integral
 import numpy as np
 from sklearn.utils import check_random_state
 
-from skchaos.attribution import attribute, available_methods, model_agnostic_importance
-from skchaos.attribution._registry import _get_method_spec
-from skchaos.feature_selection._warm_start import _final_net
+from skchaos.attribution import (
+    ATTRIBUTE_KWARGS,
+    RESERVED_PARAMS,
+    attribute,
+    available_methods,
+    check_method_params,
+    method_info,
+    model_agnostic_importance,
+)
+from skchaos.utils import final_net
 
 PERMUTATION = "permutation"
 
@@ -28,10 +35,6 @@ AGGREGATIONS = {
     "max_abs": lambda a: np.max(np.abs(a), axis=0),
 }
 
-# Arguments of attribute() that the selector sets itself.
-_RESERVED = ("feature_mask", "random_state", "target")
-# Arguments of attribute() that are not method parameters.
-_ATTRIBUTE_KWARGS = ("baselines", "batch_size")
 _PERMUTATION_PARAMS = ("n_repeats",)
 
 
@@ -54,7 +57,7 @@ def check_attribution(attribution, attribution_params):
             "(fitted_estimator, X_val, y_val) -> importances, 'permutation', or "
             f"an attribution method among: {', '.join(available_methods())}."
         )
-    reserved = sorted(set(params) & set(_RESERVED))
+    reserved = sorted(set(params) & set(RESERVED_PARAMS))
     if reserved:
         raise ValueError(
             f"attribution_params may not set {', '.join(map(repr, reserved))}: "
@@ -75,8 +78,8 @@ def check_attribution(attribution, attribution_params):
                 f"attribution_params['n_repeats']={n_repeats!r} must be an int >= 1."
             )
         return params
-    method_params = {k: v for k, v in params.items() if k not in _ATTRIBUTE_KWARGS}
-    _get_method_spec(attribution).split_params(method_params)
+    method_params = {k: v for k, v in params.items() if k not in ATTRIBUTE_KWARGS}
+    check_method_params(attribution, method_params)
     return params
 
 
@@ -89,7 +92,7 @@ def resolve_attribution(attribution, estimator, caller):
     """
     if callable(attribution) or attribution == PERMUTATION:
         return attribution
-    if _final_net(estimator) is None and _get_method_spec(attribution).gradient_based:
+    if final_net(estimator) is None and method_info(attribution).gradient_based:
         name = type(estimator).__name__
         warnings.warn(
             f"{caller}: {name} is not a torch model (a skorch net or a pipeline "
@@ -160,7 +163,7 @@ class _ImportanceComputer:
         return AGGREGATIONS[self.aggregation](per_column)
 
     def _attribute(self, estimator, X, unit_of, n_units, seed):
-        spec = _get_method_spec(self.attribution)
+        spec = method_info(self.attribution)
         # Perturb whole groups, and whole channels of inputs with channels.
         grouped = spec.feature_mask and (n_units < X.shape[1] or X.ndim > 2)
         mask = None

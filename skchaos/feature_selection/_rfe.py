@@ -1,6 +1,6 @@
 """Recursive feature elimination ranked by attributions on held-out rows."""
 
-import time
+import warnings
 from contextlib import contextmanager
 from copy import deepcopy
 from numbers import Integral, Real
@@ -10,12 +10,11 @@ from sklearn.base import (
     BaseEstimator,
     MetaEstimatorMixin,
     _fit_context,
-    clone,
     is_classifier,
 )
-from sklearn.feature_selection._base import SelectorMixin
-from sklearn.metrics import check_scoring
-from sklearn.model_selection import train_test_split
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.feature_selection import SelectorMixin
+from sklearn.feature_selection._rfe import _estimator_has
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import (
     HasMethods,
@@ -27,7 +26,7 @@ from sklearn.utils._tags import get_tags
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
-from sklearn_compat.utils.validation import check_array, validate_data
+from sklearn_compat.utils.validation import validate_data
 
 from skchaos.feature_selection._importance import (
     AGGREGATIONS,
@@ -35,69 +34,21 @@ from skchaos.feature_selection._importance import (
     check_attribution,
     resolve_attribution,
 )
+from skchaos.feature_selection._path import (
+    Setup,
+    elimination_path,
+    smallest_acceptable,
+    split_rows,
+)
 from skchaos.feature_selection._plotting import plot_scores
-from skchaos.feature_selection._warm_start import _is_sliceable, _warm_start
-from skchaos.utils import torch_random_context
-
-_MAX_SEED = np.iinfo(np.int32).max
-
-
-def _estimator_has(attr):
-    """Check ``estimator_`` once fitted, else ``estimator`` (for available_if)."""
-
-    def check(self):
-        estimator = getattr(self, "estimator_", self.estimator)
-        getattr(estimator, attr)
-        return True
-
-    return check
-
-
-def _draw_seed(rng, seeded):
-    """An int seed from ``rng`` when the selector is seeded, else None."""
-    return int(rng.randint(_MAX_SEED)) if seeded else None
-
-
-def _seeded_clone(estimator, seed):
-    """Clone ``estimator``; give its unset ``random_state`` parameters ``seed``."""
-    estimator = clone(estimator)
-    if seed is not None:
-        unset = {
-            name: seed
-            for name, value in estimator.get_params(deep=True).items()
-            if (name == "random_state" or name.endswith("__random_state"))
-            and value is None
-        }
-        if unset:
-            estimator.set_params(**unset)
-    return estimator
-
-
-def _fit_seeded(estimator, X, y, seed):
-    """Fit ``estimator``; torch is seeded locally unless it has a random_state."""
-    if any(
-        name == "random_state" or name.endswith("__random_state")
-        for name in estimator.get_params(deep=True)
-    ):
-        seed = None
-    with torch_random_context(seed):
-        return estimator.fit(X, y)
-
-
-def _n_removed(step, n_left, n_stop):
-    """How many units one round eliminates: ``step`` of them, at least one."""
-    n = int(step) if isinstance(step, Integral) else max(1, int(step * n_left))
-    return min(n, n_left - n_stop)
-
-
-def _within_tol(scores, best, tol):
-    """Which scores are within ``tol`` (relative to ``|best|``) of ``best``."""
-    return np.asarray(scores) >= best - tol * abs(best)
-
-
-def _nan_to_worst(scores):
-    scores = np.asarray(scores, dtype=np.float64)
-    return np.where(np.isnan(scores), -np.inf, scores)
+from skchaos.feature_selection._scoring import Evaluator
+from skchaos.feature_selection._units import (
+    check_channels,
+    check_units,
+    expand_channels,
+)
+from skchaos.feature_selection._warm_start import RoundTrainer
+from skchaos.utils import draw_seed
 
 
 @contextmanager
@@ -174,9 +125,9 @@ class AttributionRFE(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         How many features to keep. An int is a number of features, a float in
         (0, 1] a fraction of them. ``"auto"`` eliminates down to
         ``min_features_to_select`` (see ``patience``) and keeps the smallest
-        set whose validation score is within ``tol`` of the best one along the
-        path (see Notes). With ``feature_groups``, or channels, it counts
-        groups (channels).
+        set whose validation score is no worse than the best one along the
+        path, by the rule of ``tol`` (see Notes). With ``feature_groups``, or
+        channels, it counts groups (channels).
 
     step : int or float, default=0.1
         An int >= 1 eliminates that many features per round; a float in (0, 1)
@@ -196,12 +147,18 @@ class AttributionRFE(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         regressors and ``"neg_log_loss"`` for classifiers (``"accuracy"``
         when there is no ``predict_proba``); see Notes for why.
 
-    tol : float, default=0.02
-        Tolerance of ``n_features_to_select="auto"``, relative to the best
-        score: a size is acceptable if its score is at least
-        ``best - tol * |best|``; with the default loss it means "a validation
-        MSE (log-loss) at most 2% above the best one". Larger values select
-        fewer features (see Notes).
+    tol : "auto" or float, default="auto"
+        How ``n_features_to_select="auto"`` decides that a size is no worse
+        than the best one along the path. ``"auto"``: the paired
+        one-standard-error rule on the validation rows. With ``d`` the loss
+        of each validation row at that size minus its loss at the best size,
+        the size is acceptable when ``mean(d) <= std(d) / sqrt(n_rows)``, a
+        margin that shrinks as the validation rows grow and needs no
+        hand-set tolerance (with a custom ``scoring``, which has no per-row
+        losses, ``"auto"`` falls back to ``0.02``). A float: the score must
+        be at least ``best - tol * |best|`` (``0.02``: a validation loss at
+        most 2% above the best one). Larger values select fewer features
+        (see Notes).
 
     warm_start : bool, default=True
         Whether each round fine-tunes the previous round's network, with the
@@ -209,10 +166,32 @@ class AttributionRFE(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         (see Notes), instead of training a new clone from scratch (the
         paper's procedure). Estimators that cannot be sliced are retrained.
 
-    fine_tune_epochs : int or float, default=0.1
-        Epochs of each warm-started round: an int is a number of epochs, a
-        float in (0, 1] a fraction of the network's ``max_epochs`` (at least
-        one).
+    fine_tune_epochs : "auto", int or float, default="auto"
+        How long each network trains. ``"auto"``: every round, the first
+        one included, trains until the loss on early-stopping rows levels
+        off, and the weights of its best epoch are kept. The early-stopping
+        rows are the net's ``validation_fraction`` of the *training* part
+        (never the validation rows the importances and scores use), and the
+        loss has levelled off when it has not improved for the net's
+        ``n_iter_no_change`` epochs. The first network trains at least the
+        net's ``max_epochs`` epochs, and every round at most
+        ``max_round_epochs``. This needs a skchaos net (a plain skorch net
+        fine-tunes ``0.1 * max_epochs`` epochs per round instead). An int
+        is a fixed number of fine-tuning epochs per warm round, a float in
+        (0, 1] a fraction of the network's ``max_epochs`` (at least one);
+        the first network then trains exactly as configured.
+
+    fine_tune_schedule : {"cosine", "constant"}, default="cosine"
+        Learning-rate schedule of a fixed-length fine-tuning (an int or
+        float ``fine_tune_epochs``): ``"cosine"`` decays the rate along a
+        half cosine from the net's ``lr`` to about 2% of it, so that every
+        round ends near a minimum; ``"constant"`` keeps the net's ``lr``.
+        Rounds under ``fine_tune_epochs="auto"`` keep the net's ``lr``.
+
+    max_round_epochs : int or None, default=None
+        Cap on the epochs of one round under ``fine_tune_epochs="auto"``;
+        None is 10 times the net's ``max_epochs``. A round that reaches it
+        before its loss levels off raises a ``ConvergenceWarning``.
 
     importance_aggregation : {"mean_abs", "rms", "max_abs"}, default="mean_abs"
         How per-sample attributions become one importance per feature: the
@@ -253,8 +232,10 @@ class AttributionRFE(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         stochastic attribution methods. An int gives reproducible results.
 
     verbose : int, default=0
-        1 prints one line per round: features left, validation score and
-        elapsed time.
+        1 shows a progress bar of the rounds (with an estimate of the time
+        left) on stderr and prints one line per round on stdout: features
+        left, validation score, how the round's network was trained and
+        the elapsed time.
 
     Attributes
     ----------
@@ -285,8 +266,12 @@ class AttributionRFE(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         (validation score), ``"features"`` (indices of the features kept),
         ``"importances"`` (their importances, aligned with ``"features"``),
         ``"eliminated"`` (indices eliminated after the round), ``"training"``
-        (``"initial"``, ``"warm"`` or ``"cold"``) and ``"time"`` (seconds
-        spent in the round). ``pandas.DataFrame(history_)`` tabulates it.
+        (``"initial"``, ``"warm"`` or ``"cold"``), ``"epochs"`` (epochs
+        trained in the round, None for estimators that are not nets),
+        ``"converged"`` (whether the round's loss levelled off before
+        ``max_round_epochs``; None for fixed-length rounds) and ``"time"``
+        (seconds spent in the round). ``pandas.DataFrame(history_)``
+        tabulates it.
 
     n_features_in_ : int
         Number of features (channels) seen during fit.
@@ -309,19 +294,26 @@ class AttributionRFE(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
     -----
     **Choosing the size.** With ``n_features_to_select="auto"`` the path runs
     from all features down to ``min_features_to_select`` (or until
-    ``patience`` rounds in a row fall outside the tolerance band), each size
-    is scored on the validation rows, and the smallest size whose score is
-    at least ``best - tol * |best|`` is selected. The default score is a loss
-    because the decision is about weak features: a relevant variable whose
-    removal raises a validation MSE of 1e-4 by 3e-5 (30%) moves an R^2 of
-    0.999 by 3e-5, below any sensible tolerance.
+    ``patience`` rounds in a row are not acceptable), each size is scored on
+    the validation rows, and the smallest acceptable size is selected. With
+    ``tol="auto"`` a size is acceptable when its validation loss is within
+    one standard error of the best size's, the standard error of the paired
+    per-row differences: a feature whose removal costs less than the noise
+    of the validation rows can measure is eliminated, one that costs more is
+    kept, and more validation rows resolve smaller costs. The default score
+    is a loss because the decision is about weak features: a relevant
+    variable whose removal raises a validation MSE of 1e-4 by 3e-5 (30%)
+    moves an R^2 of 0.999 by 3e-5, below any sensible tolerance. The
+    sizes are comparable because every round trains until converged
+    (``fine_tune_epochs="auto"``): with fixed-length rounds, later (smaller)
+    sets would simply be better trained.
 
     **Warm starts.** Deleting the eliminated columns of the first layer's
     weight (``module_.input_layer`` of the skchaos MLPs, otherwise the first
     ``nn.Linear``, or for inputs with channels the first ``nn.Conv1d/2d/3d``)
     leaves the network computing exactly what it computed with those inputs
     set to zero, which is checked on a few validation rows; a new optimizer
-    then fine-tunes it for ``fine_tune_epochs``. A skchaos network none of
+    then fine-tunes it (see ``fine_tune_epochs``). A skchaos network none of
     whose weights depends on the channel count (the shared, channel-pooled
     encoder of :class:`~skchaos.neural.AudioCNNClassifier`) is instead
     rebuilt for the surviving channels with every weight carried over, and
@@ -375,13 +367,15 @@ class AttributionRFE(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         ],
         "validation_fraction": [Interval(RealNotInt, 0, 1, closed="neither")],
         "scoring": [str, callable, None],
-        "tol": [Interval(Real, 0, None, closed="left")],
+        "tol": [StrOptions({"auto"}), Interval(Real, 0, None, closed="left")],
         "warm_start": ["boolean"],
         "fine_tune_epochs": [
+            StrOptions({"auto"}),
             Interval(Integral, 1, None, closed="left"),
             Interval(RealNotInt, 0, 1, closed="right"),
         ],
         "fine_tune_schedule": [StrOptions({"cosine", "constant"})],
+        "max_round_epochs": [Interval(Integral, 1, None, closed="left"), None],
         "importance_aggregation": [StrOptions(set(AGGREGATIONS))],
         "feature_groups": ["array-like", None],
         "min_features_to_select": [Interval(Integral, 1, None, closed="left")],
@@ -401,10 +395,11 @@ class AttributionRFE(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         step=0.1,
         validation_fraction=0.2,
         scoring=None,
-        tol=0.02,
+        tol="auto",
         warm_start=True,
-        fine_tune_epochs=0.1,
+        fine_tune_epochs="auto",
         fine_tune_schedule="cosine",
+        max_round_epochs=None,
         importance_aggregation="mean_abs",
         feature_groups=None,
         min_features_to_select=1,
@@ -424,6 +419,7 @@ class AttributionRFE(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         self.warm_start = warm_start
         self.fine_tune_epochs = fine_tune_epochs
         self.fine_tune_schedule = fine_tune_schedule
+        self.max_round_epochs = max_round_epochs
         self.importance_aggregation = importance_aggregation
         self.feature_groups = feature_groups
         self.min_features_to_select = min_features_to_select
@@ -459,27 +455,32 @@ class AttributionRFE(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         """
         with _atomic_fit(self):
             X, y, setup = self._setup(X, y)
-            n_units = setup["n_units"]
-            if self._fixed_size():
-                n_stop = self._n_to_select(n_units, setup["unit_name"])
-                patience = None
-            else:
-                n_stop = min(self.min_features_to_select, n_units)
-                patience = self.patience
+            n_units = setup.units.n_units
             rng = check_random_state(self.random_state)
-            path = self._elimination_path(
+            if self._fixed_size():
+                n_stop, patience = self._n_to_select(n_units, setup.units.name), None
+            else:
+                n_stop, patience = (
+                    min(self.min_features_to_select, n_units),
+                    self.patience,
+                )
+            path = elimination_path(
                 X,
                 y,
                 setup,
                 rng=rng,
+                seeded=self.random_state is not None,
                 n_stop=n_stop,
                 patience=patience,
+                tol=self.tol,
                 keep_models=not self.refit,
             )
             if self._fixed_size():
-                chosen = len(path["score"]) - 1
+                chosen = len(path.score) - 1
             else:
-                chosen = _smallest_within_tol(path["score"], path["n_units"], self.tol)
+                chosen = smallest_acceptable(
+                    path.score, path.row_losses, path.n_units, self.tol
+                )
             self._set_fitted(X, y, setup, path, chosen, rng)
         return self
 
@@ -502,9 +503,8 @@ class AttributionRFE(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
     def _setup(self, X, y):
         """Validate everything that can be checked before training.
 
-        Returns the validated ``X`` and ``y`` and a dict with the unit of each
-        column (``unit_of``), ``n_units``, the resolved attribution, the
-        importance computer and the scorer.
+        Returns the validated ``X`` and ``y`` and the :class:`Setup` of the
+        elimination path.
         """
         classifier = is_classifier(self.estimator)
         X, y = validate_data(
@@ -521,28 +521,17 @@ class AttributionRFE(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         )
         if classifier:
             check_classification_targets(y)
-        if X.ndim > 2 and X.shape[1] < 2:
-            raise ValueError(
-                f"X of shape {X.shape} has {X.shape[1]} channel; a minimum of 2 "
-                f"channels (axis 1) is required by {type(self).__name__}."
-            )
-        unit_of, n_units = self._check_units(X)
-        if X.ndim > 2:
-            unit_name = "channels"
-        elif self.feature_groups is not None:
-            unit_name = "feature groups"
-        else:
-            unit_name = "features"
+        units = check_units(X, self.feature_groups)
         params = check_attribution(self.attribution, self.attribution_params)
         attribution = resolve_attribution(
             self.attribution, self.estimator, type(self).__name__
         )
         if self._fixed_size():
-            self._n_to_select(n_units, unit_name)
-        elif self.min_features_to_select > n_units:
+            self._n_to_select(units.n_units, units.name)
+        elif self.min_features_to_select > units.n_units:
             raise ValueError(
                 f"min_features_to_select={self.min_features_to_select} is larger "
-                f"than the number of {unit_name} in X ({n_units})."
+                f"than the number of {units.name} in X ({units.n_units})."
             )
         n_val = int(np.ceil(self.validation_fraction * X.shape[0]))
         if n_val < 1 or X.shape[0] - n_val < 1:
@@ -550,268 +539,85 @@ class AttributionRFE(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
                 f"validation_fraction={self.validation_fraction} leaves no "
                 f"training or no validation row out of {X.shape[0]} samples."
             )
-        scorer = self._get_scorer()
+        evaluate = Evaluator(self.estimator, self.scoring)
         n_outputs = None
         if not classifier and y.ndim == 2 and y.shape[1] > 1:
             n_outputs = y.shape[1]
         importance = _ImportanceComputer(
-            attribution, params, self.importance_aggregation, scorer, n_outputs
+            attribution,
+            params,
+            self.importance_aggregation,
+            evaluate.score,
+            n_outputs,
         )
-        setup = {
-            "unit_of": unit_of,
-            "n_units": n_units,
-            "importance": importance,
-            "scorer": scorer,
-            "classifier": classifier,
-            "unit_name": unit_name,
-        }
+        trainer = RoundTrainer(
+            self.estimator,
+            warm_start=self.warm_start,
+            epochs=self.fine_tune_epochs,
+            schedule=self.fine_tune_schedule,
+            max_round_epochs=self.max_round_epochs,
+        )
+        setup = Setup(
+            units=units,
+            importance=importance,
+            evaluate=evaluate,
+            trainer=trainer,
+            classifier=classifier,
+            validation_fraction=self.validation_fraction,
+            step=self.step,
+            score_name=evaluate.name,
+            verbose=self.verbose,
+            caller=type(self).__name__,
+        )
         return X, y, setup
 
-    def _check_units(self, X):
-        """Map each column (or channel) of ``X`` to its selection unit."""
-        n_columns = X.shape[1]
-        if self.feature_groups is None:
-            return np.arange(n_columns), n_columns
-        if X.ndim > 2:
-            raise ValueError(
-                "feature_groups is for 2-D X; an X with more dimensions, "
-                f"shape {X.shape}, is selected by channel (axis 1)."
-            )
-        groups = check_array(
-            self.feature_groups,
-            ensure_2d=False,
-            dtype=None,
-            ensure_min_samples=0,
-            input_name="feature_groups",
-        )
-        if groups.shape != (n_columns,):
-            raise ValueError(
-                f"feature_groups must have one group id per feature, shape "
-                f"({n_columns},); got shape {groups.shape}."
-            )
-        _, unit_of = np.unique(groups, return_inverse=True)
-        n_units = int(unit_of.max()) + 1
-        if n_units < 2:
-            raise ValueError(
-                "feature_groups defines a single group; at least 2 groups are "
-                "needed to select among them."
-            )
-        return unit_of.ravel(), n_units
-
-    def _scoring(self):
-        """``scoring``, with None replaced by the default loss."""
-        if self.scoring is not None:
-            return self.scoring
-        if not is_classifier(self.estimator):
-            return "neg_mean_squared_error"
-        if hasattr(self.estimator, "predict_proba"):
-            return "neg_log_loss"
-        return "accuracy"
-
-    def _get_scorer(self):
-        return check_scoring(self.estimator, scoring=self._scoring())
-
     def _scoring_name(self):
-        scoring = self._scoring()
-        return scoring if isinstance(scoring, str) else "score"
-
-    def _split(self, X, y, rng, classifier):
-        """Split the rows into a training and a validation part."""
-        seed = int(rng.randint(_MAX_SEED))
-        rows = np.arange(X.shape[0])
-        stratify = y if classifier else None
-        try:
-            train, val = train_test_split(
-                rows,
-                test_size=self.validation_fraction,
-                random_state=seed,
-                stratify=stratify,
-            )
-        except ValueError:
-            if stratify is None:
-                raise
-            # A class too small to be stratified: split at random.
-            train, val = train_test_split(
-                rows, test_size=self.validation_fraction, random_state=seed
-            )
-        return np.sort(train), np.sort(val)
-
-    def _fine_tune_epochs(self, estimator):
-        epochs = self.fine_tune_epochs
-        if isinstance(epochs, Integral):
-            return int(epochs)
-        net = estimator.steps[-1][1] if hasattr(estimator, "steps") else estimator
-        return max(1, int(epochs * getattr(net, "max_epochs", 1)))
-
-    def _elimination_path(
-        self,
-        X,
-        y,
-        setup,
-        *,
-        rng,
-        n_stop,
-        patience,
-        keep_models=False,
-        X_test=None,
-        y_test=None,
-    ):
-        """Run the elimination from all units down to ``n_stop`` units.
-
-        Returns a dict of per-round lists: ``n_units``, ``score`` (validation),
-        ``units`` (kept), ``importances``, ``eliminated`` (units), ``training``,
-        ``time``, and ``test_score`` on ``(X_test, y_test)`` when given, and
-        ``models`` when ``keep_models``.
-        """
-        seeded = self.random_state is not None
-        unit_of, scorer = setup["unit_of"], setup["scorer"]
-        train, val = self._split(X, y, rng, setup["classifier"])
-        X_train, y_train, X_val, y_val = X[train], y[train], X[val], y[val]
-
-        path = {
-            key: []
-            for key in (
-                "n_units",
-                "score",
-                "units",
-                "importances",
-                "eliminated",
-                "training",
-                "time",
-            )
-        }
-        if X_test is not None:
-            path["test_score"] = []
-        if keep_models:
-            path["models"] = []
-
-        alive = np.arange(setup["n_units"])
-        columns = np.arange(X.shape[1])
-        start = time.perf_counter()
-        tic = start
-        seed = _draw_seed(rng, seeded)
-        model = _fit_seeded(_seeded_clone(self.estimator, seed), X_train, y_train, seed)
-        training = "initial"
-        best = -np.inf
-        n_outside = 0
-        while True:
-            score = float(scorer(model, X_val[:, columns], y_val))
-            importances = setup["importance"](
-                model,
-                X_val[:, columns],
-                y_val,
-                np.searchsorted(alive, unit_of[columns]),
-                len(alive),
-                _draw_seed(rng, seeded),
-            )
-            path["n_units"].append(len(alive))
-            path["score"].append(score)
-            path["units"].append(alive)
-            path["importances"].append(importances)
-            path["training"].append(training)
-            if X_test is not None:
-                path["test_score"].append(
-                    float(scorer(model, X_test[:, columns], y_test))
-                )
-            if keep_models:
-                path["models"].append(model)
-            toc = time.perf_counter()
-            path["time"].append(toc - tic)
-            if self.verbose:
-                print(
-                    f"[{type(self).__name__}] {len(alive)} {setup['unit_name']} "
-                    f"left: validation {self._scoring_name()} = {score:.6g} "
-                    f"({training}, {toc - tic:.1f} s, {toc - start:.1f} s in all)"
-                )
-
-            n_removed = _n_removed(self.step, len(alive), n_stop)
-            if patience is not None:
-                score = -np.inf if np.isnan(score) else score
-                best = max(best, score)
-                inside = _within_tol([score], best, self.tol)[0]
-                n_outside = 0 if inside else n_outside + 1
-            if n_removed <= 0 or (patience is not None and n_outside >= patience):
-                path["eliminated"].append(alive[:0])
-                break
-            order = np.argsort(importances, kind="stable")
-            removed = np.sort(alive[order[:n_removed]])
-            path["eliminated"].append(removed)
-            alive = np.setdiff1d(alive, removed)
-            keep = np.flatnonzero(np.isin(unit_of[columns], alive))
-
-            tic = time.perf_counter()
-            seed = _draw_seed(rng, seeded)
-            model, training = self._next_model(
-                model,
-                keep,
-                X_train[:, columns],
-                y_train,
-                X_val[:, columns],
-                seed,
-                copy=keep_models,
-            )
-            columns = columns[keep]
-        return path
-
-    def _next_model(self, model, keep, X_train, y_train, X_val, seed, copy):
-        """Warm-start ``model`` on the columns ``keep``, or retrain a clone."""
-        if self.warm_start and _is_sliceable(model, X_train.ndim):
-            epochs = self._fine_tune_epochs(model)
-            warm = _warm_start(
-                model,
-                keep,
-                X_train,
-                y_train,
-                X_val,
-                epochs=epochs,
-                seed=seed,
-                schedule=self.fine_tune_schedule,
-                copy=copy,
-            )
-            if warm is not None:
-                return warm, "warm"
-        estimator = _seeded_clone(self.estimator, seed)
-        return _fit_seeded(estimator, X_train[:, keep], y_train, seed), "cold"
+        return Evaluator(self.estimator, self.scoring).name
 
     def _set_fitted(self, X, y, setup, path, chosen, rng):
         """Set every fitted attribute from the path and the chosen round."""
-        unit_of = setup["unit_of"]
-        selected_units = path["units"][chosen]
+        unit_of, n_units = setup.units.unit_of, setup.units.n_units
+        selected_units = path.units[chosen]
         support = np.isin(unit_of, selected_units)
 
         # ranking: 1 = selected; eliminated in round r (of R rounds before the
         # chosen one) -> R - r + 1.
-        unit_rank = np.ones(setup["n_units"], dtype=int)
-        unit_importance = np.full(setup["n_units"], np.nan)
+        unit_rank = np.ones(n_units, dtype=int)
+        unit_importance = np.full(n_units, np.nan)
         for r in range(chosen + 1):
-            units, values = path["units"][r], path["importances"][r]
-            unit_importance[units] = values
+            unit_importance[path.units[r]] = path.importances[r]
             if r < chosen:
-                unit_rank[path["eliminated"][r]] = chosen - r + 1
+                unit_rank[path.eliminated[r]] = chosen - r + 1
         history = {
-            "n_features": path["n_units"],
-            "score": path["score"],
-            "features": [np.flatnonzero(np.isin(unit_of, u)) for u in path["units"]],
+            "n_features": path.n_units,
+            "score": path.score,
+            "features": [setup.units.columns(u) for u in path.units],
             "importances": [
                 values[np.searchsorted(u, unit_of[np.isin(unit_of, u)])]
-                for u, values in zip(path["units"], path["importances"])
+                for u, values in zip(path.units, path.importances)
             ],
-            "eliminated": [
-                np.flatnonzero(np.isin(unit_of, u)) for u in path["eliminated"]
-            ],
-            "training": path["training"],
-            "time": path["time"],
+            "eliminated": [setup.units.columns(u) for u in path.eliminated],
+            "training": path.training,
+            "epochs": path.epochs,
+            "converged": path.converged,
+            "time": path.time,
         }
         if self.feature_groups is not None:
             history["n_groups"] = history.pop("n_features")
             history["n_features"] = [len(f) for f in history["features"]]
+        _warn_unconverged(path, type(self).__name__, self.max_round_epochs)
 
         if self.refit:
-            seed = _draw_seed(rng, self.random_state is not None)
-            estimator = _seeded_clone(self.estimator, seed)
-            estimator = _fit_seeded(estimator, X[:, support], y, seed)
+            seed = draw_seed(rng, self.random_state is not None)
+            X_sel, X_es, y_es = X[:, support], None, None
+            if setup.trainer.auto:
+                fraction = getattr(setup.trainer.estimator, "validation_fraction", None)
+                fit, es = split_rows(y, fraction or 0.1, rng, setup.classifier)
+                X_sel, X_es, y_es = X[fit][:, support], X[es][:, support], y[es]
+                y = y[fit]
+            estimator = setup.trainer.refit(X_sel, y, X_es, y_es, seed)
         else:
-            estimator = path["models"][chosen]
+            estimator = path.models[chosen]
         self.estimator_ = estimator
         self.support_ = support
         self.ranking_ = unit_rank[unit_of]
@@ -822,19 +628,13 @@ class AttributionRFE(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         self._n_dims = X.ndim
 
     # ----------------------------------------------------------- selection
+    def _channels(self):
+        """Whether the selector was fitted on inputs with channels."""
+        return self._n_dims > 2
+
     def _get_support_mask(self):
         check_is_fitted(self)
         return self.support_
-
-    def _check_nd(self, X):
-        """Validate an input with channels against the fitted shape."""
-        X = check_array(X, allow_nd=True, dtype=None, ensure_all_finite=True)
-        if X.ndim < 3 or X.shape[1] != self.n_features_in_:
-            raise ValueError(
-                f"X has shape {X.shape}, but {type(self).__name__} was fitted on "
-                f"inputs with {self.n_features_in_} channels along axis 1."
-            )
-        return X
 
     def transform(self, X):
         """Reduce ``X`` to the selected features (or channels).
@@ -852,8 +652,8 @@ class AttributionRFE(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
             The input with only the selected features (channels).
         """
         check_is_fitted(self)
-        if self._n_dims > 2:
-            return self._check_nd(X)[:, self.support_]
+        if self._channels():
+            return check_channels(X, self.n_features_in_)[:, self.support_]
         return super().transform(X)
 
     def inverse_transform(self, X):
@@ -872,17 +672,9 @@ class AttributionRFE(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
             ``X`` with zero columns (channels) for the eliminated features.
         """
         check_is_fitted(self)
-        if self._n_dims <= 2:
+        if not self._channels():
             return super().inverse_transform(X)
-        X = check_array(X, allow_nd=True, dtype=None)
-        if X.ndim < 3 or X.shape[1] != self.n_features_:
-            raise ValueError(
-                f"X has shape {X.shape}; expected {self.n_features_} selected "
-                "channels along axis 1."
-            )
-        out = np.zeros((X.shape[0], self.n_features_in_, *X.shape[2:]), X.dtype)
-        out[:, self.support_] = X
-        return out
+        return expand_channels(X, self.support_)
 
     # ------------------------------------------------------ delegation
     @available_if(_estimator_has("predict"))
@@ -1022,9 +814,18 @@ class AttributionRFE(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         return tags
 
 
-def _smallest_within_tol(scores, sizes, tol):
-    """Index of the smallest size whose score is within ``tol`` of the best."""
-    scores = _nan_to_worst(scores)
-    best = scores.max()
-    ok = np.flatnonzero(_within_tol(scores, best, tol))
-    return int(ok[np.argmin(np.asarray(sizes)[ok])])
+def _warn_unconverged(path, caller, cap):
+    """Warn when rounds reached ``max_round_epochs`` before levelling off."""
+    stopped = [r for r, ok in enumerate(path.converged) if ok is False]
+    if not stopped:
+        return
+    what = "max_round_epochs" if cap is None else f"max_round_epochs={cap}"
+    warnings.warn(
+        f"{caller}: {len(stopped)} of {len(path.converged)} rounds reached "
+        f"{what} before their early-stopping loss levelled off (rounds "
+        f"{', '.join(map(str, stopped[:5]))}{', ...' if len(stopped) > 5 else ''})"
+        "; their rankings come from networks that were still learning. Raise "
+        "max_round_epochs, or the net's lr.",
+        ConvergenceWarning,
+        stacklevel=3,
+    )

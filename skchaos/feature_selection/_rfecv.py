@@ -10,31 +10,31 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted
 
+from skchaos.feature_selection._path import elimination_path, nan_to_worst
 from skchaos.feature_selection._plotting import plot_scores
-from skchaos.feature_selection._rfe import (
-    _MAX_SEED,
-    AttributionRFE,
-    _atomic_fit,
-    _nan_to_worst,
-    _within_tol,
-)
+from skchaos.feature_selection._rfe import AttributionRFE, _atomic_fit
+from skchaos.utils import MAX_SEED, draw_seed
 
 _ONE_SE = "1se"
 
 
-def _fold_path(selector, X, y, setup, train, test, n_stop, seed):
+def _fold_path(setup, X, y, train, test, n_stop, seed, seeded):
     """Run one fold's elimination path; score each size on the fold's test rows."""
-    path = selector._elimination_path(
+    X_test, y_test = X[test], y[test]
+
+    def test_score(model, columns):
+        return setup.evaluate.score(model, X_test[:, columns], y_test)
+
+    path = elimination_path(
         X[train],
         y[train],
         setup,
         rng=np.random.RandomState(seed),
+        seeded=seeded,
         n_stop=n_stop,
-        patience=None,
-        X_test=X[test],
-        y_test=y[test],
+        on_round=test_score,
     )
-    return path["n_units"], path["test_score"]
+    return path.n_units, path.on_round
 
 
 class AttributionRFECV(AttributionRFE):
@@ -75,19 +75,29 @@ class AttributionRFECV(AttributionRFE):
         ``"neg_mean_squared_error"`` for regressors and ``"neg_log_loss"``
         for classifiers (``"accuracy"`` without ``predict_proba``).
 
-    tol : float or "1se", default=0.02
-        How the size is chosen from the mean test scores: the smallest size
-        whose mean score is at least ``best - tol * |best|``, or with
-        ``"1se"`` at least ``best - std / sqrt(n_splits)`` (the one-standard-
-        error rule, with the standard deviation over folds of the best size).
+    tol : "auto", "1se" or float, default="auto"
+        How the size is chosen from the mean test scores: ``"auto"`` (or
+        ``"1se"``) is the one-standard-error rule, the smallest size whose
+        mean score is at least ``best - std / sqrt(n_splits)`` with the
+        standard deviation over folds of the best size; a float, the
+        smallest size whose mean score is at least ``best - tol * |best|``.
 
     warm_start : bool, default=True
         Whether each round fine-tunes the previous network restricted to the
         surviving inputs instead of training a new clone.
 
-    fine_tune_epochs : int or float, default=0.1
-        Epochs of a warm-started round: an int, or a fraction of the
-        network's ``max_epochs``.
+    fine_tune_epochs : "auto", int or float, default="auto"
+        How long each network trains: until its early-stopping loss levels
+        off, or a fixed number of epochs per warm round (an int, or a
+        fraction of the network's ``max_epochs``); see
+        :class:`AttributionRFE`.
+
+    fine_tune_schedule : {"cosine", "constant"}, default="cosine"
+        Learning-rate schedule of a fixed-length fine-tuning.
+
+    max_round_epochs : int or None, default=None
+        Cap on the epochs of one round under ``fine_tune_epochs="auto"``;
+        None is 10 times the net's ``max_epochs``.
 
     importance_aggregation : {"mean_abs", "rms", "max_abs"}, default="mean_abs"
         How per-sample attributions become one importance per feature.
@@ -201,10 +211,11 @@ class AttributionRFECV(AttributionRFE):
         step=0.1,
         validation_fraction=0.2,
         scoring=None,
-        tol=0.02,
+        tol="auto",
         warm_start=True,
-        fine_tune_epochs=0.1,
+        fine_tune_epochs="auto",
         fine_tune_schedule="cosine",
+        max_round_epochs=None,
         importance_aggregation="mean_abs",
         feature_groups=None,
         min_features_to_select=1,
@@ -224,6 +235,7 @@ class AttributionRFECV(AttributionRFE):
         self.warm_start = warm_start
         self.fine_tune_epochs = fine_tune_epochs
         self.fine_tune_schedule = fine_tune_schedule
+        self.max_round_epochs = max_round_epochs
         self.importance_aggregation = importance_aggregation
         self.feature_groups = feature_groups
         self.min_features_to_select = min_features_to_select
@@ -253,13 +265,14 @@ class AttributionRFECV(AttributionRFE):
         """
         with _atomic_fit(self):
             X, y, setup = self._setup(X, y)
-            cv = check_cv(self.cv, y, classifier=setup["classifier"])
+            cv = check_cv(self.cv, y, classifier=setup.classifier)
             splits = list(cv.split(X, y))
             rng = check_random_state(self.random_state)
-            seeds = rng.randint(_MAX_SEED, size=len(splits))
-            n_stop = min(self.min_features_to_select, setup["n_units"])
+            seeds = rng.randint(MAX_SEED, size=len(splits))
+            seeded = self.random_state is not None
+            n_stop = min(self.min_features_to_select, setup.units.n_units)
             results = Parallel(n_jobs=self.n_jobs)(
-                delayed(_fold_path)(self, X, y, setup, train, test, n_stop, seed)
+                delayed(_fold_path)(setup, X, y, train, test, n_stop, seed, seeded)
                 for (train, test), seed in zip(splits, seeds)
             )
             sizes = np.asarray(results[0][0])[::-1]
@@ -267,41 +280,25 @@ class AttributionRFECV(AttributionRFE):
             mean, std = scores.mean(axis=0), scores.std(axis=0)
             chosen = int(sizes[self._choose(mean, std, len(splits))])
 
-            params = {
-                name: getattr(self, name)
-                for name in AttributionRFE._get_param_names()
-                if name
-                not in ("n_features_to_select", "patience", "random_state", "tol")
-            }
-            final_seed = (
-                None if self.random_state is None else int(rng.randint(_MAX_SEED))
+            # The final elimination, on all the rows, down to the chosen size.
+            final_rng = np.random.RandomState(draw_seed(rng))
+            path = elimination_path(
+                X,
+                y,
+                setup,
+                rng=final_rng,
+                seeded=seeded,
+                n_stop=chosen,
+                keep_models=not self.refit,
             )
-            final = AttributionRFE(
-                **params,
-                n_features_to_select=chosen,
-                patience=None,
-                random_state=final_seed,
-            ).fit(X, y)
-
+            self._set_fitted(X, y, setup, path, len(path.score) - 1, final_rng)
             key = "n_features" if self.feature_groups is None else "n_groups"
-            cv_results = {
+            self.cv_results_ = {
                 key: sizes,
                 "mean_test_score": mean,
                 "std_test_score": std,
                 **{f"split{k}_test_score": s for k, s in enumerate(scores)},
             }
-            for name in (
-                "estimator_",
-                "support_",
-                "ranking_",
-                "n_features_",
-                "importances_",
-                "history_",
-                "_n_selected_units",
-                "_n_dims",
-            ):
-                setattr(self, name, getattr(final, name))
-            self.cv_results_ = cv_results
         return self
 
     def _fixed_size(self):
@@ -309,12 +306,12 @@ class AttributionRFECV(AttributionRFE):
 
     def _choose(self, mean, std, n_splits):
         """Index of the smallest size allowed by the ``tol`` rule."""
-        mean = _nan_to_worst(mean)
+        mean = nan_to_worst(mean)
         best = int(np.argmax(mean))
-        if self.tol == _ONE_SE:
+        if self.tol in ("auto", _ONE_SE):
             ok = np.flatnonzero(mean >= mean[best] - std[best] / np.sqrt(n_splits))
         else:
-            ok = np.flatnonzero(_within_tol(mean, mean[best], self.tol))
+            ok = np.flatnonzero(mean >= mean[best] - self.tol * abs(mean[best]))
         return int(ok[0])
 
     def plot_history(self, ax=None):

@@ -1,0 +1,364 @@
+"""The elimination path: train, rank, eliminate, repeat; and the size rules.
+
+:func:`elimination_path` is the whole recursive elimination of
+:class:`~skchaos.feature_selection.AttributionRFE` and
+:class:`~skchaos.feature_selection.AttributionRFECV`: it splits the rows into
+a training part and a validation part once, trains the first network
+(:class:`~skchaos.feature_selection._warm_start.RoundTrainer`), then at every
+round scores the network on the validation rows, ranks the units that are
+left by their importance on those rows, eliminates the weakest ``step`` of
+them and trains the network of the survivors. :func:`acceptable_rounds`
+decides which sizes are "no worse than the best".
+"""
+
+import sys
+import time
+from dataclasses import dataclass, field
+from numbers import Integral
+from typing import Any
+
+import numpy as np
+from sklearn.model_selection import train_test_split
+
+from skchaos.feature_selection._units import Units
+from skchaos.feature_selection._warm_start import RoundTrainer
+from skchaos.utils import draw_seed, final_net
+
+# The relative tolerance of tol="auto" when the score has no per-row losses.
+FALLBACK_TOL = 0.02
+_SE_KIND = "best"
+
+
+@dataclass(frozen=True)
+class Setup:
+    """Everything an elimination path needs, validated before any training.
+
+    Attributes
+    ----------
+    units : Units
+        The unit of each column (channel) of ``X``.
+    importance : callable
+        ``importance(model, X_val, y_val, unit_of, n_units, seed)`` returns
+        one importance per unit that is left.
+    evaluate : callable
+        ``evaluate(model, X_val, y_val)`` returns ``(score, row_losses)``:
+        the validation score (higher is better) and the loss of each row
+        (None for a custom ``scoring``).
+    trainer : RoundTrainer
+        Trains the network of each round.
+    classifier : bool
+        Whether the estimator is a classifier (stratified splits).
+    validation_fraction : float
+        Fraction of the rows held out for the importances and the scores.
+    step : int or float
+        Units eliminated per round: a count, or a fraction of those left.
+    score_name : str
+        The score's name, for messages.
+    verbose : int
+        0: silent; 1: a progress bar and a line per round.
+    caller : str
+        The selector's class name, for messages.
+    """
+
+    units: Units
+    importance: Any
+    evaluate: Any
+    trainer: RoundTrainer
+    classifier: bool
+    validation_fraction: float
+    step: Any
+    score_name: str = "score"
+    verbose: int = 0
+    caller: str = "AttributionRFE"
+
+
+@dataclass
+class Path:
+    """The rounds of an elimination path, one list entry per round.
+
+    Attributes
+    ----------
+    n_units, score, units, importances, eliminated : lists
+        Units left, validation score, ids of the units left, their
+        importances, ids of the units eliminated after the round.
+    row_losses : list of ndarray or None
+        The validation loss of each row (None for a custom ``scoring``).
+    training, epochs, converged, time : lists
+        How the round's network was trained (:class:`RoundInfo`) and the
+        seconds the round took.
+    models : list
+        Each round's network, when kept.
+    on_round : list
+        What the ``on_round`` callback returned at each round.
+    """
+
+    n_units: list = field(default_factory=list)
+    score: list = field(default_factory=list)
+    units: list = field(default_factory=list)
+    importances: list = field(default_factory=list)
+    eliminated: list = field(default_factory=list)
+    row_losses: list = field(default_factory=list)
+    training: list = field(default_factory=list)
+    epochs: list = field(default_factory=list)
+    converged: list = field(default_factory=list)
+    time: list = field(default_factory=list)
+    models: list = field(default_factory=list)
+    on_round: list = field(default_factory=list)
+
+
+def n_removed(step, n_left, n_stop):
+    """How many units one round eliminates: ``step`` of them, at least one."""
+    n = int(step) if isinstance(step, Integral) else max(1, int(step * n_left))
+    return min(n, n_left - n_stop)
+
+
+def n_rounds(step, n_units, n_stop):
+    """The number of rounds from ``n_units`` down to ``n_stop`` units."""
+    rounds, left = 1, n_units
+    while (n := n_removed(step, left, n_stop)) > 0:
+        left -= n
+        rounds += 1
+    return rounds
+
+
+def split_rows(y, fraction, rng, stratify):
+    """Sorted row indices of a random split, stratified when possible."""
+    seed = draw_seed(rng)
+    rows = np.arange(len(y))
+    try:
+        first, second = train_test_split(
+            rows,
+            test_size=fraction,
+            random_state=seed,
+            stratify=y if stratify else None,
+        )
+    except ValueError:
+        if not stratify:
+            raise
+        # A class too small to be stratified: split at random.
+        first, second = train_test_split(rows, test_size=fraction, random_state=seed)
+    return np.sort(first), np.sort(second)
+
+
+def _early_stopping_fraction(estimator):
+    net = final_net(estimator)
+    return float(getattr(net, "validation_fraction", 0.1) or 0.1)
+
+
+def elimination_path(
+    X,
+    y,
+    setup,
+    *,
+    rng,
+    seeded,
+    n_stop,
+    patience=None,
+    tol="auto",
+    keep_models=False,
+    on_round=None,
+):
+    """Eliminate units from all of them down to ``n_stop``.
+
+    Parameters
+    ----------
+    X, y : ndarray
+        The validated training data of the selector.
+    setup : Setup
+        See :class:`Setup`.
+    rng : numpy.random.RandomState
+        Draws the splits and the seeds.
+    seeded : bool
+        Whether the selector has a ``random_state`` (clones and attributions
+        are then seeded).
+    n_stop : int
+        The number of units of the last round.
+    patience : int or None, default=None
+        Stop once this many rounds in a row were not acceptable (see
+        :func:`acceptable_rounds`) against the best round so far.
+    tol : "auto" or float, default="auto"
+        The rule of ``patience`` (see :func:`acceptable_rounds`).
+    keep_models : bool, default=False
+        Keep every round's network in ``Path.models``.
+    on_round : callable, default=None
+        ``on_round(model, columns)`` is called after each round's network is
+        trained, with the columns (axis 1 of ``X``) it uses; what it returns
+        is kept in ``Path.on_round`` (e.g. a score on test rows).
+
+    Returns
+    -------
+    path : Path
+    """
+    units, trainer = setup.units, setup.trainer
+    train, val = split_rows(y, setup.validation_fraction, rng, setup.classifier)
+    X_val, y_val = X[val], y[val]
+    X_fit, y_fit, X_es, y_es = X[train], y[train], None, None
+    if trainer.auto:
+        fraction = _early_stopping_fraction(setup.trainer.estimator)
+        fit, es = split_rows(y_fit, fraction, rng, setup.classifier)
+        X_fit, y_fit, X_es, y_es = X_fit[fit], y_fit[fit], X_fit[es], y_fit[es]
+
+    path = Path()
+    alive = np.arange(units.n_units)
+    columns = np.arange(X.shape[1])
+    bar = _progress(setup, n_rounds(setup.step, units.n_units, n_stop))
+    start = tic = time.perf_counter()
+    model, info = trainer.first(X_fit, y_fit, X_es, y_es, draw_seed(rng, seeded))
+    n_outside = 0
+    try:
+        while True:
+            score, losses = setup.evaluate(model, X_val[:, columns], y_val)
+            importances = setup.importance(
+                model,
+                X_val[:, columns],
+                y_val,
+                np.searchsorted(alive, units.unit_of[columns]),
+                len(alive),
+                draw_seed(rng, seeded),
+            )
+            _record(path, alive, score, losses, importances, info)
+            if keep_models:
+                path.models.append(model)
+            if on_round is not None:
+                path.on_round.append(on_round(model, columns))
+            toc = time.perf_counter()
+            path.time.append(toc - tic)
+            _report(setup, bar, path, toc - start)
+
+            n_out = n_removed(setup.step, len(alive), n_stop)
+            if patience is not None:
+                ok = acceptable_rounds(path.score, path.row_losses, tol)[-1]
+                n_outside = 0 if ok else n_outside + 1
+            if n_out <= 0 or (patience is not None and n_outside >= patience):
+                path.eliminated.append(alive[:0])
+                break
+            order = np.argsort(importances, kind="stable")
+            removed = np.sort(alive[order[:n_out]])
+            path.eliminated.append(removed)
+            alive = np.setdiff1d(alive, removed)
+            keep = np.flatnonzero(np.isin(units.unit_of[columns], alive))
+
+            tic = time.perf_counter()
+            model, info = trainer.next(
+                model,
+                keep,
+                X_fit[:, columns],
+                y_fit,
+                None if X_es is None else X_es[:, columns],
+                y_es,
+                X_val[:, columns],
+                draw_seed(rng, seeded),
+                copy=keep_models,
+            )
+            columns = columns[keep]
+    finally:
+        if bar is not None:
+            bar.close()
+    return path
+
+
+def _record(path, alive, score, losses, importances, info):
+    path.n_units.append(len(alive))
+    path.score.append(score)
+    path.row_losses.append(losses)
+    path.units.append(alive)
+    path.importances.append(importances)
+    path.training.append(info.training)
+    path.epochs.append(info.epochs)
+    path.converged.append(info.converged)
+
+
+def _progress(setup, total):
+    if not setup.verbose:
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=f"{setup.caller} rounds", unit="round", leave=False)
+
+
+def _report(setup, bar, path, elapsed):
+    if bar is None:
+        return
+    from tqdm.auto import tqdm
+
+    n, score, training = path.n_units[-1], path.score[-1], path.training[-1]
+    epochs = path.epochs[-1]
+    trained = training if epochs is None else f"{training}, {epochs} epochs"
+    tqdm.write(
+        f"[{setup.caller}] {n} {setup.units.name} left: validation "
+        f"{setup.score_name} = {score:.6g} ({trained}, {path.time[-1]:.1f} s, "
+        f"{elapsed:.1f} s in all)",
+        file=sys.stdout,
+    )
+    bar.set_postfix_str(f"{n} {setup.units.name} left")
+    bar.update(1)
+
+
+def nan_to_worst(scores):
+    """Scores as float64, with NaN replaced by -inf."""
+    scores = np.asarray(scores, dtype=np.float64)
+    return np.where(np.isnan(scores), -np.inf, scores)
+
+
+def acceptable_rounds(scores, row_losses, tol="auto"):
+    """Which rounds' validation scores are no worse than the best round's.
+
+    Parameters
+    ----------
+    scores : sequence of float
+        The validation score of each round (higher is better).
+    row_losses : sequence of ndarray or None
+        The validation loss of each row, per round (paired: the same rows
+        in every round).
+    tol : "auto" or float, default="auto"
+        ``"auto"``: the paired one-standard-error rule. With ``d`` the
+        per-row loss of a round minus that of the best round, the round is
+        acceptable when ``mean(d) <= std(d) / sqrt(n_rows)``: its loss is
+        not worse than the best by more than one standard error of the
+        paired difference, a margin that shrinks as the validation rows
+        grow. Without per-row losses (a custom ``scoring``) it falls back to
+        ``tol=0.02``. A float: the score is at least
+        ``best - tol * |best|``.
+
+    Returns
+    -------
+    mask : ndarray of bool
+        One entry per round; the best round is always acceptable.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skchaos.feature_selection._path import acceptable_rounds
+    >>> rng = np.random.RandomState(0)
+    >>> base = rng.exponential(size=400)
+    >>> losses = [base, base + 0.001 * rng.randn(400), base + 0.5]
+    >>> scores = [-loss.mean() for loss in losses]
+    >>> acceptable_rounds(scores, losses).tolist()
+    [True, True, False]
+    """
+    scores = nan_to_worst(scores)
+    best = int(np.argmax(scores))
+    have_rows = len(row_losses) == len(scores) and all(
+        loss is not None for loss in row_losses
+    )
+    if tol == "auto" and have_rows:
+        losses = np.vstack(row_losses).astype(np.float64)
+        n_rows = losses.shape[1]
+        mean = losses.mean(axis=1)
+        if _SE_KIND == "paired":
+            diff = losses - losses[best]
+            se = diff.std(axis=1, ddof=1) / np.sqrt(n_rows) if n_rows > 1 else 0
+            ok = np.isfinite(mean) & (mean - mean[best] <= se)
+        else:
+            se = losses[best].std(ddof=1) / np.sqrt(n_rows) if n_rows > 1 else 0.0
+            ok = np.isfinite(mean) & (mean <= mean[best] + se)
+        ok[best] = True
+        return ok
+    tol = FALLBACK_TOL if tol == "auto" else float(tol)
+    return scores >= scores[best] - tol * abs(scores[best])
+
+
+def smallest_acceptable(scores, row_losses, sizes, tol="auto"):
+    """Index of the smallest size among :func:`acceptable_rounds`."""
+    ok = np.flatnonzero(acceptable_rounds(scores, row_losses, tol))
+    return int(ok[np.argmin(np.asarray(sizes)[ok])])

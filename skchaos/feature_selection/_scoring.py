@@ -1,0 +1,88 @@
+"""Validation scores of a selector's rounds, with the loss of every row.
+
+The default scores are losses that decompose over rows (squared error, log
+loss, 0-1 loss), so that the size rule can compare two rounds row by row on
+the same validation rows (see
+:func:`~skchaos.feature_selection._path.acceptable_rounds`).
+"""
+
+import numpy as np
+from sklearn.base import is_classifier
+from sklearn.metrics import check_scoring
+
+
+def default_scoring(estimator):
+    """The name of the default score of ``estimator`` (``scoring=None``)."""
+    if not is_classifier(estimator):
+        return "neg_mean_squared_error"
+    if hasattr(estimator, "predict_proba"):
+        return "neg_log_loss"
+    return "accuracy"
+
+
+def _squared_error(model, X, y):
+    pred = np.asarray(model.predict(X), dtype=np.float64).reshape(len(y), -1)
+    target = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
+    return np.mean((pred - target) ** 2, axis=1)
+
+
+def _log_loss(model, X, y):
+    """Per-row log loss; a label the model never saw has probability 0.
+
+    Comparing with the model's own ``classes_`` (not the labels present in
+    ``y``) lets a validation split that misses a class, or a training split
+    that misses one, be scored instead of failing.
+    """
+    proba = np.asarray(model.predict_proba(X), dtype=np.float64)
+    classes = np.asarray(model.classes_)
+    index = np.clip(np.searchsorted(classes, y), 0, len(classes) - 1)
+    known = classes[index] == y
+    p = np.where(known, proba[np.arange(len(y)), index], 0.0)
+    eps = np.finfo(np.float64).eps
+    return -np.log(np.clip(p, eps, 1.0))
+
+
+def _zero_one(model, X, y):
+    return (np.asarray(model.predict(X)) != np.asarray(y)).astype(np.float64)
+
+
+_ROW_LOSSES = {
+    "neg_mean_squared_error": _squared_error,
+    "neg_log_loss": _log_loss,
+    "accuracy": _zero_one,
+}
+
+
+class Evaluator:
+    """``evaluate(model, X, y) -> (score, row_losses)`` for a selector's rounds.
+
+    Parameters
+    ----------
+    estimator : estimator object
+        The selector's (unfitted) estimator.
+    scoring : str, callable or None
+        None: the default loss of :func:`default_scoring`, with per-row
+        losses; otherwise a scikit-learn scorer, without them.
+    """
+
+    def __init__(self, estimator, scoring):
+        self.name = default_scoring(estimator) if scoring is None else scoring
+        if scoring is None:
+            self._row_loss = _ROW_LOSSES[self.name]
+            self._scorer = None
+        else:
+            self._row_loss = None
+            self._scorer = check_scoring(estimator, scoring=scoring)
+        if not isinstance(self.name, str):
+            self.name = "score"
+
+    def __call__(self, model, X, y):
+        if self._row_loss is None:
+            return float(self._scorer(model, X, y)), None
+        losses = self._row_loss(model, X, y)
+        offset = 1.0 if self.name == "accuracy" else 0.0
+        return float(offset - np.mean(losses)), losses
+
+    def score(self, model, X, y):
+        """The score alone (for test rows)."""
+        return self(model, X, y)[0]
