@@ -6,6 +6,7 @@ take as a one-row image ``(n, 1, 1, n_features)`` or a one-channel signal
 """
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
+from test_neural_common import SKORCH_INIT_ATTRIBUTES, run_check
 
 from skchaos.neural import (
     AudioCNNClassifier,
@@ -36,23 +37,11 @@ ESTIMATORS = [
 ]
 
 
-def _expected_failed_checks(estimator):
-    failed = {
-        "check_no_attributes_set_in_init": (
-            "skorch's NeuralNet.__init__ sets its bookkeeping attributes "
-            "history_, initialized_ and virtual_params_; skorch relies on them."
-        ),
-    }
-    # Deterministic for given weights; whether the rounding shows depends on
-    # the network and the data.
-    failed["check_methods_subset_invariance"] = (
-        "float32 network: one sample and a batch go through different "
-        "convolution and matmul kernels, so the logits may differ by float32 "
-        "rounding (~1e-7), above the check's absolute tolerance of 1e-7."
-    )
-    return failed
-
-
-@parametrize_with_checks(ESTIMATORS, expected_failed_checks=_expected_failed_checks)
+@parametrize_with_checks(
+    ESTIMATORS,
+    expected_failed_checks=lambda estimator: {
+        "check_no_attributes_set_in_init": SKORCH_INIT_ATTRIBUTES
+    },
+)
 def test_sklearn_compatible_estimator(estimator, check):
-    check(estimator)
+    run_check(estimator, check)
