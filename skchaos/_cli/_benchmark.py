@@ -243,7 +243,9 @@ def cmd_report(args):
         if plots.exists() and not plots.is_dir():
             raise UsageError(f"--plots {args.plots!r} exists and is not a directory.")
     results = read_csv(args.results, "results file")
-    missing = [c for c in ("cell_id", "method", "evaluation", "us") if c not in results]
+    from skchaos.benchmark._cell import RESULT_COLUMNS
+
+    missing = [c for c in RESULT_COLUMNS if c not in results.columns]
     if missing:
         raise UsageError(
             f"results file {args.results!r} lacks the column(s) {listing(missing)}; "
