@@ -22,6 +22,7 @@ import numpy as np
 import torch
 from sklearn.utils.validation import check_is_fitted
 
+from skchaos.neural._training import TrainingDivergedError
 from skchaos.utils import (
     first_input_layer,
     slice_if_same,
@@ -311,13 +312,9 @@ class FineTuneMixin:
             losses = [b["train_loss"] for b in batches if "train_loss" in b]
             sizes = [b["train_batch_size"] for b in batches if "train_loss" in b]
             if losses:
-                loss = float(np.average(losses, weights=sizes))
-                self.history.record("train_loss", loss)
-                if not np.isfinite(loss):
-                    raise FloatingPointError(
-                        f"training diverged at epoch {len(self.history)} (the "
-                        f"training loss is {loss}); lower lr or scale X and y."
-                    )
+                self.history.record(
+                    "train_loss", float(np.average(losses, weights=sizes))
+                )
 
     def _valid_loss(self, valid_t):
         step = self.validation_step(valid_t)
@@ -334,9 +331,9 @@ class FineTuneMixin:
             loss = self._valid_loss(valid_t)
             self.history.record("valid_loss", loss)
             if not np.isfinite(loss):
-                raise FloatingPointError(
-                    f"training diverged at epoch {len(self.history)} (the held-out "
-                    f"loss is {loss}); lower lr or scale X and y."
+                raise TrainingDivergedError(
+                    f"training diverged at epoch {len(self.history)} (non-finite "
+                    "early-stopping loss); lower lr or scale X/y."
                 )
             if loss < best_loss - _IMPROVEMENT_RTOL * abs(best_loss):
                 best_loss, best_epoch = loss, epoch
