@@ -2,9 +2,9 @@
 
 A torch ``DataLoader`` fetches samples one by one and collates them into a
 batch on every step; for small fully connected networks this costs far more
-than the forward and backward passes (about 80% of the reference training
-time). :class:`TensorBatchDataset` holds ``X`` and ``y`` as tensors, already on
-the training device; :class:`TensorBatchIterator` slices them: a full batch is
+than the forward and backward passes (see ``benchmarks/README.md``).
+:class:`TensorBatchDataset` holds ``X`` and ``y`` as tensors, already on the
+training device; :class:`TensorBatchIterator` slices them: a full batch is
 the tensors themselves (no copy), and mini-batches gather rows through a
 shuffled index tensor.
 """

@@ -268,10 +268,10 @@ class ChannelsFirstMixin:
     def get_iterator(self, dataset, training=False):
         """Return the batch iterator over ``dataset``.
 
-        As :meth:`NeuralEstimatorMixin.get_iterator`, except that a training
-        pass whose last mini-batch would hold a single sample drops it (a
-        different one at each shuffled pass): batch norm cannot train on one
-        sample of a 1x1 feature map.
+        As the shared ``get_iterator`` (:mod:`._training`), except that a
+        training pass whose last mini-batch would hold a single sample drops
+        it (a different one at each shuffled pass): batch norm cannot train
+        on one sample of a 1x1 feature map.
 
         Parameters
         ----------

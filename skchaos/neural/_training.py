@@ -266,7 +266,8 @@ class TrainingMixin:
                 if _stopped_early(callback):
                     raise _StopTraining from None
                 raise
-        self._epochs_ended_ = len(self.history)
+        if "_epochs_ended_" in vars(self):  # inside _train
+            self._epochs_ended_ = len(self.history)
 
     def _train(self, X, y, *, epochs=None, routing_method="partial_fit", **fit_params):
         """Train the initialized net on tensors for ``epochs`` (``max_epochs``).
