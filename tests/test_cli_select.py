@@ -195,6 +195,7 @@ def test_select_command(regression_csv, tmp_path, capsys):
     assert status == 0, capsys.readouterr().err
     printed = capsys.readouterr().out
     assert "regression: selected 3 of 8 features" in printed
+    assert "[AttributionRFE] 8 features left" in printed  # a line per round
     selected = pd.read_csv(out)
     assert selected.columns[-1] == "y" and selected.shape == (150, 4)
     assert "f2" in selected.columns  # c, the strongest feature of a * b + c

@@ -178,25 +178,31 @@ def _single_threaded():
 
 
 def _make_data(dataset, seed):
-    """The dataset with both IG truths (exact and the paper's Riemann sum)."""
-    from skchaos.datasets import make_symbolic
+    """The dataset with both IG truths (exact and the paper's Riemann sum).
+
+    Both truths are computed on the same inputs: the exact one by
+    :func:`~skchaos.datasets.make_symbolic`, the paper's path sum by
+    :func:`~skchaos.datasets.symbolic_ground_truth` on its ``X``.
+    """
+    from skchaos.datasets import make_symbolic, symbolic_ground_truth
 
     formula = dataset["formula_id"] or dataset["formula"]
-    params = {
-        "n_samples": dataset["n_samples"],
-        "n_noise_features": dataset["n_noise_features"],
-        "noise": dataset["noise"],
-        "x_scale": dataset["x_scale"],
-        "random_state": seed,
-        "return_X_y": False,
-    }
-    data = make_symbolic(formula, ig_steps=None, **params)
-    riemann = make_symbolic(formula, ig_steps=dataset["ig_steps"], **params)
+    data = make_symbolic(
+        formula,
+        n_samples=dataset["n_samples"],
+        n_noise_features=dataset["n_noise_features"],
+        noise=dataset["noise"],
+        x_scale=dataset["x_scale"],
+        ig_steps=None,
+        random_state=seed,
+        return_X_y=False,
+    )
+    riemann = symbolic_ground_truth(formula, data.data, ig_steps=dataset["ig_steps"])
     truth = data.ground_truth
     truths = {
         "saliency": truth["saliency"],
         "integrated_gradients_exact": truth["integrated_gradients"],
-        "integrated_gradients_riemann": riemann.ground_truth["integrated_gradients"],
+        "integrated_gradients_riemann": riemann["integrated_gradients"],
         "feature_ablation": truth["feature_ablation"],
     }
     return data, truths

@@ -54,7 +54,8 @@ _DATASET_DEFAULTS = {
     "x_scale": 0.33,
 }
 _METHOD_KEYS = ("label", "name", "params", "truth")
-_RESERVED_METHOD_PARAMS = ("method", "target", "random_state", "estimator", "X")
+# Arguments of attribute() the benchmark sets itself (with RESERVED_PARAMS).
+_BENCHMARK_PARAMS = ("X", "estimator", "method")
 _MLP_EXTRA_KEYS = ("estimator", "n_layers", "name", "width")
 _MLP_FORBIDDEN = ("random_state",)
 _MIN_TEST_ROWS = 2
@@ -303,17 +304,16 @@ def _validate_models(models):
 
 
 def _check_method_params(name, params, where):
-    """Let the attribution registry check a method's keyword arguments now."""
-    try:
-        from skchaos.attribution import check_method_params
-    except ImportError:  # until skchaos.attribution exposes it
-        from skchaos.attribution._registry import _get_method_spec
+    """Let the attribution registry check a method's keyword arguments now.
 
-        def check_method_params(method, method_params):
-            _get_method_spec(method).split_params(method_params)
+    The keyword arguments of :func:`~skchaos.attribution.attribute` itself
+    (``ATTRIBUTE_KWARGS``, e.g. ``batch_size``) pass through unchecked here.
+    """
+    from skchaos.attribution import ATTRIBUTE_KWARGS, check_method_params
 
+    own = {k: v for k, v in params.items() if k not in ATTRIBUTE_KWARGS}
     try:
-        check_method_params(name, params)
+        check_method_params(name, own)
     except (TypeError, ValueError) as exc:
         raise type(exc)(f"{where}.params: {exc}") from None
 
@@ -330,7 +330,9 @@ def _validate_method(spec, registry, where):
     if not isinstance(spec.get("params", {}), dict):
         raise TypeError(f"{where}.params must be a mapping of keyword arguments.")
     params = dict(spec.get("params") or {})
-    for reserved in _RESERVED_METHOD_PARAMS:
+    from skchaos.attribution import RESERVED_PARAMS
+
+    for reserved in (*_BENCHMARK_PARAMS, *RESERVED_PARAMS):
         if reserved in params:
             raise ValueError(
                 f"{where}.params sets {reserved!r}, which the benchmark controls; "
