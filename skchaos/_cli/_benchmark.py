@@ -203,6 +203,7 @@ def cmd_benchmark(args):
     wall = time.perf_counter() - start
     if args.out is not None:
         write_csv(results, args.out, f"{len(results)} rows")
+        print(f"tables and figures: skchaos report {args.out}")
     print(_benchmark_summary(results))
     failed = _failed_cells(results)
     print(

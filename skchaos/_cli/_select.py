@@ -155,10 +155,11 @@ def _elimination_table(selector, features):
     support = np.asarray(selector.support_, dtype=bool)
     history = selector.history_
     selected = np.flatnonzero(support)
+    rounds = [np.sort(np.asarray(kept)) for kept in history["features"]]
+    # the round with exactly the selected features (the last one otherwise)
     chosen = next(
-        r
-        for r, kept in enumerate(history["features"])
-        if np.array_equal(np.sort(np.asarray(kept)), selected)
+        (r for r, kept in enumerate(rounds) if np.array_equal(kept, selected)),
+        len(rounds) - 1,
     )
     n_features = len(features)
     round_of = np.zeros(n_features, dtype=int)
@@ -245,8 +246,8 @@ def cmd_select(args):
     if args.verbose:
         print(
             f"{task}: AttributionRFE({args.attribution}) on {len(features)} "
-            f"features, an MLP {hidden} trained {args.max_epochs} epochs per "
-            "round; one line per elimination round:",
+            f"features with an MLP {hidden} (max_epochs={args.max_epochs}); the "
+            "first round trains the full network, then one line per round:",
             flush=True,
         )
     start = time.perf_counter()
