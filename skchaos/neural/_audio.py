@@ -21,7 +21,7 @@ from skchaos.neural._audio_modules import (
 from skchaos.neural._docs import CONV_FIELDS
 from skchaos.neural._layers import CONV_CONSTRAINTS, ChannelsFirstMixin, check_widths
 from skchaos.neural._targets import NeuralClassifierMixin
-from skchaos.utils._docstring import Substitution
+from skchaos.utils import Substitution
 
 
 class _AudioMixin(ChannelsFirstMixin):

@@ -9,7 +9,7 @@ from skorch import NeuralNetClassifier, NeuralNetRegressor
 from skchaos.neural._docs import FITTED_ATTRIBUTES, TRAINING
 from skchaos.neural._modules import ACTIVATIONS, MLP, check_hidden_layer_sizes
 from skchaos.neural._targets import NeuralClassifierMixin, NeuralRegressorMixin
-from skchaos.utils._docstring import Substitution
+from skchaos.utils import Substitution
 
 
 class _MLPMixin:

@@ -23,7 +23,7 @@ from skchaos.neural._layers import (
 )
 from skchaos.neural._modules import make_activation
 from skchaos.neural._targets import NeuralClassifierMixin
-from skchaos.utils._docstring import Substitution
+from skchaos.utils import Substitution
 
 
 # ----------------------------------------------------------------- blocks
