@@ -121,6 +121,7 @@ def test_formula_table_matches_paper_formulas():
 # --------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_readme_code_sample_runs_and_finds_the_relevant_columns(capsys):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     samples = re.findall(r"```python\n(.*?)```", readme, flags=re.S)
