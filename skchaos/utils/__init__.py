@@ -4,7 +4,7 @@ Seeding (:func:`torch_random_context`, :func:`seeded_clone`, ...), devices and
 the model inside an estimator (:func:`split_estimator`, :func:`final_net`).
 """
 
-from skchaos.utils import Substitution
+from skchaos.utils._docstring import Substitution
 from skchaos.utils._estimator import final_net, split_estimator
 from skchaos.utils._random import (
     MAX_SEED,
