@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 import torch
 from sklearn.ensemble import RandomForestRegressor
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline, make_pipeline
@@ -446,3 +447,202 @@ def test_logistic_regression_needs_no_torch(data):
         LogisticRegression(), attribution="feature_ablation", n_features_to_select=2
     ).fit(X, labels)
     assert selector.get_support(indices=True).tolist() == [0, 1]
+
+
+# ------------------------------------------------------ patience, size rule
+@pytest.fixture(scope="module")
+def noisy():
+    """Four relevant columns (0 to 3) among eight, with noise in y."""
+    rng = np.random.RandomState(0)
+    X = rng.uniform(-1, 1, size=(200, 8))
+    y = X[:, 0] - 0.8 * X[:, 1] + 0.6 * X[:, 2] + 0.7 * X[:, 3]
+    return X, y + 0.1 * rng.normal(size=200)
+
+
+def test_patience_stops_once_rounds_stop_being_acceptable(noisy):
+    X, y = noisy
+    fits = {
+        patience: AttributionRFE(_net(), step=1, patience=patience, random_state=0)
+        .fit(X, y)
+        .history_["n_features"]
+        for patience in (None, 1, 2)
+    }
+    assert fits[None] == [8, 7, 6, 5, 4, 3, 2, 1]
+    # The first round without a relevant feature is not acceptable: stop
+    # there (patience=1) or one round later (patience=2).
+    assert fits[1] == [8, 7, 6, 5, 4, 3]
+    assert fits[2] == [8, 7, 6, 5, 4, 3, 2]
+
+
+def test_patience_keeps_the_relevant_features(noisy):
+    X, y = noisy
+    selector = AttributionRFE(_net(), step=1, patience=1, random_state=0).fit(X, y)
+    assert selector.get_support(indices=True).tolist() == [0, 1, 2, 3]
+    assert len(selector.history_["score"]) < 8
+
+
+def test_tol_auto_and_floats_choose_along_the_same_path(noisy):
+    X, y = noisy
+    fits = {
+        tol: AttributionRFE(_net(), step=1, tol=tol, random_state=0).fit(X, y)
+        for tol in ("auto", 0.0, 1e9)
+    }
+    scores = fits["auto"].history_["score"]
+    for selector in fits.values():
+        assert selector.history_["score"] == scores  # the same path
+    sizes = fits["auto"].history_["n_features"]
+    # tol=0: the best-scoring size; a huge tol: the smallest size.
+    assert fits[0.0].n_features_ == sizes[int(np.argmax(scores))]
+    assert fits[1e9].n_features_ == 1
+    assert fits["auto"].get_support(indices=True).tolist() == [0, 1, 2, 3]
+    assert fits[1e9].n_features_ <= fits["auto"].n_features_ <= fits[0.0].n_features_
+
+
+def test_tol_auto_with_a_custom_scoring_is_two_percent(noisy):
+    X, y = noisy
+    auto, fixed = (
+        AttributionRFE(
+            _net(), step=1, scoring="neg_mean_absolute_error", tol=tol, random_state=0
+        ).fit(X, y)
+        for tol in ("auto", 0.02)
+    )
+    assert auto.history_["score"] == fixed.history_["score"]
+    np.testing.assert_array_equal(auto.support_, fixed.support_)
+    scores = np.array(auto.history_["score"])
+    chosen = auto.history_["n_features"].index(auto.n_features_)
+    assert scores[chosen] >= scores.max() - 0.02 * abs(scores.max())
+
+
+# ---------------------------------------------------- importance aggregation
+# Column j of X holds about j: the attribution below recognizes the columns
+# that are left and returns fixed per-row attributions for each of them.
+_PATTERNS = {
+    0: lambda n: np.where(np.arange(n) == 0, -10.0, 0.0),  # a spike on one row
+    1: lambda n: np.full(n, 0.5),  # small but everywhere
+    2: lambda n: np.full(n, -0.4),
+    3: lambda n: np.full(n, 0.2),
+}
+
+
+def _fixed_attributions(estimator, X_val, y_val):
+    ids = np.rint(X_val.mean(axis=0)).astype(int)
+    return np.stack([_PATTERNS[j](len(X_val)) for j in ids], axis=1)
+
+
+@pytest.fixture(scope="module")
+def identified():
+    rng = np.random.RandomState(0)
+    X = np.arange(4) + 0.01 * rng.normal(size=(200, 4))
+    return X, rng.normal(size=200)
+
+
+@pytest.mark.parametrize(
+    "aggregation, selected, importance_of_0",
+    [
+        ("mean_abs", [1], 10 / 40),
+        ("rms", [0], 10 / np.sqrt(40)),
+        ("max_abs", [0], 10.0),
+    ],
+)
+def test_importance_aggregation_ranks_a_spike(
+    identified, aggregation, selected, importance_of_0
+):
+    X, y = identified
+    selector = AttributionRFE(
+        Ridge(),
+        attribution=_fixed_attributions,
+        importance_aggregation=aggregation,
+        step=1,
+        n_features_to_select=1,
+        random_state=0,
+    ).fit(X, y)
+    assert selector.get_support(indices=True).tolist() == selected
+    # Column 3 (0.2 everywhere) is the weakest by every rule.
+    assert selector.history_["eliminated"][0].tolist() == [3]
+    np.testing.assert_allclose(selector.importances_[0], importance_of_0)
+    np.testing.assert_allclose(selector.importances_[[1, 3]], [0.5, 0.2])
+
+
+# ------------------------------------------------------- epochs, schedules
+def test_fine_tune_schedule_changes_fixed_length_rounds(data):
+    X, y = data
+    fits = {
+        schedule: AttributionRFE(
+            _net(),
+            fine_tune_epochs=5,
+            fine_tune_schedule=schedule,
+            n_features_to_select=3,
+            refit=False,
+            random_state=0,
+        ).fit(X, y)
+        for schedule in ("cosine", "constant")
+    }
+    cosine, constant = (fits[s].history_ for s in ("cosine", "constant"))
+    assert cosine["score"][0] == constant["score"][0]  # the same first network
+    assert cosine["score"][1:] != constant["score"][1:]
+    assert cosine["epochs"][1:] == constant["epochs"][1:] == [5, 5, 5]
+    assert not np.allclose(
+        fits["cosine"].predict(X), fits["constant"].predict(X), atol=1e-6
+    )
+
+
+def test_fine_tune_schedule_is_ignored_under_auto(data):
+    X, y = data
+    fits = [
+        AttributionRFE(
+            _net(),
+            fine_tune_schedule=schedule,
+            n_features_to_select=3,
+            refit=False,
+            random_state=0,
+        ).fit(X, y)
+        for schedule in ("cosine", "constant")
+    ]
+    assert fits[0].history_["score"] == fits[1].history_["score"]
+    assert fits[0].history_["epochs"] == fits[1].history_["epochs"]
+    np.testing.assert_array_equal(fits[0].predict(X), fits[1].predict(X))
+
+
+def test_auto_epochs_fill_converged_and_epochs(data):
+    X, y = data
+    net = _net(max_epochs=10, n_iter_no_change=3)
+    selector = AttributionRFE(
+        net, n_features_to_select=3, max_round_epochs=400, random_state=0
+    ).fit(X, y)
+    history = selector.history_
+    assert history["training"] == ["initial", "warm", "warm", "warm"]
+    assert all(ok is True for ok in history["converged"])
+    assert all(isinstance(n, int) and 1 <= n <= 400 for n in history["epochs"])
+    assert history["epochs"][0] >= 10  # the first network: at least max_epochs
+    # A round stops n_iter_no_change epochs after its best one.
+    assert all(n >= 3 for n in history["epochs"][1:])
+
+
+def test_fixed_epochs_leave_converged_unset(data):
+    X, y = data
+    selector = AttributionRFE(
+        _net(max_epochs=4), fine_tune_epochs=2, n_features_to_select=4, random_state=0
+    ).fit(X, y)
+    assert selector.history_["epochs"] == [4, 2, 2]
+    assert selector.history_["converged"] == [None, None, None]
+
+
+def test_estimators_that_are_not_nets_have_no_epochs(data):
+    X, y = data
+    selector = AttributionRFE(
+        Ridge(), attribution="permutation", n_features_to_select=4, random_state=0
+    ).fit(X, y)
+    assert selector.history_["epochs"] == [None, None, None]
+    assert selector.history_["converged"] == [None, None, None]
+
+
+def test_max_round_epochs_reached_warns(data):
+    X, y = data
+    selector = AttributionRFE(
+        _net(), n_features_to_select=4, max_round_epochs=2, random_state=0
+    )
+    with pytest.warns(ConvergenceWarning, match="max_round_epochs=2") as record:
+        selector.fit(X, y)
+    assert "3 of 3 rounds" in str(record[0].message)
+    assert selector.history_["converged"] == [False, False, False]
+    assert selector.history_["epochs"] == [2, 2, 2]
