@@ -14,7 +14,7 @@ from skchaos.benchmark import (
     run_benchmark,
     summarize_results,
 )
-from skchaos.benchmark._report import write_figures
+from skchaos.benchmark._plots import write_figures
 
 matplotlib.use("Agg")
 

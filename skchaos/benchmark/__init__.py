@@ -10,12 +10,11 @@ selection on a CSV file.
 
 from skchaos.benchmark._config import load_config
 from skchaos.benchmark._grid import expand_grid
+from skchaos.benchmark._plots import plot_curves, plot_heatmap
 from skchaos.benchmark._presets import available_presets
 from skchaos.benchmark._report import (
     compare_with_paper,
     make_report,
-    plot_curves,
-    plot_heatmap,
     published_results,
     summarize_results,
 )
