@@ -226,7 +226,7 @@ def test_on_round_is_called_once_per_round_with_the_columns_used(data):
     X, y, setup = _setup(X, y, step=1, feature_groups=groups)
     calls = []
 
-    def on_round(model, columns):
+    def on_round(model, columns, *_):
         calls.append((model.n_features_in_, columns.copy()))
         return len(calls)
 
@@ -252,11 +252,23 @@ def test_on_round_is_called_once_per_round_with_the_columns_used(data):
     ]
 
 
+class _ScoreByWidth:
+    """An evaluation whose score depends on the number of columns only."""
+
+    row_losses = False
+
+    def __init__(self, score_of):
+        self.score_of = score_of
+
+    def __call__(self, model, X, y):
+        return self.score_of(X.shape[1]), None
+
+
 def test_patience_stops_the_path_after_rounds_outside_the_band(data):
     X, y, setup = _setup(*data, step=1)
     # The score drops by 10% per feature eliminated.
     setup = dataclasses.replace(
-        setup, evaluate=lambda model, X, y: (-(1.1 ** (7 - X.shape[1])), None)
+        setup, evaluate=_ScoreByWidth(lambda n: -(1.1 ** (7 - n)))
     )
     kwargs = {"rng": np.random.RandomState(0), "seeded": True, "n_stop": 1}
     full = elimination_path(X, y, setup, **kwargs)
@@ -277,9 +289,7 @@ def test_patience_counts_consecutive_rounds_only(data):
     X, y, setup = _setup(*data, step=1)
     # Outside, inside, outside, outside: patience=2 stops at the 4th bad one.
     by_width = {7: -1.0, 6: -1.5, 5: -1.0, 4: -1.5, 3: -1.5, 2: -1.0, 1: -1.0}
-    setup = dataclasses.replace(
-        setup, evaluate=lambda model, X, y: (by_width[X.shape[1]], None)
-    )
+    setup = dataclasses.replace(setup, evaluate=_ScoreByWidth(by_width.get))
     path = elimination_path(
         X,
         y,
