@@ -514,8 +514,9 @@ def test_tol_auto_with_a_custom_scoring_is_two_percent(noisy):
 
 
 # ---------------------------------------------------- importance aggregation
-# Column j of X holds about j: the attribution below recognizes the columns
-# that are left and returns fixed per-row attributions for each of them.
+# Column j of X takes three values whose gaps have the ratio j + 1, which any
+# standardization keeps: the attribution below recognizes the columns that
+# are left and returns fixed per-row attributions for each of them.
 _PATTERNS = {
     0: lambda n: np.where(np.arange(n) == 0, -10.0, 0.0),  # a spike on one row
     1: lambda n: np.full(n, 0.5),  # small but everywhere
@@ -524,16 +525,23 @@ _PATTERNS = {
 }
 
 
+def _column_id(column):
+    low, mid, high = np.unique(column)
+    return round((high - mid) / (mid - low)) - 1
+
+
 def _fixed_attributions(estimator, X_val, y_val):
-    ids = np.rint(X_val.mean(axis=0)).astype(int)
+    ids = [_column_id(column) for column in X_val.T]
     return np.stack([_PATTERNS[j](len(X_val)) for j in ids], axis=1)
 
 
 @pytest.fixture(scope="module")
 def identified():
-    rng = np.random.RandomState(0)
-    X = np.arange(4) + 0.01 * rng.normal(size=(200, 4))
-    return X, rng.normal(size=200)
+    levels = np.array([[0.0, 1.0, 1.0 + ratio] for ratio in (1, 2, 3, 4)])
+    rows = np.arange(200)
+    X = levels[:, (rows + rows // 3) % 3].T  # every level in every column
+    assert [_column_id(column) for column in X.T] == [0, 1, 2, 3]
+    return X, np.random.RandomState(0).normal(size=200)
 
 
 @pytest.mark.parametrize(
