@@ -87,6 +87,7 @@ def one_error_line(finished):
     return lines[0]
 
 
+@pytest.mark.slow
 def test_ctrl_c_exits_130_and_never_keeps_an_interrupted_cell(tmp_path):
     config = write_config(tmp_path, epochs=600)
     process = start(
@@ -111,6 +112,7 @@ def test_ctrl_c_exits_130_and_never_keeps_an_interrupted_cell(tmp_path):
     assert not list((tmp_path / "c").glob(".*.tmp"))
 
 
+@pytest.mark.slow
 def test_out_alone_is_durable_and_a_rerun_computes_only_the_missing_cells(
     tmp_path,
 ):
@@ -178,6 +180,7 @@ def alive(pid):
     return state != "Z"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
 def test_killing_the_parent_stops_the_workers(tmp_path):
     config = write_config(tmp_path, epochs=20000)  # minutes per cell
