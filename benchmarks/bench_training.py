@@ -39,6 +39,7 @@ import platform
 import statistics
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import sympy
@@ -136,8 +137,17 @@ RUNS = {
 }
 
 
+class Timing(NamedTuple):
+    """One run of one repeat."""
+
+    wall: float
+    cpu: float
+    mae: float
+    pred: np.ndarray
+
+
 def run_once(data, epochs, chunks, seed):
-    """One comparison from fresh weights: {run: (wall s, CPU s, MAE, preds)}."""
+    """One comparison from fresh weights: ``{run name: Timing}``."""
     X_train, y_train, X_test, y_test = data
     runs = {name: cls(X_train, y_train, seed) for name, cls in RUNS.items()}
     seconds = dict.fromkeys(runs, 0.0)
@@ -152,64 +162,55 @@ def run_once(data, epochs, chunks, seed):
     for name, run in runs.items():
         pred = run.predict(X_test)
         mae = float(np.mean(np.abs(pred - y_test)))
-        results[name] = (seconds[name], cpu_seconds[name], mae, pred)
+        results[name] = Timing(seconds[name], cpu_seconds[name], mae, pred)
     return results
 
 
-def _ratio_line(label, repeats, num, den):
-    """'label: Mx wall, Nx CPU (medians; per repeat a-b wall)'."""
-    median = {
-        kind: statistics.median(r[num][kind] for r in repeats)
-        / statistics.median(r[den][kind] for r in repeats)
-        for kind in (0, 1)
-    }
-    per_repeat = [r[num][0] / r[den][0] for r in repeats]
+def median(repeats, name, field):
+    """The median of one field of one run over the repeats."""
+    return statistics.median(getattr(r[name], field) for r in repeats)
+
+
+def ratio_line(label, repeats, num, den):
+    """The ratio num / den of the median wall and CPU times, and its range."""
+    wall = median(repeats, num, "wall") / median(repeats, den, "wall")
+    cpu = median(repeats, num, "cpu") / median(repeats, den, "cpu")
+    per_repeat = [r[num].wall / r[den].wall for r in repeats]
     return (
-        f"{label}: {median[0]:.2f}x wall, {median[1]:.2f}x CPU (ratio of the "
-        f"medians; per repeat {min(per_repeat):.2f}x to {max(per_repeat):.2f}x "
-        "wall)"
+        f"{label}: {wall:.2f}x wall, {cpu:.2f}x CPU (ratio of the medians; per "
+        f"repeat {min(per_repeat):.2f}x to {max(per_repeat):.2f}x wall)"
     )
 
 
 def write_csv(path, repeats, args, threads, machine):
+    """One row per repeat and run, with the setting."""
+    setting = {
+        "date": datetime.date.today().isoformat(),
+        "epochs": args.epochs,
+        "chunks": args.chunks,
+        "threads": threads,
+        "seed": args.seed,
+        "torch": torch.__version__,
+        "machine": machine,
+    }
+    rows = [
+        {
+            "repeat": index,
+            "run": name,
+            "wall_s": round(timing.wall, 3),
+            "cpu_s": round(timing.cpu, 3),
+            "test_mae": round(timing.mae, 6),
+            **setting,
+        }
+        for index, results in enumerate(repeats)
+        for name, timing in results.items()
+    ]
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    date = datetime.date.today().isoformat()
-    fields = [
-        "date",
-        "repeat",
-        "run",
-        "wall_s",
-        "cpu_s",
-        "test_mae",
-        "epochs",
-        "chunks",
-        "threads",
-        "seed",
-        "torch",
-        "machine",
-    ]
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
-        for index, results in enumerate(repeats):
-            for name, (wall, cpu, mae, _) in results.items():
-                writer.writerow(
-                    {
-                        "date": date,
-                        "repeat": index,
-                        "run": name,
-                        "wall_s": round(wall, 3),
-                        "cpu_s": round(cpu, 3),
-                        "test_mae": round(mae, 6),
-                        "epochs": args.epochs,
-                        "chunks": args.chunks,
-                        "threads": threads,
-                        "seed": args.seed,
-                        "torch": torch.__version__,
-                        "machine": machine,
-                    }
-                )
+        writer.writerows(rows)
 
 
 def main(argv=None):
@@ -254,26 +255,27 @@ def main(argv=None):
     for index in range(args.repeats):
         results = run_once(data, args.epochs, args.chunks, args.seed)
         repeats.append(results)
-        for name, (wall, cpu, mae, _) in results.items():
+        for name, timing in results.items():
             print(
-                f"repeat {index}: {name:32s} {wall:8.2f} s wall {cpu:8.2f} s CPU"
-                f"   test MAE {mae:.5f}",
+                f"repeat {index}: {name:32s} {timing.wall:8.2f} s wall "
+                f"{timing.cpu:8.2f} s CPU   test MAE {timing.mae:.5f}",
                 flush=True,
             )
     print(f"\nmedians over {args.repeats} repeats:")
     for name in RUNS:
-        wall = statistics.median(r[name][0] for r in repeats)
-        cpu = statistics.median(r[name][1] for r in repeats)
-        mae = statistics.median(r[name][2] for r in repeats)
-        print(f"{name:32s} {wall:8.2f} s wall {cpu:8.2f} s CPU   test MAE {mae:.5f}")
+        print(
+            f"{name:32s} {median(repeats, name, 'wall'):8.2f} s wall "
+            f"{median(repeats, name, 'cpu'):8.2f} s CPU   "
+            f"test MAE {median(repeats, name, 'mae'):.5f}"
+        )
     a, b, c = RUNS
     last = repeats[-1]
     print(
         "max |(b) - (c)| on the test predictions: "
-        f"{np.max(np.abs(last[b][3] - last[c][3])):.1e}"
+        f"{np.max(np.abs(last[b].pred - last[c].pred)):.1e}"
     )
-    print(_ratio_line("speed-up (a) / (b)", repeats, a, b))
-    print(_ratio_line("skorch overhead (b) / (c)", repeats, b, c))
+    print(ratio_line("speed-up (a) / (b)", repeats, a, b))
+    print(ratio_line("skorch overhead (b) / (c)", repeats, b, c))
     if args.out:
         write_csv(args.out, repeats, args, threads, machine)
         print(f"rows written to {args.out}")
