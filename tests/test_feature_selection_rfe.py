@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import torch
 from sklearn.ensemble import RandomForestRegressor
-from sklearn.exceptions import ConvergenceWarning
+from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline, make_pipeline
@@ -654,3 +654,21 @@ def test_max_round_epochs_reached_warns(data):
     assert "3 of 3 rounds" in str(record[0].message)
     assert selector.history_["converged"] == [False, False, False]
     assert selector.history_["epochs"] == [2, 2, 2]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=(IndexError, AssertionError),
+    reason="_rfe.AttributionRFE._setup keeps a classifier's column-vector y; "
+    "_scoring._log_loss then broadcasts it into (n, n) row losses",
+)
+def test_classifier_with_a_column_vector_y():
+    X = np.random.RandomState(0).uniform(size=(30, 3))
+    y = np.arange(30) % 3
+    clf = MLPClassifier(hidden_layer_sizes=(4,), max_epochs=3, random_state=0)
+    params = {"fine_tune_epochs": 1, "step": 0.5, "random_state": 0}
+    flat = AttributionRFE(clf, **params).fit(X, y)
+    with pytest.warns(DataConversionWarning, match="column-vector y"):
+        column = AttributionRFE(clf, **params).fit(X, y[:, None])
+    assert column.history_["score"] == flat.history_["score"]
+    np.testing.assert_array_equal(column.predict(X), flat.predict(X))
