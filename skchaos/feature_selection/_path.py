@@ -13,11 +13,13 @@ decides which sizes are "no worse than the best".
 
 import sys
 import time
+import warnings
 from dataclasses import dataclass, field
 from numbers import Integral
 from typing import Any
 
 import numpy as np
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 
 from skchaos.feature_selection._units import Units
@@ -56,6 +58,8 @@ class Setup:
         The score's name, for messages.
     verbose : int
         0: silent; 1: a progress bar and a line per round.
+    standardize : bool
+        Whether the path trains on standardized data (see :class:`Scaling`).
     caller : str
         The selector's class name, for messages.
     """
@@ -70,6 +74,7 @@ class Setup:
     score_name: str = "score"
     verbose: int = 0
     caller: str = "AttributionRFE"
+    standardize: bool = True
 
 
 @dataclass
@@ -104,6 +109,104 @@ class Path:
     time: list = field(default_factory=list)
     models: list = field(default_factory=list)
     on_round: list = field(default_factory=list)
+
+    def ranking(self, chosen, n_units):
+        """``(ranking, importances)`` of every unit, with round ``chosen`` kept.
+
+        The ranking is 1 for the units of round ``chosen`` and ``R - r + 1``
+        for those eliminated after round ``r`` of the ``R = chosen`` rounds
+        before it; each unit's importance is the one of the last round it
+        took part in, up to ``chosen``.
+        """
+        ranking = np.ones(n_units, dtype=int)
+        importances = np.full(n_units, np.nan)
+        for r in range(chosen + 1):
+            importances[self.units[r]] = self.importances[r]
+            if r < chosen:
+                ranking[self.eliminated[r]] = chosen - r + 1
+        return ranking, importances
+
+    def history(self, units, tol, grouped):
+        """The ``history_`` dict of a selector (features, not units)."""
+        unit_of = units.unit_of
+        history = {
+            "n_features": self.n_units,
+            "score": self.score,
+            "features": [units.columns(u) for u in self.units],
+            "importances": [
+                values[np.searchsorted(u, unit_of[np.isin(unit_of, u)])]
+                for u, values in zip(self.units, self.importances)
+            ],
+            "eliminated": [units.columns(u) for u in self.eliminated],
+            "acceptable": acceptable_rounds(self.score, self.row_losses, tol).tolist(),
+            "training": self.training,
+            "epochs": self.epochs,
+            "converged": self.converged,
+            "time": self.time,
+        }
+        if grouped:
+            history["n_groups"] = history.pop("n_features")
+            history["n_features"] = [len(f) for f in history["features"]]
+        return history
+
+
+def warn_unconverged(path, caller, cap):
+    """Warn when rounds reached ``max_round_epochs`` before levelling off."""
+    stopped = [r for r, ok in enumerate(path.converged) if ok is False]
+    if not stopped:
+        return
+    what = "max_round_epochs" if cap is None else f"max_round_epochs={cap}"
+    listed = ", ".join(map(str, stopped[:5])) + (", ..." if len(stopped) > 5 else "")
+    warnings.warn(
+        f"{caller}: {len(stopped)} of {len(path.converged)} rounds reached "
+        f"{what} before their early-stopping loss levelled off (rounds "
+        f"{listed}); their rankings come from networks that were still "
+        "learning. Raise max_round_epochs, or the net's lr.",
+        ConvergenceWarning,
+        stacklevel=4,
+    )
+
+
+@dataclass(frozen=True)
+class Scaling:
+    """The standardization the networks of a path train on.
+
+    The path standardizes the columns of a 2-D ``X`` and, for regressors
+    scored by the default loss, ``y``, with the statistics of the training
+    part: neural networks train much better on standardized data, the
+    importances of standardized inputs do not depend on the units of the
+    columns, and a standardized squared error is comparable across tasks.
+    Inputs with channels and custom scores are left as they are.
+    """
+
+    x_mean: Any = None
+    x_scale: Any = None
+    y_mean: Any = None
+    y_scale: Any = None
+
+    @classmethod
+    def fit(cls, X, y, setup):
+        if not setup.standardize:
+            return cls()
+        x_mean = x_scale = y_mean = y_scale = None
+        if X.ndim == 2:
+            x_mean, x_scale = X.mean(axis=0), _scale(X.std(axis=0))
+        if not setup.classifier and setup.evaluate.row_losses:
+            y_mean, y_scale = y.mean(axis=0), _scale(y.std(axis=0))
+        return cls(x_mean, x_scale, y_mean, y_scale)
+
+    def apply(self, X, y=None):
+        """Standardized copies of ``X`` (and ``y``)."""
+        if self.x_mean is not None:
+            X = ((X - self.x_mean) / self.x_scale).astype(X.dtype, copy=False)
+        if y is not None and self.y_mean is not None:
+            y = ((y - self.y_mean) / self.y_scale).astype(y.dtype, copy=False)
+        return X if y is None else (X, y)
+
+
+def _scale(std):
+    std = np.asarray(std, dtype=np.float64)
+    return np.where(std > 0, std, 1.0)
 
 
 def n_removed(step, n_left, n_stop):
@@ -140,9 +243,10 @@ def split_rows(y, fraction, rng, stratify):
     return np.sort(first), np.sort(second)
 
 
-def _early_stopping_fraction(estimator):
+def early_stopping_fraction(estimator):
+    """The fraction of the training part held out to stop each round."""
     net = final_net(estimator)
-    return float(getattr(net, "validation_fraction", 0.1) or 0.1)
+    return float(getattr(net, "validation_fraction", None) or 0.1)
 
 
 def elimination_path(
@@ -181,9 +285,11 @@ def elimination_path(
     keep_models : bool, default=False
         Keep every round's network in ``Path.models``.
     on_round : callable, default=None
-        ``on_round(model, columns)`` is called after each round's network is
-        trained, with the columns (axis 1 of ``X``) it uses; what it returns
-        is kept in ``Path.on_round`` (e.g. a score on test rows).
+        ``on_round(model, columns, scaling)`` is called after each round's
+        network is trained, with the columns (axis 1 of ``X``) it uses and
+        the :class:`Scaling` of the path (apply it to other rows before
+        predicting); what it returns is kept in ``Path.on_round`` (e.g. a
+        score on test rows).
 
     Returns
     -------
@@ -191,10 +297,12 @@ def elimination_path(
     """
     units, trainer = setup.units, setup.trainer
     train, val = split_rows(y, setup.validation_fraction, rng, setup.classifier)
+    scaling = Scaling.fit(X[train], y[train], setup)
+    X, y = scaling.apply(X, y)
     X_val, y_val = X[val], y[val]
     X_fit, y_fit, X_es, y_es = X[train], y[train], None, None
     if trainer.auto:
-        fraction = _early_stopping_fraction(setup.trainer.estimator)
+        fraction = early_stopping_fraction(setup.trainer.estimator)
         fit, es = split_rows(y_fit, fraction, rng, setup.classifier)
         X_fit, y_fit, X_es, y_es = X_fit[fit], y_fit[fit], X_fit[es], y_fit[es]
 
@@ -220,7 +328,7 @@ def elimination_path(
             if keep_models:
                 path.models.append(model)
             if on_round is not None:
-                path.on_round.append(on_round(model, columns))
+                path.on_round.append(on_round(model, columns, scaling))
             toc = time.perf_counter()
             path.time.append(toc - tic)
             _report(setup, bar, path, toc - start)

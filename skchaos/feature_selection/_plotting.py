@@ -3,7 +3,9 @@
 import numpy as np
 
 
-def plot_scores(ax, n_features, scores, *, std=None, chosen, ylabel, label):
+def plot_scores(
+    ax, n_features, scores, *, std=None, chosen, ylabel, label, acceptable=None
+):
     """Plot scores against the number of features and mark the chosen size.
 
     Parameters
@@ -20,6 +22,9 @@ def plot_scores(ax, n_features, scores, *, std=None, chosen, ylabel, label):
         The selected size, marked by a dashed vertical line.
     ylabel, label : str
         The y-axis label and the curve's legend label.
+    acceptable : array-like of bool, default=None
+        Sizes that are no worse than the best one, drawn as filled markers
+        (the others hollow).
 
     Returns
     -------
@@ -34,6 +39,17 @@ def plot_scores(ax, n_features, scores, *, std=None, chosen, ylabel, label):
     sizes = np.asarray(n_features)[order]
     values = np.asarray(scores, dtype=float)[order]
     ax.plot(sizes, values, marker="o", markersize=3, label=label)
+    if acceptable is not None:
+        ok = np.asarray(acceptable, dtype=bool)[order]
+        ax.plot(
+            sizes[ok],
+            values[ok],
+            linestyle="none",
+            marker="o",
+            markersize=6,
+            color="tab:green",
+            label="no worse than the best",
+        )
     if std is not None:
         spread = np.asarray(std, dtype=float)[order]
         ax.fill_between(sizes, values - spread, values + spread, alpha=0.25)

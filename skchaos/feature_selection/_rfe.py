@@ -1,8 +1,6 @@
 """Recursive feature elimination ranked by attributions on held-out rows."""
 
-import warnings
 from contextlib import contextmanager
-from copy import deepcopy
 from numbers import Integral, Real
 
 import numpy as np
@@ -12,9 +10,7 @@ from sklearn.base import (
     _fit_context,
     is_classifier,
 )
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_selection import SelectorMixin
-from sklearn.feature_selection._rfe import _estimator_has
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import (
     HasMethods,
@@ -22,8 +18,6 @@ from sklearn.utils._param_validation import (
     RealNotInt,
     StrOptions,
 )
-from sklearn.utils._tags import get_tags
-from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 from sklearn_compat.utils.validation import validate_data
@@ -36,16 +30,17 @@ from skchaos.feature_selection._importance import (
 )
 from skchaos.feature_selection._path import (
     Setup,
+    early_stopping_fraction,
     elimination_path,
     smallest_acceptable,
     split_rows,
+    warn_unconverged,
 )
 from skchaos.feature_selection._plotting import plot_scores
 from skchaos.feature_selection._scoring import Evaluator
+from skchaos.feature_selection._selected import SelectedEstimatorMixin
 from skchaos.feature_selection._units import (
-    check_channels,
     check_units,
-    expand_channels,
 )
 from skchaos.feature_selection._warm_start import RoundTrainer
 from skchaos.utils import draw_seed
@@ -67,7 +62,9 @@ def _atomic_fit(selector):
         raise
 
 
-class AttributionRFE(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
+class AttributionRFE(
+    SelectedEstimatorMixin, SelectorMixin, MetaEstimatorMixin, BaseEstimator
+):
     """Recursive feature elimination ranked by attributions on held-out rows.
 
     A neural network (or any estimator) is trained on the features that are
@@ -265,7 +262,10 @@ class AttributionRFE(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         ``"n_features"`` (features, or groups/channels, left), ``"score"``
         (validation score), ``"features"`` (indices of the features kept),
         ``"importances"`` (their importances, aligned with ``"features"``),
-        ``"eliminated"`` (indices eliminated after the round), ``"training"``
+        ``"eliminated"`` (indices eliminated after the round),
+        ``"acceptable"`` (whether the size is no worse than the best one by
+        the rule of ``tol``; ``"auto"`` selects the smallest acceptable
+        size), ``"training"``
         (``"initial"``, ``"warm"`` or ``"cold"``), ``"epochs"`` (epochs
         trained in the round, None for estimators that are not nets),
         ``"converged"`` (whether the round's loss levelled off before
@@ -292,41 +292,36 @@ class AttributionRFE(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
 
     Notes
     -----
+    The user guide (:ref:`feature_selection`) details each step.
+
     **Choosing the size.** With ``n_features_to_select="auto"`` the path runs
     from all features down to ``min_features_to_select`` (or until
     ``patience`` rounds in a row are not acceptable), each size is scored on
     the validation rows, and the smallest acceptable size is selected. With
-    ``tol="auto"`` a size is acceptable when its validation loss is within
-    one standard error of the best size's, the standard error of the paired
-    per-row differences: a feature whose removal costs less than the noise
-    of the validation rows can measure is eliminated, one that costs more is
-    kept, and more validation rows resolve smaller costs. The default score
-    is a loss because the decision is about weak features: a relevant
-    variable whose removal raises a validation MSE of 1e-4 by 3e-5 (30%)
-    moves an R^2 of 0.999 by 3e-5, below any sensible tolerance. The
-    sizes are comparable because every round trains until converged
-    (``fine_tune_epochs="auto"``): with fixed-length rounds, later (smaller)
-    sets would simply be better trained.
+    ``tol="auto"`` a size is acceptable when its mean validation loss is at
+    most the best size's plus one standard error of the best size's per-row
+    losses. The sizes are comparable because every round trains until
+    converged (``fine_tune_epochs="auto"``): with fixed-length rounds, later
+    (smaller) sets would simply be better trained.
 
-    **Warm starts.** Deleting the eliminated columns of the first layer's
-    weight (``module_.input_layer`` of the skchaos MLPs, otherwise the first
-    ``nn.Linear``, or for inputs with channels the first ``nn.Conv1d/2d/3d``)
-    leaves the network computing exactly what it computed with those inputs
-    set to zero, which is checked on a few validation rows; a new optimizer
-    then fine-tunes it (see ``fine_tune_epochs``). A skchaos network none of
-    whose weights depends on the channel count (the shared, channel-pooled
-    encoder of :class:`~skchaos.neural.AudioCNNClassifier`) is instead
-    rebuilt for the surviving channels with every weight carried over, and
-    fine-tuned. A pipeline is warm-started when its transformers keep the
-    column names (scalers), and is refitted on the survivors. Anything else
-    (a network that fails the check, a scikit-learn estimator) is retrained
-    from a fresh clone at each round and reported as ``"cold"`` in
-    ``history_``.
+    **Standardized training.** With ``refit=True`` the networks of the path
+    train on standardized columns (2-D ``X``) and, for regressors with the
+    default score, a standardized target; the scores in ``history_`` are
+    then those of the standardized target. ``estimator_`` is trained on the
+    data as given.
+
+    **Warm starts.** A skchaos net restricts its own inputs: deleting the
+    eliminated columns of the first layer's weight leaves it computing
+    exactly what it computed with those inputs set to zero (checked on a few
+    validation rows); a net with a channel-agnostic encoder is rebuilt for
+    the surviving channels with every weight. Pipelines whose transformers
+    keep the column names (scalers) are warm-started too. Anything else is
+    retrained from a fresh clone at each round (``"cold"`` in ``history_``).
 
     **Leakage.** ``fit`` splits its rows once into a training part and a
-    validation part: networks are trained on the first, and attributions and
-    scores come from the second, so a test set kept outside ``fit`` stays
-    untouched.
+    validation part: networks are trained (and early-stopped) on the first,
+    and attributions and scores come from the second, so a test set kept
+    outside ``fit`` stays untouched.
 
     References
     ----------
@@ -427,11 +422,6 @@ class AttributionRFE(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         self.refit = refit
         self.random_state = random_state
         self.verbose = verbose
-
-    @property
-    def classes_(self):
-        """ndarray of shape (n_classes,): the class labels of a classifier."""
-        return self.estimator_.classes_
 
     # ---------------------------------------------------------------- fit
     @_fit_context(prefer_skip_nested_validation=False)
@@ -568,6 +558,7 @@ class AttributionRFE(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
             score_name=evaluate.name,
             verbose=self.verbose,
             caller=type(self).__name__,
+            standardize=self.refit,
         )
         return X, y, setup
 
@@ -576,204 +567,35 @@ class AttributionRFE(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
 
     def _set_fitted(self, X, y, setup, path, chosen, rng):
         """Set every fitted attribute from the path and the chosen round."""
-        unit_of, n_units = setup.units.unit_of, setup.units.n_units
-        selected_units = path.units[chosen]
-        support = np.isin(unit_of, selected_units)
-
-        # ranking: 1 = selected; eliminated in round r (of R rounds before the
-        # chosen one) -> R - r + 1.
-        unit_rank = np.ones(n_units, dtype=int)
-        unit_importance = np.full(n_units, np.nan)
-        for r in range(chosen + 1):
-            unit_importance[path.units[r]] = path.importances[r]
-            if r < chosen:
-                unit_rank[path.eliminated[r]] = chosen - r + 1
-        history = {
-            "n_features": path.n_units,
-            "score": path.score,
-            "features": [setup.units.columns(u) for u in path.units],
-            "importances": [
-                values[np.searchsorted(u, unit_of[np.isin(unit_of, u)])]
-                for u, values in zip(path.units, path.importances)
-            ],
-            "eliminated": [setup.units.columns(u) for u in path.eliminated],
-            "training": path.training,
-            "epochs": path.epochs,
-            "converged": path.converged,
-            "time": path.time,
-        }
-        if self.feature_groups is not None:
-            history["n_groups"] = history.pop("n_features")
-            history["n_features"] = [len(f) for f in history["features"]]
-        _warn_unconverged(path, type(self).__name__, self.max_round_epochs)
-
+        units = setup.units
+        support = np.isin(units.unit_of, path.units[chosen])
+        ranking, importances = path.ranking(chosen, units.n_units)
+        warn_unconverged(path, type(self).__name__, self.max_round_epochs)
         if self.refit:
             seed = draw_seed(rng, self.random_state is not None)
-            X_sel, X_es, y_es = X[:, support], None, None
+            X, y, X_es, y_es = X[:, support], y, None, None
             if setup.trainer.auto:
-                fraction = getattr(setup.trainer.estimator, "validation_fraction", None)
-                fit, es = split_rows(y, fraction or 0.1, rng, setup.classifier)
-                X_sel, X_es, y_es = X[fit][:, support], X[es][:, support], y[es]
-                y = y[fit]
-            estimator = setup.trainer.refit(X_sel, y, X_es, y_es, seed)
+                fraction = early_stopping_fraction(setup.trainer.estimator)
+                fit, es = split_rows(y, fraction, rng, setup.classifier)
+                X, y, X_es, y_es = X[fit], y[fit], X[es], y[es]
+            estimator = setup.trainer.refit(X, y, X_es, y_es, seed)
         else:
             estimator = path.models[chosen]
         self.estimator_ = estimator
         self.support_ = support
-        self.ranking_ = unit_rank[unit_of]
+        self.ranking_ = ranking[units.unit_of]
         self.n_features_ = int(support.sum())
-        self.importances_ = unit_importance[unit_of]
-        self.history_ = history
-        self._n_selected_units = len(selected_units)
+        self.importances_ = importances[units.unit_of]
+        self.history_ = path.history(units, self.tol, self.feature_groups is not None)
+        self._n_selected_units = len(path.units[chosen])
         self._n_dims = X.ndim
-
-    # ----------------------------------------------------------- selection
-    def _channels(self):
-        """Whether the selector was fitted on inputs with channels."""
-        return self._n_dims > 2
-
-    def _get_support_mask(self):
-        check_is_fitted(self)
-        return self.support_
-
-    def transform(self, X):
-        """Reduce ``X`` to the selected features (or channels).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features) or (n_samples, \
-                n_channels, ...)
-            The input samples.
-
-        Returns
-        -------
-        X_r : array of shape (n_samples, n_selected_features) or (n_samples, \
-                n_selected_channels, ...)
-            The input with only the selected features (channels).
-        """
-        check_is_fitted(self)
-        if self._channels():
-            return check_channels(X, self.n_features_in_)[:, self.support_]
-        return super().transform(X)
-
-    def inverse_transform(self, X):
-        """Put zeros back in the place of the eliminated features (channels).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_selected_features) or \
-                (n_samples, n_selected_channels, ...)
-            Reduced input.
-
-        Returns
-        -------
-        X_original : ndarray of shape (n_samples, n_features_in_) or \
-                (n_samples, n_features_in_, ...)
-            ``X`` with zero columns (channels) for the eliminated features.
-        """
-        check_is_fitted(self)
-        if not self._channels():
-            return super().inverse_transform(X)
-        return expand_channels(X, self.support_)
-
-    # ------------------------------------------------------ delegation
-    @available_if(_estimator_has("predict"))
-    def predict(self, X):
-        """Reduce ``X`` to the selected features and predict with ``estimator_``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features) or (n_samples, \
-                n_channels, ...)
-            The input samples.
-
-        Returns
-        -------
-        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
-            The predictions.
-        """
-        check_is_fitted(self)
-        return self.estimator_.predict(self.transform(X))
-
-    @available_if(_estimator_has("predict_proba"))
-    def predict_proba(self, X):
-        """Reduce ``X`` to the selected features and predict class probabilities.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features) or (n_samples, \
-                n_channels, ...)
-            The input samples.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            Class probabilities, in the order of ``classes_``.
-        """
-        check_is_fitted(self)
-        return self.estimator_.predict_proba(self.transform(X))
-
-    @available_if(_estimator_has("predict_log_proba"))
-    def predict_log_proba(self, X):
-        """Reduce ``X`` to the selected features and predict log-probabilities.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features) or (n_samples, \
-                n_channels, ...)
-            The input samples.
-
-        Returns
-        -------
-        log_proba : ndarray of shape (n_samples, n_classes)
-            Class log-probabilities, in the order of ``classes_``.
-        """
-        check_is_fitted(self)
-        return self.estimator_.predict_log_proba(self.transform(X))
-
-    @available_if(_estimator_has("decision_function"))
-    def decision_function(self, X):
-        """Reduce ``X`` to the selected features and compute the decision function.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features) or (n_samples, \
-                n_channels, ...)
-            The input samples.
-
-        Returns
-        -------
-        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
-            The decision function of ``estimator_``.
-        """
-        check_is_fitted(self)
-        return self.estimator_.decision_function(self.transform(X))
-
-    @available_if(_estimator_has("score"))
-    def score(self, X, y):
-        """Reduce ``X`` to the selected features and score with ``estimator_``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features) or (n_samples, \
-                n_channels, ...)
-            The input samples.
-
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            The targets.
-
-        Returns
-        -------
-        score : float
-            ``estimator_.score`` on the reduced ``X`` (R^2 for regressors,
-            accuracy for classifiers).
-        """
-        check_is_fitted(self)
-        return self.estimator_.score(self.transform(X), y)
 
     # ------------------------------------------------------------- plot
     def plot_history(self, ax=None):
         """Plot the validation score against the number of features.
+
+        Sizes that are no worse than the best one (``history_["acceptable"]``)
+        are filled; the selected size is marked.
 
         Parameters
         ----------
@@ -794,38 +616,5 @@ class AttributionRFE(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
             chosen=self._n_selected_units,
             ylabel=f"validation {self._scoring_name()}",
             label=type(self).__name__,
+            acceptable=self.history_["acceptable"],
         )
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        sub_tags = get_tags(self.estimator)
-        tags.estimator_type = sub_tags.estimator_type
-        tags.classifier_tags = deepcopy(sub_tags.classifier_tags)
-        tags.regressor_tags = deepcopy(sub_tags.regressor_tags)
-        if tags.classifier_tags is not None:
-            tags.classifier_tags.poor_score = True
-        if tags.regressor_tags is not None:
-            tags.regressor_tags.poor_score = True
-        tags.target_tags.required = True
-        tags.target_tags.multi_output = sub_tags.target_tags.multi_output
-        tags.input_tags.allow_nan = False
-        tags.input_tags.three_d_array = sub_tags.input_tags.three_d_array
-        tags.non_deterministic = self.random_state is None
-        return tags
-
-
-def _warn_unconverged(path, caller, cap):
-    """Warn when rounds reached ``max_round_epochs`` before levelling off."""
-    stopped = [r for r, ok in enumerate(path.converged) if ok is False]
-    if not stopped:
-        return
-    what = "max_round_epochs" if cap is None else f"max_round_epochs={cap}"
-    warnings.warn(
-        f"{caller}: {len(stopped)} of {len(path.converged)} rounds reached "
-        f"{what} before their early-stopping loss levelled off (rounds "
-        f"{', '.join(map(str, stopped[:5]))}{', ...' if len(stopped) > 5 else ''})"
-        "; their rankings come from networks that were still learning. Raise "
-        "max_round_epochs, or the net's lr.",
-        ConvergenceWarning,
-        stacklevel=3,
-    )

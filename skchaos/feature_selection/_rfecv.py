@@ -22,8 +22,9 @@ def _fold_path(setup, X, y, train, test, n_stop, seed, seeded):
     """Run one fold's elimination path; score each size on the fold's test rows."""
     X_test, y_test = X[test], y[test]
 
-    def test_score(model, columns):
-        return setup.evaluate.score(model, X_test[:, columns], y_test)
+    def test_score(model, columns, scaling):
+        X_scaled, y_scaled = scaling.apply(X_test, y_test)
+        return setup.evaluate.score(model, X_scaled[:, columns], y_scaled)
 
     path = elimination_path(
         X[train],

@@ -76,6 +76,11 @@ class Evaluator:
         if not isinstance(self.name, str):
             self.name = "score"
 
+    @property
+    def row_losses(self):
+        """Whether the scores come with per-row losses."""
+        return self._row_loss is not None
+
     def __call__(self, model, X, y):
         if self._row_loss is None:
             return float(self._scorer(model, X, y)), None

@@ -35,6 +35,10 @@ from skchaos.utils import (
 _N_LR_STEPS = 5
 # A held-out loss improves when it drops by more than this fraction of the best.
 _IMPROVEMENT_RTOL = 1e-4
+# A run has levelled off when its held-out loss has not improved during this
+# fraction of its epochs (and at least n_iter_no_change epochs): a network
+# that is still learning after many epochs gets a longer patience.
+_PATIENCE_FRACTION = 0.2
 
 
 @dataclass(frozen=True)
@@ -338,7 +342,10 @@ class FineTuneMixin:
             if loss < best_loss - _IMPROVEMENT_RTOL * abs(best_loss):
                 best_loss, best_epoch = loss, epoch
                 best_state = _state_copy(self.module_)
-            elif epoch - best_epoch >= patience and epoch >= min_epochs:
+            elif (
+                epoch - best_epoch >= max(patience, _PATIENCE_FRACTION * epoch)
+                and epoch >= min_epochs
+            ):
                 converged = True
                 break
         if best_epoch != epoch:

@@ -1,0 +1,371 @@
+"""AttributionRFE on data nobody tuned it on, next to its peers, in one run.
+
+Every selector of a part sees the same rows, split and seeds; each row of the
+output CSV is one (dataset, selector) pair, with the selection's precision,
+recall and F1 against the known relevant features (or, for real tables, a
+cross-validated score with the selection inside each fold), and its wall and
+CPU time.
+
+Parts (``--part``):
+
+random
+    Random formulas of :func:`skchaos.datasets.make_random_symbolic`,
+    3 to 7 relevant variables (``3 + seed % 5``), shuffled among the noise
+    columns. ``--draw dev`` is seeds 0-49, on which the defaults were chosen;
+    ``--draw heldout`` is seeds 1000-1049, run once to report. Settings
+    (``--setting``): ``A`` = 3,000 rows, 60 noise columns,
+    ``MLPRegressor(max_epochs=300)``; ``B`` = 10,000 rows, 100 noise columns,
+    ``MLPRegressor()``. 20% of the rows are held out as a test set (unused by
+    the selectors). Selectors: ``rfe`` (AttributionRFE with its defaults),
+    ``rfecv_forest`` (scikit-learn's RFECV with a 50-tree random forest, 3
+    folds, step 0.1), ``sfm_forest`` (SelectFromModel, 100 trees) and
+    ``boruta`` (BorutaPy, 100 trees of depth 5). The ``rfe`` row also times
+    one converged training of the same network on the same rows
+    (``converged_s``), the unit of the cost target.
+paper
+    Paper formulas ``--formulas`` (default 11-15) with 150 noise columns,
+    10,000 rows, the paper's RFE setting; ``rfe`` only.
+wide
+    8,000 training rows of formula 10 (5 relevant variables) with
+    ``--widths`` features (default 1,005 and 10,005), the network of the
+    scale benchmark (batches of 256, lr 2e-3, 100 epochs); ``rfe`` only.
+real
+    Real tables with 200 appended N(0, 1) columns: scikit-learn's
+    ``load_wine`` (classification, accuracy) and statsmodels' ``fair``
+    (regression of ``affairs``, R^2). 5-fold CV; in each fold the selector
+    runs on the training rows only, then the downstream model (a standardized
+    logistic or ridge regression) is fitted on the selected columns;
+    ``real_only`` is the downstream model on the real columns alone.
+
+Usage::
+
+    python benchmarks/bench_generalization.py --part random --setting A \\
+        --draw dev --seeds 0-11 --selectors rfe --out /tmp/dev.csv
+    python benchmarks/bench_generalization.py --part random --setting A \\
+        --draw heldout --out benchmarks/results/generalization-A-heldout.csv
+
+Cells run in parallel processes (``--jobs``), one torch thread each.
+"""
+
+import argparse
+import csv
+import os
+import resource
+import sys
+import time
+import warnings
+
+import numpy as np
+from joblib import Parallel, delayed
+
+SELECTORS = ("rfe", "rfecv_forest", "sfm_forest", "boruta")
+DRAWS = {"dev": range(50), "heldout": range(1000, 1050)}
+SETTINGS = {
+    "A": {"n_samples": 3000, "n_noise": 60, "net": {"max_epochs": 300}},
+    "B": {"n_samples": 10000, "n_noise": 100, "net": {}},
+}
+SCALE_NET = {"batch_size": 256, "lr": 2e-3, "max_epochs": 100}
+
+
+class Clock:
+    def __enter__(self):
+        self.wall, self.cpu = time.perf_counter(), _cpu()
+        return self
+
+    def __exit__(self, *exc):
+        self.wall, self.cpu = time.perf_counter() - self.wall, _cpu() - self.cpu
+
+
+def _cpu():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _quality(relevant, support):
+    relevant, support = np.asarray(relevant, bool), np.asarray(support, bool)
+    tp = int(np.sum(relevant & support))
+    precision = tp / max(1, support.sum())
+    recall = tp / max(1, relevant.sum())
+    f1 = 0.0 if tp == 0 else 2 * precision * recall / (precision + recall)
+    return {
+        "n_relevant": int(relevant.sum()),
+        "n_selected": int(support.sum()),
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+    }
+
+
+# ------------------------------------------------------------------ selectors
+def _selector(name, net_params, seed, classifier=False):
+    from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
+    from sklearn.feature_selection import RFECV, SelectFromModel
+
+    from skchaos.feature_selection import AttributionRFE
+    from skchaos.neural import MLPClassifier, MLPRegressor
+
+    forest = RandomForestClassifier if classifier else RandomForestRegressor
+    if name == "rfe":
+        net = (MLPClassifier if classifier else MLPRegressor)(**net_params)
+        return AttributionRFE(net, random_state=seed)
+    if name == "rfecv_forest":
+        return RFECV(forest(n_estimators=50, random_state=seed), step=0.1, cv=3)
+    if name == "sfm_forest":
+        return SelectFromModel(forest(n_estimators=100, random_state=seed))
+    if name == "boruta":
+        from boruta import BorutaPy
+
+        return BorutaPy(
+            forest(n_estimators=100, max_depth=5, random_state=seed),
+            n_estimators=100,
+            random_state=seed,
+        )
+    raise ValueError(f"unknown selector {name!r}")
+
+
+def _support(selector):
+    return (
+        selector.support_ if hasattr(selector, "support_") else selector.get_support()
+    )
+
+
+def _select(name, X, y, net_params, seed, classifier=False):
+    selector = _selector(name, net_params, seed, classifier)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with Clock() as clock:
+            selector.fit(X, y)
+    return selector, clock
+
+
+def _converged_seconds(X, y, net_params, seed):
+    """One converged training of the network, as AttributionRFE's first round."""
+    from skchaos.feature_selection._path import split_rows
+    from skchaos.neural import MLPRegressor
+
+    rng = np.random.RandomState(seed)
+    train, _ = split_rows(y, 0.2, rng, False)
+    fit, es = split_rows(y[train], 0.1, rng, False)
+    X_fit, y_fit = X[train][fit], y[train][fit]
+    X_es, y_es = X[train][es], y[train][es]
+    net = MLPRegressor(random_state=seed, **net_params)
+    with Clock() as clock:
+        net._fit_converged(X_fit, y_fit, X_es, y_es, max_epochs=10 * net.max_epochs)
+    return clock.wall, len(net.history_)
+
+
+# ---------------------------------------------------------------------- cells
+def _cell(part, key, selector, seed, args):
+    import torch
+
+    torch.set_num_threads(1)
+    from sklearn.model_selection import train_test_split
+
+    from skchaos.datasets import make_random_symbolic, make_symbolic
+
+    row = {"part": part, "dataset": key, "selector": selector, "seed": seed}
+    if part == "random":
+        setting = SETTINGS[args.setting]
+        data = make_random_symbolic(
+            n_relevant=3 + seed % 5,
+            n_samples=setting["n_samples"],
+            n_noise_features=setting["n_noise"],
+            shuffle_features=True,
+            random_state=seed,
+            return_X_y=False,
+        )
+        row["formula"] = data.formula_str
+        net = setting["net"]
+    elif part == "paper":
+        data = make_symbolic(
+            key, n_noise_features=150, random_state=seed, return_X_y=False
+        )
+        net = {}
+    else:  # wide
+        data = make_symbolic(
+            10, n_noise_features=key - 5, random_state=seed, return_X_y=False
+        )
+        net = SCALE_NET
+    X_train, _, y_train, _, _, _ = train_test_split(
+        data.data,
+        data.target,
+        np.arange(len(data.target)),
+        test_size=0.2,
+        random_state=seed,
+    )
+    fitted, clock = _select(selector, X_train, y_train, net, seed)
+    row.update(_quality(data.relevant_mask, _support(fitted)))
+    row.update(wall_s=round(clock.wall, 1), cpu_s=round(clock.cpu, 1))
+    if selector == "rfe":
+        history = fitted.history_
+        row["rounds"] = len(history["score"])
+        row["epochs"] = int(sum(e or 0 for e in history["epochs"]))
+        row["unconverged_rounds"] = sum(c is False for c in history["converged"])
+        if args.cost:
+            seconds, epochs = _converged_seconds(X_train, y_train, net, seed)
+            row["converged_s"] = round(seconds, 1)
+            row["converged_epochs"] = epochs
+    return row
+
+
+def _real_data(name, seed):
+    from sklearn.datasets import load_wine
+
+    if name == "wine":
+        X, y = load_wine(return_X_y=True)
+        classifier = True
+    else:
+        import statsmodels.datasets.fair as fair
+
+        frame = fair.load_pandas().data
+        y = frame.pop("affairs").to_numpy(float)
+        X, classifier = frame.to_numpy(float), False
+    rng = np.random.RandomState(seed)
+    noise = rng.normal(size=(X.shape[0], 200))
+    relevant = np.r_[np.ones(X.shape[1], bool), np.zeros(200, bool)]
+    return np.hstack([X, noise]), y, relevant, classifier
+
+
+def _downstream(classifier):
+    from sklearn.linear_model import LogisticRegression, Ridge
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    model = LogisticRegression(max_iter=2000) if classifier else Ridge()
+    return make_pipeline(StandardScaler(), model)
+
+
+def _real_cell(name, selector, fold, seed, args):
+    import torch
+
+    torch.set_num_threads(1)
+    from sklearn.model_selection import KFold, StratifiedKFold
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X, y, relevant, classifier = _real_data(name, seed)
+    splitter = (StratifiedKFold if classifier else KFold)(
+        5, shuffle=True, random_state=seed
+    )
+    train, test = list(splitter.split(X, y))[fold]
+    row = {"part": "real", "dataset": name, "selector": selector, "seed": fold}
+    if selector == "real_only":
+        support, clock = relevant, None
+    else:
+        scaler = StandardScaler().fit(X[train])
+        net = {"max_epochs": 300} if selector == "rfe" else {}
+        fitted, clock = _select(
+            selector, scaler.transform(X[train]), y[train], net, seed, classifier
+        )
+        support = _support(fitted)
+    row.update(_quality(relevant, support))
+    model = _downstream(classifier)
+    if support.sum():
+        model.fit(X[train][:, support], y[train])
+        row["cv_score"] = round(float(model.score(X[test][:, support], y[test])), 4)
+    if clock is not None:
+        row.update(wall_s=round(clock.wall, 1), cpu_s=round(clock.cpu, 1))
+    del make_pipeline
+    return row
+
+
+# ----------------------------------------------------------------------- main
+def _cells(args):
+    if args.part == "random":
+        seeds = args.seeds or list(DRAWS[args.draw])
+        return [
+            (_cell, ("random", f"{args.setting}-{args.draw}", s, seed, args))
+            for seed in seeds
+            for s in args.selectors
+        ]
+    if args.part == "paper":
+        return [
+            (_cell, ("paper", f, "rfe", seed, args))
+            for f in args.formulas
+            for seed in (args.seeds or [0, 1, 2])
+        ]
+    if args.part == "wide":
+        return [
+            (_cell, ("wide", w, "rfe", seed, args))
+            for w in args.widths
+            for seed in (args.seeds or [0])
+        ]
+    selectors = [*args.selectors, "real_only"]
+    return [
+        (_real_cell, (name, s, fold, 0, args))
+        for name in ("wine", "fair")
+        for fold in range(5)
+        for s in selectors
+    ]
+
+
+def _int_list(text):
+    values = []
+    for part in text.split(","):
+        lo, _, hi = part.partition("-")
+        values.extend(range(int(lo), int(hi or lo) + 1))
+    return values
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n")[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument("--part", choices=("random", "paper", "wide", "real"))
+    parser.add_argument("--setting", choices=sorted(SETTINGS), default="A")
+    parser.add_argument("--draw", choices=sorted(DRAWS), default="dev")
+    parser.add_argument("--seeds", type=_int_list, default=None)
+    parser.add_argument("--formulas", type=_int_list, default=[11, 12, 13, 14, 15])
+    parser.add_argument("--widths", type=_int_list, default=[1005, 10005])
+    parser.add_argument(
+        "--selectors", type=lambda s: s.split(","), default=list(SELECTORS)
+    )
+    parser.add_argument("--cost", action="store_true", help="time a converged fit")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--out", required=True, help="CSV of the rows")
+    args = parser.parse_args(argv)
+    cells = _cells(args)
+    print(f"{len(cells)} cells; command: {' '.join(sys.argv)}", flush=True)
+    rows = []
+    for row in Parallel(n_jobs=args.jobs, return_as="generator")(
+        delayed(func)(*params) for func, params in cells
+    ):
+        rows.append(row)
+        print(row, flush=True)
+    columns = []
+    for row in rows:
+        columns += [key for key in row if key not in columns]
+    tmp = args.out + ".tmp"
+    with open(tmp, "w", newline="") as handle:
+        handle.write(f"# {' '.join(['python', *sys.argv])}\n")
+        writer = csv.DictWriter(handle, columns)
+        writer.writeheader()
+        writer.writerows(rows)
+    os.replace(tmp, args.out)
+    summary(rows)
+
+
+def summary(rows):
+    groups = {}
+    for row in rows:
+        groups.setdefault(
+            (
+                row["part"],
+                row["dataset"] if row["part"] == "real" else row["part"],
+                row["selector"],
+            ),
+            [],
+        ).append(row)
+    for (part, dataset, selector), items in sorted(groups.items(), key=str):
+        mean = {
+            k: np.mean([r[k] for r in items if k in r])
+            for k in ("f1", "precision", "recall", "cv_score", "wall_s")
+            if any(k in r for r in items)
+        }
+        text = ", ".join(f"{k} {v:.3f}" for k, v in mean.items())
+        print(f"{part:7s} {dataset:8s} {selector:13s} n={len(items):3d}  {text}")
+
+
+if __name__ == "__main__":
+    main()
