@@ -18,7 +18,7 @@ from torch import nn
 
 from skchaos.attribution import available_methods
 from skchaos.datasets import make_audio_localization, make_symbolic
-from skchaos.feature_selection import AttributionRFE
+from skchaos.feature_selection import AttributionRFE, AttributionRFECV
 from skchaos.neural import AudioCNNClassifier, MLPClassifier, MLPRegressor
 
 
@@ -672,3 +672,17 @@ def test_classifier_with_a_column_vector_y():
         column = AttributionRFE(clf, **params).fit(X, y[:, None])
     assert column.history_["score"] == flat.history_["score"]
     np.testing.assert_array_equal(column.predict(X), flat.predict(X))
+
+
+@pytest.mark.parametrize("Selector", [AttributionRFE, AttributionRFECV])
+def test_integer_regression_targets_are_not_truncated(data, Selector):
+    X, y = data
+    labels = np.rint(3 * y).astype(np.int64)  # integer values of a regression
+    params = {"fine_tune_epochs": 2, "step": 2, "random_state": 0}
+    if Selector is AttributionRFECV:
+        params["cv"] = 2
+    as_int = Selector(_net(max_epochs=5), **params).fit(X, labels)
+    as_float = Selector(_net(max_epochs=5), **params).fit(X, labels.astype(float))
+    np.testing.assert_allclose(as_int.history_["score"], as_float.history_["score"])
+    np.testing.assert_array_equal(as_int.support_, as_float.support_)
+    np.testing.assert_allclose(as_int.predict(X), as_float.predict(X))
