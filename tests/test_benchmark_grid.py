@@ -4,7 +4,12 @@ import re
 
 import pytest
 
-from skchaos.benchmark import available_presets, expand_grid, load_config
+from skchaos.benchmark import (
+    available_presets,
+    expand_grid,
+    load_config,
+    preset_description,
+)
 from skchaos.neural import MLPRegressor
 
 TINY_MODEL = {"name": "tiny", "hidden_layer_sizes": [8], "max_epochs": 5}
@@ -334,6 +339,12 @@ def test_paper_symbolic_preset():
     quick = expand_grid(load_config("paper-symbolic", quick=True))
     assert 8 <= len(quick) <= 16
     assert quick[0]["model"]["params"]["max_epochs"] < 1000
+
+
+def test_preset_description():
+    assert "ChaosMining" in preset_description("paper-symbolic")
+    with pytest.raises(ValueError, match=r"name='nope' is not a built-in preset"):
+        preset_description("nope")
 
 
 def test_cell_id_is_a_stable_content_hash():

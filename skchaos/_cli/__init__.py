@@ -63,7 +63,7 @@ def _n_jobs(text):
 
 
 def _add_benchmark(commands):
-    from skchaos.benchmark._presets import available_presets, preset_description
+    from skchaos.benchmark import available_presets, preset_description
 
     presets = "; ".join(
         f"{name}: {preset_description(name)}" for name in available_presets()

@@ -84,7 +84,7 @@ def _cell_store(args):
 
 def _benchmark_summary(results):
     """Mean US and FPrec per evaluation and method, with the model metrics."""
-    from skchaos.benchmark._evaluation import ABBREVIATIONS
+    from skchaos.benchmark import ABBREVIATIONS
 
     ok = results[results["error"].isna()]
     if ok.empty:
@@ -244,7 +244,7 @@ def cmd_report(args):
         if plots.exists() and not plots.is_dir():
             raise UsageError(f"--plots {args.plots!r} exists and is not a directory.")
     results = read_csv(args.results, "results file")
-    from skchaos.benchmark._cell import RESULT_COLUMNS
+    from skchaos.benchmark import RESULT_COLUMNS
 
     missing = [c for c in RESULT_COLUMNS if c not in results.columns]
     if missing:

@@ -76,7 +76,7 @@ def refuse_existing(path, option):
 
 
 def write_text(text, path):
-    from skchaos.benchmark._cache import write_atomic
+    from skchaos.utils import write_atomic
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -91,11 +91,11 @@ def write_csv(frame, path, what):
 def read_csv(path, option):
     import pandas as pd
 
-    from skchaos.benchmark._cache import read_csv_exact
-
     path = Path(path)
     if not path.is_file():
         raise UsageError(f"{option} {str(path)!r} does not exist (or is not a file).")
+    from skchaos.utils import read_csv_exact  # skchaos.utils imports torch
+
     try:
         return read_csv_exact(path)
     except pd.errors.EmptyDataError:

@@ -6,12 +6,27 @@ returns a tidy table; :func:`make_report` turns it into paper-style tables and
 figures. The same is available from the shell as ``skchaos benchmark`` and
 ``skchaos report``; ``skchaos select`` runs attribution-based feature
 selection on a CSV file.
+
+:data:`RESULT_COLUMNS` names the columns (and dtypes) of a results table, and
+:data:`ABBREVIATIONS` the short method names of the reports.
+
+Examples
+--------
+>>> from skchaos.benchmark import ABBREVIATIONS, RESULT_COLUMNS
+>>> ABBREVIATIONS["integrated_gradients"]
+'IG'
+>>> list(RESULT_COLUMNS)[:3]
+['formula_id', 'formula', 'n_relevant']
+>>> RESULT_COLUMNS["us"]
+'float64'
 """
 
+from skchaos.benchmark._cell import RESULT_COLUMNS
 from skchaos.benchmark._config import load_config
+from skchaos.benchmark._evaluation import ABBREVIATIONS
 from skchaos.benchmark._grid import expand_grid
 from skchaos.benchmark._plots import plot_curves, plot_heatmap
-from skchaos.benchmark._presets import available_presets
+from skchaos.benchmark._presets import available_presets, preset_description
 from skchaos.benchmark._report import (
     compare_with_paper,
     make_report,
@@ -21,6 +36,8 @@ from skchaos.benchmark._report import (
 from skchaos.benchmark._runner import run_benchmark
 
 __all__ = [
+    "ABBREVIATIONS",
+    "RESULT_COLUMNS",
     "available_presets",
     "compare_with_paper",
     "expand_grid",
@@ -28,6 +45,7 @@ __all__ = [
     "make_report",
     "plot_curves",
     "plot_heatmap",
+    "preset_description",
     "published_results",
     "run_benchmark",
     "summarize_results",

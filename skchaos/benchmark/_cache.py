@@ -4,17 +4,15 @@ Each finished cell is one file ``cell-<cell_id>.csv``: a first line
 ``# skchaos-cell rows=<n> sha256=<digest>`` followed by the rows as plain CSV
 (read it with ``pandas.read_csv(path, skiprows=1)``). The digest covers the
 CSV text, so a truncated or edited file is detected and its cell recomputed,
-with a warning. Files are written to a temporary file in the same folder and
-moved into place with :func:`os.replace`, atomic on POSIX and Windows, so a
-run killed mid-way loses at most the cells in flight. Results are never
-pickled, so a cache can be read (and trusted) with any CSV reader.
+with a warning. Files are written atomically with
+:func:`skchaos.utils.write_atomic`, so a run killed mid-way loses at most the
+cells in flight. Results are never pickled, so a cache can be read (and
+trusted) with any CSV reader.
 """
 
 import hashlib
 import io
-import os
 import re
-import tempfile
 import warnings
 from pathlib import Path
 
@@ -25,30 +23,6 @@ from skchaos.benchmark._cell import coerce_results
 _PREFIX = "cell-"
 _SUFFIX = ".csv"
 _HEADER = re.compile(r"# skchaos-cell rows=(\d+) sha256=([0-9a-f]{64})")
-
-
-def read_csv_exact(path_or_buffer):
-    """Read a CSV with floats parsed exactly as written (round trip)."""
-    if int(pd.__version__.split(".")[0]) < 3:  # pragma: no cover - pandas 2
-        return pd.read_csv(path_or_buffer, float_precision="round_trip")
-    return pd.read_csv(path_or_buffer)  # exact by default since pandas 3
-
-
-def write_atomic(path, text):
-    """Write ``text`` to ``path`` atomically (temporary file + os.replace)."""
-    path = Path(path)
-    handle, temporary = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
-    )
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _digest(text):
@@ -72,6 +46,8 @@ class RowCache:
 
     def write(self, cell_id, frame):
         """Write one cell's rows, with their row count and checksum."""
+        from skchaos.utils import write_atomic  # skchaos.utils imports torch
+
         body = frame.to_csv(index=False, lineterminator="\n")
         header = f"# skchaos-cell rows={len(frame)} sha256={_digest(body)}\n"
         write_atomic(self.path(cell_id), header + body)
@@ -92,6 +68,8 @@ class RowCache:
         finished, so the cell runs again (failed cells are retried on every
         rerun). ``n_rows`` is the number of rows the cell must have.
         """
+        from skchaos.utils import read_csv_exact  # skchaos.utils imports torch
+
         path = self.path(cell_id)
         if not path.is_file():
             return None

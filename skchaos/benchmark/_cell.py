@@ -18,7 +18,9 @@ import pandas as pd
 from skchaos.benchmark._evaluation import ABS_SALIENCY, EVALUATIONS, TRUTH_ARRAYS
 from skchaos.benchmark._process import interrupt_guard, watch_parent
 
-#: The columns of a results table and their pandas dtypes, in order.
+#: The columns of a :func:`run_benchmark` results table and their pandas
+#: dtypes, in order, as a dict ``{column: dtype}``; a results CSV must have
+#: them all to be read by ``skchaos report``.
 RESULT_COLUMNS = {
     "formula_id": "Int64",
     "formula": "str",

@@ -38,7 +38,9 @@ TRUTH_ARRAYS = {
 #: Whether the ``saliency`` attributions are compared in absolute value.
 ABS_SALIENCY = {"paper": True, "corrected": False}
 
-#: The short names of the paper's tables ("prediction": the prediction US).
+#: The short names that the paper's tables, :func:`make_report` and the
+#: command line give the methods, as a dict ``{name: abbreviation}``
+#: (``"prediction"``: the uniform score of the model's predictions).
 ABBREVIATIONS = {
     "prediction": "Pred",
     "saliency": "SA",

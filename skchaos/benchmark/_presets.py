@@ -21,6 +21,7 @@ def available_presets():
     See Also
     --------
     load_config : Load and validate a preset, a file or a mapping.
+    preset_description : Describe a preset in one line.
 
     Examples
     --------
@@ -37,9 +38,40 @@ def available_presets():
 
 
 def preset_description(name):
-    """The ``description`` line of a preset (empty if it has none)."""
-    raw = read_preset(name)
-    return str(raw.get("description", ""))
+    """Describe a built-in benchmark preset in one line.
+
+    Parameters
+    ----------
+    name : str
+        A preset name, one of :func:`available_presets`.
+
+    Returns
+    -------
+    description : str
+        The preset's ``description`` entry, or ``""`` if it has none.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is not a built-in preset.
+
+    See Also
+    --------
+    available_presets : List the names of the built-in presets.
+    load_config : Load and validate a preset, a file or a mapping.
+
+    Examples
+    --------
+    >>> from skchaos.benchmark import preset_description
+    >>> preset_description("paper-symbolic")
+    'ChaosMining symbolic functional benchmark (arXiv:2406.12150)'
+    """
+    presets = available_presets()
+    if not isinstance(name, str) or name not in presets:
+        raise ValueError(
+            f"name={name!r} is not a built-in preset; expected one of {presets}."
+        )
+    return str(read_preset(name).get("description", ""))
 
 
 def _load_toml(text, origin):

@@ -6,6 +6,7 @@ the model inside an estimator (:func:`split_estimator`, :func:`final_net`).
 
 from skchaos.utils._docstring import Substitution
 from skchaos.utils._estimator import final_net, split_estimator
+from skchaos.utils._io import read_csv_exact, write_atomic
 from skchaos.utils._random import (
     MAX_SEED,
     draw_seed,
@@ -33,6 +34,7 @@ __all__ = [
     "first_input_layer",
     "fit_seeded",
     "numpy_random_context",
+    "read_csv_exact",
     "resolve_device",
     "seeded_clone",
     "seeds_itself",
@@ -41,4 +43,5 @@ __all__ = [
     "split_estimator",
     "torch_random_context",
     "torch_seed_from_random_state",
+    "write_atomic",
 ]
