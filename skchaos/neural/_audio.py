@@ -38,7 +38,7 @@ class _AudioMixin(ChannelsFirstMixin):
     }
 
 
-_STEM = """
+_STEM_CONV = """
     kernel_size : int, default=80
         Width of the first convolution, in time steps (10 ms at 8 kHz): a
         bank of learned band-pass filters over all input channels.
@@ -51,7 +51,9 @@ _STEM = """
     pool : int, default=4
         Width and stride of the average pooling after each convolution of
         the stem.
+""".strip()
 
+_STEM_NORM = """
     norm : {"batch", "group"} or None, default="batch"
         Normalization after each convolution. Batch norm is an affine map at
         prediction time, so DeepLift stays exact.
@@ -60,6 +62,9 @@ _STEM = """
         The convolutions' nonlinearity, as in :class:`MLPClassifier`; every
         use gets its own instance.
 """.strip()
+
+#: The stem's parameters, in the order of the classifiers' signatures.
+_STEM = f"{_STEM_CONV}\n\n    {_STEM_NORM}"
 
 
 _AUDIO_NOTES = """
@@ -87,6 +92,8 @@ _EXAMPLE_DATA = """
 _AUDIO_FIELDS = {
     **CONV_FIELDS,
     "stem": _STEM,
+    "stem_conv": _STEM_CONV,
+    "stem_norm": _STEM_NORM,
     "audio_notes": _AUDIO_NOTES,
     "audio_see_also": _AUDIO_SEE_ALSO,
     "example_data": _EXAMPLE_DATA,
@@ -117,6 +124,8 @@ class AudioCNNClassifier(_AudioMixin, NeuralClassifierMixin, NeuralNetClassifier
         The width of each convolution. With the defaults a signal is
         shortened 1024 times before the global pooling.
 
+    %(stem_conv)s
+
     channel_pooling : {"max", "mean"} or None, default="max"
         ``"max"`` or ``"mean"``: one stem with shared weights encodes each
         channel alone, and the channels' features are max- or mean-pooled
@@ -124,7 +133,7 @@ class AudioCNNClassifier(_AudioMixin, NeuralClassifierMixin, NeuralNetClassifier
         channels feed the first convolution, which mixes them; cheaper, but
         it fails when any channel may carry the signal (see Notes).
 
-    %(stem)s
+    %(stem_norm)s
 
     dropout : float, default=0.0
         Dropout probability before the linear head.

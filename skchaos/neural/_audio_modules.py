@@ -140,7 +140,18 @@ class AudioCNN(nn.Module):
             self.head = nn.Sequential(*layers)
 
     def forward(self, X):
-        """Map a batch ``(N, n_channels, T)`` to ``(N, n_outputs)``."""
+        """Map a batch of signals to one logit per class.
+
+        Parameters
+        ----------
+        X : torch.Tensor of shape (n_samples, n_channels, n_timesteps)
+            The signals, channels first.
+
+        Returns
+        -------
+        output : torch.Tensor of shape (n_samples, n_outputs)
+            The logits.
+        """
         if self.channel_pool is None:
             return self.head(self.stem(X))
         n_samples, n_channels, n_timesteps = X.shape
@@ -267,7 +278,18 @@ class AudioRNN(nn.Module):
         self.head = nn.Sequential(*layers)
 
     def forward(self, X):
-        """Map a batch ``(N, n_channels, T)`` to ``(N, n_outputs)``."""
+        """Map a batch of signals to one logit per class.
+
+        Parameters
+        ----------
+        X : torch.Tensor of shape (n_samples, n_channels, n_timesteps)
+            The signals, channels first.
+
+        Returns
+        -------
+        output : torch.Tensor of shape (n_samples, n_outputs)
+            The logits.
+        """
         sequence = self.stem(X).transpose(1, 2)
         if sequence.is_cuda and not self.training and torch.is_grad_enabled():
             with torch.backends.cudnn.flags(enabled=False):
@@ -421,6 +443,17 @@ class AudioTransformer(nn.Module):
         self.head = nn.Sequential(*layers)
 
     def forward(self, X):
-        """Map a batch ``(N, n_channels, T)`` to ``(N, n_outputs)``."""
+        """Map a batch of signals to one logit per class.
+
+        Parameters
+        ----------
+        X : torch.Tensor of shape (n_samples, n_channels, n_timesteps)
+            The signals, channels first.
+
+        Returns
+        -------
+        output : torch.Tensor of shape (n_samples, n_outputs)
+            The logits.
+        """
         tokens = self.positions(self.stem(X).transpose(1, 2))
         return self.head(self.encoder(tokens))

@@ -190,5 +190,16 @@ class MLP(nn.Module):
         return self.layers[0]
 
     def forward(self, X):
-        """Map a batch of shape ``(n_samples, n_features)`` to the outputs."""
+        """Map a batch of samples to the outputs.
+
+        Parameters
+        ----------
+        X : torch.Tensor of shape (n_samples, n_features)
+            The inputs.
+
+        Returns
+        -------
+        output : torch.Tensor of shape (n_samples, n_outputs)
+            The outputs of the last linear layer.
+        """
         return self.layers(X)

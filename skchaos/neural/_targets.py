@@ -65,6 +65,21 @@ class NeuralRegressorMixin(NeuralEstimatorMixin):
 
     @available_if(_never)
     def predict_proba(self, X):  # pragma: no cover - hidden from regressors
+        """Not available: a regressor has no class probabilities.
+
+        skorch's ``NeuralNet`` defines ``predict_proba``; regressors hide it,
+        so ``hasattr(regressor, "predict_proba")`` is False.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Inputs.
+
+        Raises
+        ------
+        AttributeError
+            Always.
+        """
         raise AttributeError("predict_proba")
 
     def __sklearn_tags__(self):

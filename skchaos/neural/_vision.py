@@ -87,7 +87,19 @@ class ResidualBlock(nn.Module):
         self.act2 = make_activation(activation)
 
     def forward(self, x):
-        """Map ``(N, in_channels, *size)`` to ``(N, out_channels, *size / stride)``."""
+        """Apply the block.
+
+        Parameters
+        ----------
+        x : torch.Tensor of shape (n_samples, in_channels, *size)
+            Sequences (``dim=1``, one size) or images (``dim=2``, height and
+            width).
+
+        Returns
+        -------
+        output : torch.Tensor of shape (n_samples, out_channels, *new_size)
+            Each size divided by ``stride``, rounded up.
+        """
         out = self.norm2(self.conv2(self.act1(self.norm1(self.conv1(x)))))
         return self.act2(out + self.shortcut(x))
 
@@ -181,7 +193,18 @@ class ResidualCNN(nn.Module):
         self.head = pooled_head(width, n_outputs, dropout, dim=2)
 
     def forward(self, X):
-        """Map a batch of shape ``(N, n_channels, H, W)`` to ``(N, n_outputs)``."""
+        """Map a batch of images to one logit per class.
+
+        Parameters
+        ----------
+        X : torch.Tensor of shape (n_samples, n_channels, height, width)
+            The images, channels first.
+
+        Returns
+        -------
+        output : torch.Tensor of shape (n_samples, n_outputs)
+            The logits.
+        """
         return self.head(self.stages(self.stem(X)))
 
 
