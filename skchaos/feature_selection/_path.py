@@ -11,6 +11,7 @@ them and trains the network of the survivors. :func:`acceptable_rounds`
 decides which sizes are "no worse than the best".
 """
 
+import copy
 import sys
 import time
 import warnings
@@ -28,7 +29,9 @@ from skchaos.utils import draw_seed, final_net
 
 # The relative tolerance of tol="auto" when the score has no per-row losses.
 FALLBACK_TOL = 0.02
-_SE_KIND = "best"
+# A round's early-stopping loss improves when it drops by more than this, in
+# units of the target's variance (or of a log loss): far below label noise.
+MIN_DELTA = 1e-6
 
 
 @dataclass(frozen=True)
@@ -195,6 +198,12 @@ class Scaling:
             y_mean, y_scale = y.mean(axis=0), _scale(y.std(axis=0))
         return cls(x_mean, x_scale, y_mean, y_scale)
 
+    def loss_scale(self, y, classifier):
+        """The scale of the training loss: 1, or the variance of a raw target."""
+        if classifier or self.y_mean is not None:
+            return 1.0
+        return float(np.mean(np.var(np.asarray(y, dtype=np.float64), axis=0))) or 1.0
+
     def apply(self, X, y=None):
         """Standardized copies of ``X`` (and ``y``)."""
         if self.x_mean is not None:
@@ -299,6 +308,8 @@ def elimination_path(
     train, val = split_rows(y, setup.validation_fraction, rng, setup.classifier)
     scaling = Scaling.fit(X[train], y[train], setup)
     X, y = scaling.apply(X, y)
+    trainer = copy.copy(trainer)  # this path's own hooks
+    trainer.min_delta = MIN_DELTA * scaling.loss_scale(y[train], setup.classifier)
     X_val, y_val = X[val], y[val]
     X_fit, y_fit, X_es, y_es = X[train], y[train], None, None
     if trainer.auto:
@@ -310,6 +321,8 @@ def elimination_path(
     alive = np.arange(units.n_units)
     columns = np.arange(X.shape[1])
     bar = _progress(setup, n_rounds(setup.step, units.n_units, n_stop))
+    if bar is not None:
+        trainer.on_epoch = _epoch_progress(bar, units)
     start = tic = time.perf_counter()
     model, info = trainer.first(X_fit, y_fit, X_es, y_es, draw_seed(rng, seeded))
     n_outside = 0
@@ -384,6 +397,21 @@ def _progress(setup, total):
     return tqdm(total=total, desc=f"{setup.caller} rounds", unit="round", leave=False)
 
 
+def _epoch_progress(bar, units):
+    """Show the epochs of the round in training on the bar (at most 5 Hz)."""
+    last = [0.0]
+
+    def on_epoch(epoch, loss):
+        now = time.perf_counter()
+        if now - last[0] >= 0.2:
+            last[0] = now
+            bar.set_postfix_str(
+                f"training: epoch {epoch}, early-stopping loss {loss:.4g}"
+            )
+
+    return on_epoch
+
+
 def _report(setup, bar, path, elapsed):
     if bar is None:
         return
@@ -419,14 +447,15 @@ def acceptable_rounds(scores, row_losses, tol="auto"):
         The validation loss of each row, per round (paired: the same rows
         in every round).
     tol : "auto" or float, default="auto"
-        ``"auto"``: the paired one-standard-error rule. With ``d`` the
-        per-row loss of a round minus that of the best round, the round is
-        acceptable when ``mean(d) <= std(d) / sqrt(n_rows)``: its loss is
-        not worse than the best by more than one standard error of the
-        paired difference, a margin that shrinks as the validation rows
-        grow. Without per-row losses (a custom ``scoring``) it falls back to
-        ``tol=0.02``. A float: the score is at least
-        ``best - tol * |best|``.
+        ``"auto"``: the one-standard-error rule on the validation rows. A
+        round is acceptable when its mean per-row loss is at most the best
+        round's plus ``std / sqrt(n_rows)``, the standard error of the best
+        round's per-row losses: a margin that shrinks as the validation rows
+        grow. (The standard error of the paired differences against the
+        best round is smaller, and too strict: it ignores the training noise
+        between two networks.) Without per-row losses (a custom
+        ``scoring``) it falls back to ``tol=0.02``. A float: the score is at
+        least ``best - tol * |best|``.
 
     Returns
     -------
@@ -453,13 +482,8 @@ def acceptable_rounds(scores, row_losses, tol="auto"):
         losses = np.vstack(row_losses).astype(np.float64)
         n_rows = losses.shape[1]
         mean = losses.mean(axis=1)
-        if _SE_KIND == "paired":
-            diff = losses - losses[best]
-            se = diff.std(axis=1, ddof=1) / np.sqrt(n_rows) if n_rows > 1 else 0
-            ok = np.isfinite(mean) & (mean - mean[best] <= se)
-        else:
-            se = losses[best].std(ddof=1) / np.sqrt(n_rows) if n_rows > 1 else 0.0
-            ok = np.isfinite(mean) & (mean <= mean[best] + se)
+        se = losses[best].std(ddof=1) / np.sqrt(n_rows) if n_rows > 1 else 0.0
+        ok = np.isfinite(mean) & (mean <= mean[best] + se)
         ok[best] = True
         return ok
     tol = FALLBACK_TOL if tol == "auto" else float(tol)

@@ -146,16 +146,16 @@ class AttributionRFE(
 
     tol : "auto" or float, default="auto"
         How ``n_features_to_select="auto"`` decides that a size is no worse
-        than the best one along the path. ``"auto"``: the paired
-        one-standard-error rule on the validation rows. With ``d`` the loss
-        of each validation row at that size minus its loss at the best size,
-        the size is acceptable when ``mean(d) <= std(d) / sqrt(n_rows)``, a
-        margin that shrinks as the validation rows grow and needs no
-        hand-set tolerance (with a custom ``scoring``, which has no per-row
-        losses, ``"auto"`` falls back to ``0.02``). A float: the score must
-        be at least ``best - tol * |best|`` (``0.02``: a validation loss at
-        most 2% above the best one). Larger values select fewer features
-        (see Notes).
+        than the best one along the path. ``"auto"``: the one-standard-error
+        rule on the validation rows. The size is acceptable when its mean
+        per-row validation loss is at most the best size's plus
+        ``std / sqrt(n_rows)``, the standard error of the best size's
+        per-row losses: a margin that shrinks as the validation rows grow
+        and needs no hand-set tolerance (with a custom ``scoring``, which
+        has no per-row losses, ``"auto"`` falls back to ``0.02``). A float:
+        the score must be at least ``best - tol * |best|`` (``0.02``: a
+        validation loss at most 2% above the best one). Larger values select
+        fewer features (see Notes).
 
     warm_start : bool, default=True
         Whether each round fine-tunes the previous round's network, with the
@@ -336,7 +336,7 @@ class AttributionRFE(
     >>> from skchaos.neural import MLPRegressor
     >>> rng = np.random.RandomState(0)
     >>> X = rng.uniform(-1, 1, size=(300, 6))
-    >>> y = X[:, 0] + np.sin(2 * X[:, 1])
+    >>> y = X[:, 0] + np.sin(2 * X[:, 1]) + 0.1 * rng.randn(300)
     >>> net = MLPRegressor(hidden_layer_sizes=(16,), lr=0.02, max_epochs=100)
     >>> selector = AttributionRFE(net, n_features_to_select=2, random_state=0)
     >>> selector.fit(X, y).get_support(indices=True)

@@ -107,6 +107,11 @@ class RoundTrainer:
     """
 
     def __init__(self, estimator, *, warm_start, epochs, schedule, max_round_epochs):
+        self.on_epoch = None  # on_epoch(epoch, loss): progress of a round
+        # Smallest improvement of an early-stopping loss that counts: the
+        # path sets it from the scale of the loss (1 for a standardized
+        # target or a log loss).
+        self.min_delta = 0.0
         self.estimator = estimator
         self.warm_start = warm_start
         self.epochs = epochs
@@ -160,7 +165,13 @@ class RoundTrainer:
             X = prefix.fit_transform(X, y)
             X_es = prefix.transform(X_es)
         result = net._fit_converged(
-            X, y, X_es, y_es, max_epochs=self.cap(net), seed=seed
+            X,
+            y,
+            X_es,
+            y_es,
+            max_epochs=self.cap(net),
+            seed=seed,
+            on_epoch=self.on_epoch,
         )
         return estimator, RoundInfo("cold", result.n_epochs, result.converged)
 
@@ -205,7 +216,9 @@ class RoundTrainer:
                 epochs=self.cap(net),
                 X_valid=Z_es,
                 y_valid=y_es,
+                min_delta=self.min_delta,
                 seed=seed,
+                on_epoch=self.on_epoch,
             )
             return RoundInfo("warm", result.n_epochs, result.converged)
         epochs = self._fixed_epochs(net)

@@ -35,10 +35,6 @@ from skchaos.utils import (
 _N_LR_STEPS = 5
 # A held-out loss improves when it drops by more than this fraction of the best.
 _IMPROVEMENT_RTOL = 1e-4
-# A run has levelled off when its held-out loss has not improved during this
-# fraction of its epochs (and at least n_iter_no_change epochs): a network
-# that is still learning after many epochs gets a longer patience.
-_PATIENCE_FRACTION = 0.2
 
 
 @dataclass(frozen=True)
@@ -196,7 +192,9 @@ class FineTuneMixin:
         y_valid=None,
         n_iter_no_change=None,
         min_epochs=0,
+        min_delta=0.0,
         seed=None,
+        on_epoch=None,
     ):
         """Train the fitted net for more epochs, on tensors converted once.
 
@@ -219,8 +217,14 @@ class FineTuneMixin:
         min_epochs : int, default=0
             No stop before this many epochs (the best weights are still
             restored).
+        min_delta : float, default=0.0
+            An epoch improves on the best held-out loss when it lowers it by
+            more than ``max(min_delta, 1e-4 * best)``.
         seed : int, default=None
             Seeds torch locally when the net has no ``random_state``.
+        on_epoch : callable, default=None
+            ``on_epoch(epoch, loss)`` after every epoch of a run with
+            held-out rows (for progress bars).
 
         Returns
         -------
@@ -256,7 +260,14 @@ class FineTuneMixin:
                 else:
                     valid_t = (self._X_to_tensor(valid[0]), self._y_to_tensor(valid[1]))
                     result = self._train_until_converged(
-                        X_t, y_t, valid_t, int(epochs), n_iter_no_change, min_epochs
+                        X_t,
+                        y_t,
+                        valid_t,
+                        int(epochs),
+                        n_iter_no_change,
+                        min_epochs,
+                        min_delta,
+                        on_epoch,
                     )
         finally:
             vars(self).pop("_shuffle_generator_", None)
@@ -266,7 +277,17 @@ class FineTuneMixin:
         return result
 
     def _fit_converged(
-        self, X, y, X_valid, y_valid, *, max_epochs, n_iter_no_change=None, seed=None
+        self,
+        X,
+        y,
+        X_valid,
+        y_valid,
+        *,
+        max_epochs,
+        n_iter_no_change=None,
+        min_delta=0.0,
+        seed=None,
+        on_epoch=None,
     ):
         """Fit from scratch until the loss on ``(X_valid, y_valid)`` levels off.
 
@@ -293,7 +314,9 @@ class FineTuneMixin:
             y_valid=y_valid,
             n_iter_no_change=n_iter_no_change,
             min_epochs=max(0, at_least - 1),
+            min_delta=min_delta,
             seed=seed,
+            on_epoch=on_epoch,
         )
         return FineTuneResult(
             result.n_epochs + 1,
@@ -324,7 +347,9 @@ class FineTuneMixin:
         step = self.validation_step(valid_t)
         return float(step["loss"].detach().cpu())
 
-    def _train_until_converged(self, X_t, y_t, valid_t, cap, patience, min_epochs):
+    def _train_until_converged(
+        self, X_t, y_t, valid_t, cap, patience, min_epochs, min_delta, on_epoch
+    ):
         """Train until the held-out loss levels off; keep the best weights."""
         best_loss = self._valid_loss(valid_t)
         best_epoch, best_state = 0, _state_copy(self.module_)
@@ -334,18 +359,17 @@ class FineTuneMixin:
             epoch += 1
             loss = self._valid_loss(valid_t)
             self.history.record("valid_loss", loss)
+            if on_epoch is not None:
+                on_epoch(epoch, loss)
             if not np.isfinite(loss):
                 raise TrainingDivergedError(
                     f"training diverged at epoch {len(self.history)} (non-finite "
                     "early-stopping loss); lower lr or scale X/y."
                 )
-            if loss < best_loss - _IMPROVEMENT_RTOL * abs(best_loss):
+            if loss < best_loss - max(min_delta, _IMPROVEMENT_RTOL * abs(best_loss)):
                 best_loss, best_epoch = loss, epoch
                 best_state = _state_copy(self.module_)
-            elif (
-                epoch - best_epoch >= max(patience, _PATIENCE_FRACTION * epoch)
-                and epoch >= min_epochs
-            ):
+            elif epoch - best_epoch >= patience and epoch >= min_epochs:
                 converged = True
                 break
         if best_epoch != epoch:
