@@ -447,15 +447,14 @@ def acceptable_rounds(scores, row_losses, tol="auto"):
         The validation loss of each row, per round (paired: the same rows
         in every round).
     tol : "auto" or float, default="auto"
-        ``"auto"``: the one-standard-error rule on the validation rows. A
-        round is acceptable when its mean per-row loss is at most the best
-        round's plus ``std / sqrt(n_rows)``, the standard error of the best
-        round's per-row losses: a margin that shrinks as the validation rows
-        grow. (The standard error of the paired differences against the
-        best round is smaller, and too strict: it ignores the training noise
-        between two networks.) Without per-row losses (a custom
-        ``scoring``) it falls back to ``tol=0.02``. A float: the score is at
-        least ``best - tol * |best|``.
+        ``"auto"``: the paired one-standard-error rule on the validation
+        rows. With ``d`` the per-row loss of a round minus that of the best
+        round on the same rows, the round is acceptable when
+        ``mean(d) <= std(d) / sqrt(n_rows)``: its loss is not worse than the
+        best by more than one standard error of the paired difference, a
+        margin that shrinks as the validation rows grow. Without per-row
+        losses (a custom ``scoring``) it falls back to ``tol=0.02``. A
+        float: the score is at least ``best - tol * |best|``.
 
     Returns
     -------
@@ -468,9 +467,10 @@ def acceptable_rounds(scores, row_losses, tol="auto"):
     >>> from skchaos.feature_selection._path import acceptable_rounds
     >>> rng = np.random.RandomState(0)
     >>> base = rng.exponential(size=400)
-    >>> losses = [base, base + 0.001 * rng.randn(400), base + 0.5]
-    >>> scores = [-loss.mean() for loss in losses]
-    >>> acceptable_rounds(scores, losses).tolist()
+    >>> same = base + 0.01 * rng.randn(400)  # another net, as good
+    >>> worse = base + 0.5 + 0.01 * rng.randn(400)  # a relevant feature lost
+    >>> losses = [base, same, worse]
+    >>> acceptable_rounds([-loss.mean() for loss in losses], losses).tolist()
     [True, True, False]
     """
     scores = nan_to_worst(scores)
@@ -481,9 +481,10 @@ def acceptable_rounds(scores, row_losses, tol="auto"):
     if tol == "auto" and have_rows:
         losses = np.vstack(row_losses).astype(np.float64)
         n_rows = losses.shape[1]
-        mean = losses.mean(axis=1)
-        se = losses[best].std(ddof=1) / np.sqrt(n_rows) if n_rows > 1 else 0.0
-        ok = np.isfinite(mean) & (mean <= mean[best] + se)
+        diff = losses - losses[best]
+        mean = diff.mean(axis=1)
+        se = diff.std(axis=1, ddof=1) / np.sqrt(n_rows) if n_rows > 1 else 0 * mean
+        ok = np.isfinite(mean) & (mean <= se)
         ok[best] = True
         return ok
     tol = FALLBACK_TOL if tol == "auto" else float(tol)

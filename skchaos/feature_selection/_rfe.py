@@ -146,16 +146,16 @@ class AttributionRFE(
 
     tol : "auto" or float, default="auto"
         How ``n_features_to_select="auto"`` decides that a size is no worse
-        than the best one along the path. ``"auto"``: the one-standard-error
-        rule on the validation rows. The size is acceptable when its mean
-        per-row validation loss is at most the best size's plus
-        ``std / sqrt(n_rows)``, the standard error of the best size's
-        per-row losses: a margin that shrinks as the validation rows grow
-        and needs no hand-set tolerance (with a custom ``scoring``, which
-        has no per-row losses, ``"auto"`` falls back to ``0.02``). A float:
-        the score must be at least ``best - tol * |best|`` (``0.02``: a
-        validation loss at most 2% above the best one). Larger values select
-        fewer features (see Notes).
+        than the best one along the path. ``"auto"``: the paired
+        one-standard-error rule on the validation rows. With ``d`` the loss
+        of each validation row at that size minus its loss at the best size,
+        the size is acceptable when ``mean(d) <= std(d) / sqrt(n_rows)``, a
+        margin that shrinks as the validation rows grow and needs no
+        hand-set tolerance (with a custom ``scoring``, which has no per-row
+        losses, ``"auto"`` falls back to ``0.02``). A float: the score must
+        be at least ``best - tol * |best|`` (``0.02``: a validation loss at
+        most 2% above the best one). Larger values select fewer features
+        (see Notes).
 
     warm_start : bool, default=True
         Whether each round fine-tunes the previous round's network, with the
@@ -299,8 +299,8 @@ class AttributionRFE(
     ``patience`` rounds in a row are not acceptable), each size is scored on
     the validation rows, and the smallest acceptable size is selected. With
     ``tol="auto"`` a size is acceptable when its mean validation loss is at
-    most the best size's plus one standard error of the best size's per-row
-    losses. The sizes are comparable because every round trains until
+    most the best size's plus one standard error of the paired per-row
+    differences. The sizes are comparable because every round trains until
     converged (``fine_tune_epochs="auto"``): with fixed-length rounds, later
     (smaller) sets would simply be better trained.
 
