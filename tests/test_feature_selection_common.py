@@ -1,5 +1,6 @@
 """scikit-learn's common estimator checks on the attribution-based selectors."""
 
+import pytest
 from sklearn.base import is_classifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.estimator_checks import parametrize_with_checks
@@ -7,10 +8,12 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from skchaos.feature_selection import AttributionRFE, AttributionRFECV
 from skchaos.neural import MLPClassifier, MLPRegressor
 
-# Tiny nets, one fine-tuning epoch per round: the checks fit many times.
+# Tiny nets, one fine-tuning epoch per round (or rounds of at most 4 epochs
+# under the default fine_tune_epochs="auto"): the checks fit many times.
 _NET = MLPRegressor(hidden_layer_sizes=(4,), lr=0.05, max_epochs=3, random_state=0)
 _CLF = MLPClassifier(hidden_layer_sizes=(4,), lr=0.05, max_epochs=3, random_state=0)
 _FAST = {"fine_tune_epochs": 1, "step": 0.5, "random_state": 0}
+_AUTO = {"max_round_epochs": 4, "step": 0.5, "random_state": 0}
 ESTIMATORS = [
     AttributionRFE(_NET, **_FAST),
     # A classifier without gradients, through permutation importance.
@@ -23,7 +26,8 @@ ESTIMATORS = [
     ),
     AttributionRFECV(_NET, cv=2, **_FAST),
     AttributionRFE(_CLF, **_FAST),
-    AttributionRFECV(_CLF, cv=2, **_FAST),
+    AttributionRFE(_CLF, **_AUTO),
+    AttributionRFECV(_CLF, cv=2, **_AUTO),
 ]
 
 _COLUMN_Y = (
@@ -40,6 +44,8 @@ def _expected_failed_checks(estimator):
     return {}
 
 
+# Rounds capped at 4 epochs rarely level off: that warning is expected here.
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 @parametrize_with_checks(ESTIMATORS, expected_failed_checks=_expected_failed_checks)
 def test_sklearn_compatible_selector(estimator, check):
     check(estimator)
