@@ -112,39 +112,42 @@ def test_benchmark_command_usage_errors(tiny_toml, tmp_path, capsys):
     assert "skchaos" in capsys.readouterr().out
 
 
-def test_command_line_runs_as_a_real_process(tiny_toml, tmp_path):
-    out = tmp_path / "results.csv"
+def _command():
+    """The installed ``skchaos`` script, else ``python -m skchaos``."""
     script = shutil.which("skchaos")
-    command = [script] if script else [sys.executable, "-m", "skchaos"]
-    finished = subprocess.run(
-        [
-            *command,
-            "benchmark",
-            "--config",
-            str(tiny_toml),
-            "--quick",
-            "--out",
-            str(out),
-        ],
+    return [script] if script else [sys.executable, "-m", "skchaos"]
+
+
+def _run(*args):
+    return subprocess.run(
+        [*_command(), *map(str, args)],
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
     )
+
+
+def test_the_command_runs_as_a_real_process(tmp_path):
+    version = _run("--version")
+    assert version.returncode == 0, version.stderr
+    assert version.stdout.startswith("skchaos ")
+    failed = _run("report", tmp_path / "nope.csv")
+    assert failed.returncode == 2
+    assert failed.stderr.startswith("skchaos report: error: results file")
+    assert "Traceback" not in failed.stderr
+
+
+@pytest.mark.slow
+def test_a_benchmark_runs_as_a_real_process(tiny_toml, tmp_path):
+    # The in-process run is test_benchmark_command_writes_rows_and_prints_a_summary;
+    # this one adds a real process, its exit status and tqdm on a real stderr.
+    out = tmp_path / "results.csv"
+    finished = _run("benchmark", "--config", tiny_toml, "--quick", "--out", out)
     assert finished.returncode == 0, finished.stderr
     assert "1 cells (0 with errors)" in finished.stdout
     assert "cell" in finished.stderr  # the tqdm progress bar
     assert len(pd.read_csv(out)) == 4
-    failed = subprocess.run(
-        [sys.executable, "-m", "skchaos", "report", str(tmp_path / "nope.csv")],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert failed.returncode == 2
-    assert failed.stderr.startswith("skchaos report: error: results file")
-    assert "Traceback" not in failed.stderr
 
 
 def test_report_command(tiny_toml, tmp_path, capsys):
