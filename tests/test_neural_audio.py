@@ -49,7 +49,7 @@ def signals():
         n_samples=600,
         condition="RBFP",
         n_channels=4,
-        n_timesteps=1000,
+        n_timesteps=500,
         random_state=0,
         return_X_y=False,
     )
@@ -187,7 +187,7 @@ def test_sequence_models_train_and_explain(signals, Estimator):
     clf = tiny(Estimator).fit(X[:64], y[:64])
     assert clf.predict_proba(X_test[:3]).shape == (3, 8)
     for method in ("saliency", "integrated_gradients"):
-        assert attribute(clf, X_test[:2], method=method).shape == (2, 4, 1000)
+        assert attribute(clf, X_test[:2], method=method).shape == (2, 4, 500)
     with pytest.warns(UserWarning, match="no rescale rule"):
         attribute(clf, X_test[:2], method="deeplift")
 
@@ -195,14 +195,14 @@ def test_sequence_models_train_and_explain(signals, Estimator):
 def test_shared_channel_encoder_estimator(signals):
     X, y, X_test, _ = signals
     clf = tiny(AudioCNNClassifier, channel_pooling="max").fit(X[:64], y[:64])
-    assert clf.module_.stem[0].in_channels == 1 and clf.input_shape_ == (4, 1000)
+    assert clf.module_.stem[0].in_channels == 1 and clf.input_shape_ == (4, 500)
     assert clf.predict_proba(X_test[:3]).shape == (3, 8)
     channels = np.arange(4)[:, None]
     for method, kwargs in [
         ("deeplift", {}),
         ("feature_ablation", {"feature_mask": channels}),
     ]:
-        assert attribute(clf, X_test[:2], method=method, **kwargs).shape == (2, 4, 1000)
+        assert attribute(clf, X_test[:2], method=method, **kwargs).shape == (2, 4, 500)
 
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
