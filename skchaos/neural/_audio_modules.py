@@ -16,6 +16,7 @@ from skchaos.neural._layers import (
     check_module_args,
     check_positive_int,
     check_widths,
+    linear_head,
     pooled_head,
 )
 
@@ -23,12 +24,39 @@ RNN_CELLS = ("gru", "lstm")
 CHANNEL_POOLINGS = ("max", "mean")
 
 
-class AudioCNN(nn.Module):
+class _SignalNetwork(nn.Module):
+    """The frame of the audio networks: checked arguments, ``head(encode(X))``.
+
+    Subclasses build ``head`` and define ``_encode``, which maps the signals
+    to the head's input.
+    """
+
+    def __init__(self, n_channels, n_outputs, norm, dropout):
+        super().__init__()
+        check_module_args(n_channels, n_outputs, norm, dropout)
+
+    def forward(self, X):
+        """Map a batch of signals to one logit per class.
+
+        Parameters
+        ----------
+        X : torch.Tensor of shape (n_samples, n_channels, n_timesteps)
+            The signals, channels first.
+
+        Returns
+        -------
+        output : torch.Tensor of shape (n_samples, n_outputs)
+            The logits.
+        """
+        return self.head(self._encode(X))
+
+
+class AudioCNN(_SignalNetwork):
     """Convolutional classifier of multi-channel signals.
 
-    An M5-style [1]_ :class:`ConvStem1d` (convolutions and pooling over
-    time), global average pooling over time, dropout and a linear head.
-    By default (``channel_pooling="max"``) one stem with a single input
+    An M5-style :class:`ConvStem1d` (convolutions and pooling over time; see
+    its References), global average pooling over time, dropout and a linear
+    head. By default (``channel_pooling="max"``) one stem with a single input
     channel encodes every channel separately (shared weights) and the
     channels' features are max-pooled before the head: a network that
     treats the channels as an unordered set, suited to data where any
@@ -75,11 +103,6 @@ class AudioCNN(nn.Module):
         Pooling over time (when ``channel_pooling`` is None), flattening,
         dropout and the linear layer.
 
-    References
-    ----------
-    .. [1] Dai, Dai, Qu, Li and Das, "Very Deep Convolutional Neural Networks
-       for Raw Waveforms", ICASSP 2017.
-
     Examples
     --------
     >>> import torch
@@ -108,8 +131,7 @@ class AudioCNN(nn.Module):
         activation="relu",
         dropout=0.0,
     ):
-        super().__init__()
-        check_module_args(n_channels, n_outputs, norm, dropout)
+        super().__init__(n_channels, n_outputs, norm, dropout)
         if channel_pooling is not None and channel_pooling not in CHANNEL_POOLINGS:
             raise ValueError(
                 f"channel_pooling={channel_pooling!r} is not supported; expected "
@@ -133,31 +155,15 @@ class AudioCNN(nn.Module):
             self.time_pool = nn.AdaptiveAvgPool1d(1)
             pooling = nn.MaxPool1d if channel_pooling == "max" else nn.AvgPool1d
             self.channel_pool = pooling(n_channels)
-            layers = [nn.Flatten()]
-            if dropout > 0:
-                layers.append(nn.Dropout(dropout))
-            layers.append(nn.Linear(width, n_outputs))
-            self.head = nn.Sequential(*layers)
+            self.head = linear_head(width, n_outputs, dropout, nn.Flatten())
 
-    def forward(self, X):
-        """Map a batch of signals to one logit per class.
-
-        Parameters
-        ----------
-        X : torch.Tensor of shape (n_samples, n_channels, n_timesteps)
-            The signals, channels first.
-
-        Returns
-        -------
-        output : torch.Tensor of shape (n_samples, n_outputs)
-            The logits.
-        """
+    def _encode(self, X):
         if self.channel_pool is None:
-            return self.head(self.stem(X))
+            return self.stem(X)
         n_samples, n_channels, n_timesteps = X.shape
         features = self.stem(X.reshape(n_samples * n_channels, 1, n_timesteps))
         features = self.time_pool(features).reshape(n_samples, n_channels, -1)
-        return self.head(self.channel_pool(features.transpose(1, 2)))
+        return self.channel_pool(features.transpose(1, 2))
 
 
 class _TimeMean(nn.Module):
@@ -167,7 +173,7 @@ class _TimeMean(nn.Module):
         return x.mean(dim=1)
 
 
-class AudioRNN(nn.Module):
+class AudioRNN(_SignalNetwork):
     """Recurrent classifier of multi-channel signals.
 
     A :class:`ConvStem1d` shortens the signal (64 times with the defaults);
@@ -245,8 +251,7 @@ class AudioRNN(nn.Module):
         activation="relu",
         dropout=0.0,
     ):
-        super().__init__()
-        check_module_args(n_channels, n_outputs, norm, dropout)
+        super().__init__(n_channels, n_outputs, norm, dropout)
         if cell not in RNN_CELLS:
             raise ValueError(
                 f"cell={cell!r} is not supported; expected 'gru' or 'lstm'."
@@ -271,32 +276,16 @@ class AudioRNN(nn.Module):
             dropout=dropout if num_layers > 1 else 0.0,
         )
         width = hidden_size * (2 if bidirectional else 1)
-        layers = [_TimeMean()]
-        if dropout > 0:
-            layers.append(nn.Dropout(dropout))
-        layers.append(nn.Linear(width, n_outputs))
-        self.head = nn.Sequential(*layers)
+        self.head = linear_head(width, n_outputs, dropout, _TimeMean())
 
-    def forward(self, X):
-        """Map a batch of signals to one logit per class.
-
-        Parameters
-        ----------
-        X : torch.Tensor of shape (n_samples, n_channels, n_timesteps)
-            The signals, channels first.
-
-        Returns
-        -------
-        output : torch.Tensor of shape (n_samples, n_outputs)
-            The logits.
-        """
+    def _encode(self, X):
         sequence = self.stem(X).transpose(1, 2)
         if sequence.is_cuda and not self.training and torch.is_grad_enabled():
             with torch.backends.cudnn.flags(enabled=False):
                 output, _ = self.rnn(sequence)
         else:
             output, _ = self.rnn(sequence)
-        return self.head(output)
+        return output
 
 
 class SinusoidalPositions(nn.Module):
@@ -325,7 +314,7 @@ class SinusoidalPositions(nn.Module):
         return x + encoding
 
 
-class AudioTransformer(nn.Module):
+class AudioTransformer(_SignalNetwork):
     """Transformer classifier of multi-channel signals.
 
     A :class:`ConvStem1d` embeds the signal as a sequence of ``d_model``
@@ -402,8 +391,7 @@ class AudioTransformer(nn.Module):
         activation="relu",
         dropout=0.0,
     ):
-        super().__init__()
-        check_module_args(n_channels, n_outputs, norm, dropout)
+        super().__init__(n_channels, n_outputs, norm, dropout)
         d_model = check_positive_int(d_model, "d_model")
         nhead = check_positive_int(nhead, "nhead")
         if d_model % nhead:
@@ -436,24 +424,10 @@ class AudioTransformer(nn.Module):
             check_positive_int(num_layers, "num_layers"),
             enable_nested_tensor=False,
         )
-        layers = [nn.LayerNorm(d_model), _TimeMean()]
-        if dropout > 0:
-            layers.append(nn.Dropout(dropout))
-        layers.append(nn.Linear(d_model, n_outputs))
-        self.head = nn.Sequential(*layers)
+        self.head = linear_head(
+            d_model, n_outputs, dropout, nn.LayerNorm(d_model), _TimeMean()
+        )
 
-    def forward(self, X):
-        """Map a batch of signals to one logit per class.
-
-        Parameters
-        ----------
-        X : torch.Tensor of shape (n_samples, n_channels, n_timesteps)
-            The signals, channels first.
-
-        Returns
-        -------
-        output : torch.Tensor of shape (n_samples, n_outputs)
-            The logits.
-        """
+    def _encode(self, X):
         tokens = self.positions(self.stem(X).transpose(1, 2))
-        return self.head(self.encoder(tokens))
+        return self.encoder(tokens)

@@ -109,14 +109,19 @@ def make_norm(norm, n_channels, dim):
     return (nn.BatchNorm1d if dim == 1 else nn.BatchNorm2d)(n_channels)
 
 
-def pooled_head(width, n_outputs, dropout, dim):
-    """Global average pooling, flattening, dropout and a linear layer."""
-    pool = nn.AdaptiveAvgPool1d(1) if dim == 1 else nn.AdaptiveAvgPool2d(1)
-    layers = [pool, nn.Flatten()]
+def linear_head(width, n_outputs, dropout, *layers):
+    """``layers``, dropout (when ``dropout > 0``) and a linear layer, in sequence."""
+    layers = list(layers)
     if dropout > 0:
         layers.append(nn.Dropout(dropout))
     layers.append(nn.Linear(width, n_outputs))
     return nn.Sequential(*layers)
+
+
+def pooled_head(width, n_outputs, dropout, dim):
+    """Global average pooling, flattening, dropout and a linear layer."""
+    pool = nn.AdaptiveAvgPool1d(1) if dim == 1 else nn.AdaptiveAvgPool2d(1)
+    return linear_head(width, n_outputs, dropout, pool, nn.Flatten())
 
 
 class ConvStem1d(nn.Sequential):
