@@ -12,7 +12,6 @@ from numbers import Integral, Real
 from sklearn.utils._param_validation import Interval, StrOptions
 from torch import nn
 
-from skchaos.neural._iterators import TensorBatchIterator
 from skchaos.neural._modules import ACTIVATIONS, make_activation
 
 NORMS = ("batch", "group")
@@ -219,10 +218,14 @@ class ChannelsFirstMixin:
     for images (``_n_spatial_dims = 2``) ``(n, F)`` becomes ``(n, 1, 1, F)``
     and ``(n, H, W)`` becomes ``(n, 1, H, W)``; for audio
     (``_n_spatial_dims = 1``) ``(n, T)`` becomes ``(n, 1, T)``. Prediction
-    needs ``X`` of the rank seen in fit. Put it before the neural mixin.
+    needs ``X`` of the rank seen in fit. A training pass drops a last
+    mini-batch of a single sample. Put it before the neural mixin.
     """
 
     _allow_nd = True
+    # Batch norm cannot train on one sample of a 1x1 feature map (see
+    # ``TrainingMixin.get_iterator``).
+    _drop_single_sample_batch = True
     _n_spatial_dims = 2
     _layout = "(n_samples, n_channels, height, width)"
 
@@ -269,33 +272,6 @@ class ChannelsFirstMixin:
                 state["prefixes_"] = previous
             else:
                 del state["prefixes_"]
-
-    def get_iterator(self, dataset, training=False):
-        """Return the batch iterator over ``dataset``.
-
-        As the shared ``get_iterator`` (:mod:`._training`), except that a
-        training pass whose last mini-batch would hold a single sample drops
-        it (a different one at each shuffled pass): batch norm cannot train
-        on one sample of a 1x1 feature map.
-
-        Parameters
-        ----------
-        dataset : torch Dataset
-            The data.
-        training : bool, default=False
-            Whether to use ``iterator_train`` (else ``iterator_valid``).
-
-        Returns
-        -------
-        iterator : iterable of (X, y) batches
-            The iterator.
-        """
-        iterator = super().get_iterator(dataset, training=training)
-        if training and isinstance(iterator, TensorBatchIterator):
-            n_samples, batch_size = len(iterator.X), iterator._batch_size
-            if n_samples > batch_size and n_samples % batch_size == 1:
-                iterator.drop_last = True
-        return iterator
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

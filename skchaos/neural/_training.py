@@ -118,6 +118,9 @@ def early_stopping_split(n_samples, validation_fraction, random_state, stratify=
 class TrainingMixin:
     """Callbacks, data split, batching, epochs and the training loop."""
 
+    # Whether a training pass drops a last mini-batch of a single sample.
+    _drop_single_sample_batch = False
+
     @property
     def _default_callbacks(self):
         return [
@@ -182,7 +185,11 @@ class TrainingMixin:
 
         ``batch_size=None`` (or -1) is one full batch. The training
         :class:`~skchaos.neural.TensorBatchIterator` shuffles with the
-        generator seeded from ``random_state``.
+        generator seeded from ``random_state``; for nets with
+        ``_drop_single_sample_batch`` (the convolutional ones: batch norm
+        cannot train on one sample of a 1x1 feature map), it drops a last
+        mini-batch that would hold a single sample (a different one at each
+        shuffled pass).
 
         Parameters
         ----------
@@ -210,7 +217,16 @@ class TrainingMixin:
         else:  # e.g. torch's DataLoader, where None means "no batching"
             full = batch_size is None or batch_size == -1
             kwargs["batch_size"] = len(dataset) if full else batch_size
-        return iterator(dataset, **kwargs)
+        iterator = iterator(dataset, **kwargs)
+        if (
+            training
+            and self._drop_single_sample_batch
+            and isinstance(iterator, TensorBatchIterator)
+        ):
+            n_samples, batch_size = len(iterator.X), iterator._batch_size
+            if n_samples > batch_size and n_samples % batch_size == 1:
+                iterator.drop_last = True
+        return iterator
 
     def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
         """Run one training or validation pass over ``iterator``.
