@@ -14,17 +14,10 @@ from skchaos.utils import resolve_device
 
 
 def checked_device(device):
-    """Resolve ``device`` and fail early when it names an absent CUDA device.
+    """:func:`~skchaos.utils.resolve_device`, failing early without CUDA.
 
-    Parameters
-    ----------
-    device : str or torch.device
-        ``"auto"``, or anything :class:`torch.device` accepts.
-
-    Returns
-    -------
-    device : str
-        The resolved device.
+    Takes and returns what ``resolve_device`` does, but raises ValueError
+    when the resolved device is a CUDA device and CUDA is not available.
 
     Examples
     --------
