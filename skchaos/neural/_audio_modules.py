@@ -11,6 +11,7 @@ import math
 import torch
 from torch import nn
 
+from skchaos.neural._docs import NETWORK_IO
 from skchaos.neural._layers import (
     ConvStem1d,
     check_module_args,
@@ -19,9 +20,30 @@ from skchaos.neural._layers import (
     linear_head,
     pooled_head,
 )
+from skchaos.utils import Substitution
 
 RNN_CELLS = ("gru", "lstm")
 CHANNEL_POOLINGS = ("max", "mean")
+
+#: The parameters of the networks' stem, in the order of their signatures.
+_STEM_FIELDS = {
+    "io": NETWORK_IO,
+    "stem_conv": """
+    kernel_size : int, default=80
+        Width of the stem's first convolution, in time steps.
+    stride : int, default=4
+        Stride of the stem's first convolution; the others have stride 1.
+    pool : int, default=4
+        Width and stride of the average pooling after each stem
+        convolution.
+""".strip(),
+    "stem_norm": """
+    norm : {"batch", "group"} or None, default="batch"
+        The normalization in the stem.
+    activation : str, nn.Module or callable, default="relu"
+        The stem's nonlinearity; each use gets its own instance.
+""".strip(),
+}
 
 
 class _SignalNetwork(nn.Module):
@@ -51,6 +73,7 @@ class _SignalNetwork(nn.Module):
         return self.head(self._encode(X))
 
 
+@Substitution(**_STEM_FIELDS)
 class AudioCNN(_SignalNetwork):
     """Convolutional classifier of multi-channel signals.
 
@@ -65,28 +88,17 @@ class AudioCNN(_SignalNetwork):
 
     Parameters
     ----------
-    n_channels : int
-        The number of input channels.
-    n_outputs : int, default=2
-        The number of outputs (one logit per class).
+    %(io)s
     channels : int or sequence of int, default=(32, 32, 64, 128)
         The width of each convolution of the stem.
-    kernel_size : int, default=80
-        Width of the first convolution, in time steps.
-    stride : int, default=4
-        Stride of the first convolution; the others have stride 1.
-    pool : int, default=4
-        Width and stride of the average pooling after each convolution.
+    %(stem_conv)s
     channel_pooling : {"max", "mean"} or None, default="max"
         ``"max"`` or ``"mean"``: each channel is encoded alone by the shared
         stem, and the per-channel features are max- or mean-pooled over the
         channels (``nn.MaxPool1d`` / ``nn.AvgPool1d``, so DeepLift has a
         rule for them); the output does not change when the channels are
         permuted. None: the channels are mixed by the first convolution.
-    norm : {"batch", "group"} or None, default="batch"
-        The normalization after each convolution.
-    activation : str, nn.Module or callable, default="relu"
-        The nonlinearity; each use gets its own instance.
+    %(stem_norm)s
     dropout : float, default=0.0
         Dropout probability before the linear head.
 
@@ -173,6 +185,7 @@ class _TimeMean(nn.Module):
         return x.mean(dim=1)
 
 
+@Substitution(**_STEM_FIELDS)
 class AudioRNN(_SignalNetwork):
     """Recurrent classifier of multi-channel signals.
 
@@ -182,10 +195,7 @@ class AudioRNN(_SignalNetwork):
 
     Parameters
     ----------
-    n_channels : int
-        The number of input channels.
-    n_outputs : int, default=2
-        The number of outputs (one logit per class).
+    %(io)s
     hidden_size : int, default=64
         Features of the recurrent state (per direction).
     num_layers : int, default=1
@@ -196,17 +206,8 @@ class AudioRNN(_SignalNetwork):
         Whether to run a second layer backwards in time.
     stem_channels : int or sequence of int, default=(32, 64)
         The widths of the convolutional stem.
-    kernel_size : int, default=80
-        Width of the stem's first convolution, in time steps.
-    stride : int, default=4
-        Stride of the stem's first convolution; the others have stride 1.
-    pool : int, default=4
-        Width and stride of the average pooling after each stem
-        convolution.
-    norm : {"batch", "group"} or None, default="batch"
-        The normalization in the stem.
-    activation : str, nn.Module or callable, default="relu"
-        The stem's nonlinearity; each use gets its own instance.
+    %(stem_conv)s
+    %(stem_norm)s
     dropout : float, default=0.0
         Dropout probability between recurrent layers and before the head.
 
@@ -314,6 +315,7 @@ class SinusoidalPositions(nn.Module):
         return x + encoding
 
 
+@Substitution(**_STEM_FIELDS)
 class AudioTransformer(_SignalNetwork):
     """Transformer classifier of multi-channel signals.
 
@@ -325,10 +327,7 @@ class AudioTransformer(_SignalNetwork):
 
     Parameters
     ----------
-    n_channels : int
-        The number of input channels.
-    n_outputs : int, default=2
-        The number of outputs (one logit per class).
+    %(io)s
     d_model : int, default=64
         Token width (the stem's last width).
     nhead : int, default=4
@@ -340,17 +339,8 @@ class AudioTransformer(_SignalNetwork):
     stem_channels : int or sequence of int, default=32
         Widths of the stem's convolutions before its last one, which has
         ``d_model`` channels.
-    kernel_size : int, default=80
-        Width of the stem's first convolution, in time steps.
-    stride : int, default=4
-        Stride of the stem's first convolution; the others have stride 1.
-    pool : int, default=4
-        Width and stride of the average pooling after each stem
-        convolution.
-    norm : {"batch", "group"} or None, default="batch"
-        The normalization in the stem.
-    activation : str, nn.Module or callable, default="relu"
-        The stem's nonlinearity; each use gets its own instance.
+    %(stem_conv)s
+    %(stem_norm)s
     dropout : float, default=0.0
         Dropout probability in the encoder and before the head.
 

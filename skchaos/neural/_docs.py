@@ -6,6 +6,7 @@ Each estimator's docstring names the blocks it includes (``%(training)s``,
 estimator's own fields: its defaults (``lr``, ``max_epochs``,
 ``batch_size``, ``n_iter_no_change``), its ``module`` and ``criterion``, and
 the family's wording (``CONV_FIELDS`` for the image and audio classifiers).
+``NETWORK_IO`` opens the parameters of the convolutional networks (modules).
 """
 
 TRAINING = """
@@ -121,3 +122,11 @@ CONV_FIELDS = {
     ),
     "module_note": "it outputs one logit per class, which is what attributions explain",
 }
+
+#: The first parameters of the convolutional networks (the torch modules).
+NETWORK_IO = """
+    n_channels : int
+        The number of input channels.
+    n_outputs : int, default=2
+        The number of outputs (one logit per class).
+""".strip()

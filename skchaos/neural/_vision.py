@@ -11,7 +11,7 @@ from sklearn.utils._param_validation import Interval
 from skorch import NeuralNetClassifier
 from torch import nn
 
-from skchaos.neural._docs import CONV_FIELDS
+from skchaos.neural._docs import CONV_FIELDS, NETWORK_IO
 from skchaos.neural._layers import (
     CONV_CONSTRAINTS,
     ChannelsFirstMixin,
@@ -105,6 +105,7 @@ class ResidualBlock(nn.Module):
 
 
 # ------------------------------------------------------------------ module
+@Substitution(io=NETWORK_IO)
 class ResidualCNN(nn.Module):
     """Compact ResNet for images of any size: stem, residual stages, pooled head.
 
@@ -118,10 +119,7 @@ class ResidualCNN(nn.Module):
 
     Parameters
     ----------
-    n_channels : int
-        The number of input channels.
-    n_outputs : int, default=2
-        The number of outputs (one logit per class).
+    %(io)s
     channels : int or sequence of int, default=(16, 32, 64)
         The width of each stage.
     blocks_per_stage : int, default=1
