@@ -12,56 +12,14 @@ Two guarantees the runner relies on:
 """
 
 import os
-import signal
 import threading
 import time
-from contextlib import contextmanager
+
+from skchaos.utils import InterruptState, interrupt_guard  # noqa: F401
 
 _WATCH_INTERVAL = 0.5
 _WATCHDOG = {"parent": None}
 _WATCHDOG_LOCK = threading.Lock()
-
-
-class InterruptState:
-    """Whether a SIGINT arrived while an :func:`interrupt_guard` was active."""
-
-    def __init__(self):
-        self.interrupted = False
-
-    def check(self):
-        """Raise :class:`KeyboardInterrupt` if a SIGINT arrived."""
-        if self.interrupted:
-            raise KeyboardInterrupt
-
-
-@contextmanager
-def interrupt_guard():
-    """Record SIGINT during the block, then handle it as before.
-
-    Only the main thread of a process can set signal handlers; elsewhere
-    (and when SIGINT is ignored) the state never turns on.
-    """
-    state = InterruptState()
-    if threading.current_thread() is not threading.main_thread():
-        yield state
-        return
-    previous = signal.getsignal(signal.SIGINT)
-    if previous in (signal.SIG_IGN, None):
-        yield state
-        return
-
-    def handler(signum, frame):
-        state.interrupted = True
-        if callable(previous):
-            previous(signum, frame)  # default_int_handler raises
-        else:  # SIG_DFL
-            raise KeyboardInterrupt
-
-    signal.signal(signal.SIGINT, handler)
-    try:
-        yield state
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 def _watch(parent_pid):

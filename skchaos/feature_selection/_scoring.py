@@ -53,6 +53,17 @@ _ROW_LOSSES = {
 }
 
 
+def _row_wise(estimator, scoring):
+    """Whether a named ``scoring`` is one of the per-row losses, for this kind."""
+    if not isinstance(scoring, str) or scoring not in _ROW_LOSSES:
+        return False
+    if scoring == "neg_mean_squared_error":
+        return not is_classifier(estimator)
+    if scoring == "neg_log_loss":
+        return is_classifier(estimator) and hasattr(estimator, "predict_proba")
+    return is_classifier(estimator)
+
+
 class Evaluator:
     """``evaluate(model, X, y) -> (score, row_losses)`` for a selector's rounds.
 
@@ -62,12 +73,14 @@ class Evaluator:
         The selector's (unfitted) estimator.
     scoring : str, callable or None
         None: the default loss of :func:`default_scoring`, with per-row
-        losses; otherwise a scikit-learn scorer, without them.
+        losses, as are ``"neg_mean_squared_error"`` (regressors),
+        ``"neg_log_loss"`` and ``"accuracy"`` (classifiers); anything else
+        is a scikit-learn scorer, without per-row losses.
     """
 
     def __init__(self, estimator, scoring):
         self.name = default_scoring(estimator) if scoring is None else scoring
-        if scoring is None:
+        if scoring is None or _row_wise(estimator, scoring):
             self._row_loss = _ROW_LOSSES[self.name]
             self._scorer = None
         else:

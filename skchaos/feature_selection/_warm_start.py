@@ -27,6 +27,7 @@ from skchaos.utils import (
     final_net,
     first_input_layer,
     fit_seeded,
+    interrupt_guard,
     seeded_clone,
     seeds_itself,
     slice_if_same,
@@ -252,7 +253,9 @@ def _partial_fit_epochs(net, Z, y, epochs, seed):
     max_epochs = net.max_epochs
     net.max_epochs = epochs
     try:
-        with torch_random_context(None if seeds_itself(net) else seed):
+        seed = None if seeds_itself(net) else seed
+        with interrupt_guard() as interrupt, torch_random_context(seed):
             net.partial_fit(Z, y)
+        interrupt.check()  # skorch's partial_fit swallows Ctrl-C
     finally:
         net.max_epochs = max_epochs

@@ -6,6 +6,7 @@ the model inside an estimator (:func:`split_estimator`, :func:`final_net`).
 
 from skchaos.utils._docstring import Substitution
 from skchaos.utils._estimator import final_net, split_estimator
+from skchaos.utils._interrupt import InterruptState, interrupt_guard
 from skchaos.utils._io import read_csv_exact, write_atomic
 from skchaos.utils._random import (
     MAX_SEED,
@@ -27,12 +28,14 @@ from skchaos.utils._torch import (
 )
 
 __all__ = [
+    "InterruptState",
     "MAX_SEED",
     "Substitution",
     "draw_seed",
     "final_net",
     "first_input_layer",
     "fit_seeded",
+    "interrupt_guard",
     "numpy_random_context",
     "read_csv_exact",
     "resolve_device",

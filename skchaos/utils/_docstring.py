@@ -18,7 +18,7 @@ class Substitution:
 
     Examples
     --------
-    >>> from skchaos.utils._docstring import Substitution
+    >>> from skchaos.utils import Substitution
     >>> @Substitution(alpha="alpha : float, default=%(default)s", default="2.0")
     ... def f(alpha=2.0):
     ...     "Parameters: %(alpha)s"

@@ -8,6 +8,7 @@ during the fit of an estimator that has no ``random_state`` at all.
 
 from sklearn.base import clone
 
+from skchaos.utils._interrupt import interrupt_guard
 from skchaos.utils._torch import MAX_SEED, torch_random_context
 
 
@@ -138,5 +139,8 @@ def fit_seeded(estimator, X, y, seed, **fit_params):
     >>> fit_seeded(LinearRegression(), X, y, seed=0).coef_.shape
     (2,)
     """
-    with torch_random_context(None if seeds_itself(estimator) else seed):
-        return estimator.fit(X, y, **fit_params)
+    seed = None if seeds_itself(estimator) else seed
+    with interrupt_guard() as interrupt, torch_random_context(seed):
+        estimator.fit(X, y, **fit_params)
+    interrupt.check()  # a training loop may have swallowed a Ctrl-C
+    return estimator
