@@ -1,8 +1,8 @@
 """The :mod:`skchaos.datasets` module."""
 
 from skchaos.datasets._audio import make_audio_localization
-from skchaos.datasets._formulas import PAPER_FORMULAS
 from skchaos.datasets._image import make_image_localization
+from skchaos.datasets._paper_formulas import PAPER_FORMULAS
 from skchaos.datasets._random_symbolic import make_random_symbolic
 from skchaos.datasets._symbolic import make_symbolic, make_symbolic_classification
 from skchaos.datasets._symbolic_truth import symbolic_ground_truth

@@ -15,7 +15,7 @@ from scipy.special import expit
 from sklearn.utils import Bunch, check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
-from skchaos.datasets._formulas import resolve_formula
+from skchaos.datasets._paper_formulas import resolve_formula
 from skchaos.datasets._symbolic_truth import (
     _FORMULA_CONSTRAINT,
     _IG_QUADRATURE_NODES,

@@ -17,7 +17,8 @@ import sympy
 from sklearn.utils import check_array
 from sklearn.utils._param_validation import Interval, validate_params
 
-from skchaos.datasets._formulas import PaperFormula, nesting_error, resolve_formula
+from skchaos.datasets._formulas import nesting_error
+from skchaos.datasets._paper_formulas import PaperFormula, resolve_formula
 
 # Gauss-Legendre nodes for the exact integrated-gradients truth. On the clipped
 # inputs ([-1, 1]) every paper formula is analytic in a neighbourhood of the
