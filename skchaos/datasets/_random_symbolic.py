@@ -15,7 +15,8 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, validate_params
 
 from skchaos.datasets._formulas import MAX_FORMULA_LENGTH, parse_formula
-from skchaos.datasets._symbolic import _COMMON_CONSTRAINTS, make_symbolic
+from skchaos.datasets._symbolic import make_symbolic
+from skchaos.datasets._symbolic_base import _COMMON_CONSTRAINTS
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 # Every term's standard deviation is drawn log-uniformly from this range.
