@@ -91,14 +91,14 @@ class ResidualBlock(nn.Module):
 
         Parameters
         ----------
-        x : torch.Tensor of shape (n_samples, in_channels, *size)
-            Sequences (``dim=1``, one size) or images (``dim=2``, height and
-            width).
+        x : torch.Tensor of shape (n_samples, in_channels, ...)
+            Sequences (``dim=1``: one trailing axis, the length) or images
+            (``dim=2``: height and width).
 
         Returns
         -------
-        output : torch.Tensor of shape (n_samples, out_channels, *new_size)
-            Each size divided by ``stride``, rounded up.
+        output : torch.Tensor of shape (n_samples, out_channels, ...)
+            Each trailing axis divided by ``stride``, rounded up.
         """
         out = self.norm2(self.conv2(self.act1(self.norm1(self.conv1(x)))))
         return self.act2(out + self.shortcut(x))
