@@ -25,6 +25,7 @@ from skchaos.datasets._audio_sources import (
     _synthesize,
     _take_clips,
 )
+from skchaos.datasets._docs import DATASETS_FIELDS
 from skchaos.datasets._localization_utils import (
     _CONDITION_TEXT,
     _check_background_usage,
@@ -35,6 +36,7 @@ from skchaos.datasets._localization_utils import (
     _parse_condition,
     _refuse_orphan_labels,
 )
+from skchaos.utils import Substitution
 
 # Random-noise background: clip(N(0, 1) * _NOISE_STD, -1, 1), comparable to
 # the clip levels (_LEVEL_RANGE).
@@ -112,6 +114,7 @@ def _check_background(background, n_timesteps):
     },
     prefer_skip_nested_validation=True,
 )
+@Substitution(**DATASETS_FIELDS)
 def make_audio_localization(
     n_samples=1000,
     *,
@@ -231,8 +234,8 @@ def make_audio_localization(
     be downloaded here, so the defaults are synthetic.
 
     **Synthetic clips.** Eight classes (``target_names``), each a sound event
-    lasting 40-80% of the window, at a uniform onset, faded in and out over
-    20% of its length and silent elsewhere, with random parameters (Hz):
+    lasting 40-80%% of the window, at a uniform onset, faded in and out over
+    20%% of its length and silent elsewhere, with random parameters (Hz):
 
     - ``tone``: a steady tone, 300-2000;
     - ``up_chirp`` / ``down_chirp``: a linear sweep between 300-900 and
@@ -272,9 +275,7 @@ def make_audio_localization(
 
     References
     ----------
-    .. [1] Shi, Kan, Smucny and Davidson, "ChaosMining: A Benchmark to Evaluate
-       Post-Hoc Local Attribution Methods in Low SNR Environments",
-       arXiv:2406.12150, 2024.
+    %(reference)s
 
     Examples
     --------

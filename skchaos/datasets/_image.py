@@ -15,6 +15,7 @@ from sklearn.datasets import load_digits, load_sample_images
 from sklearn.utils import Bunch, check_random_state
 from sklearn.utils._param_validation import Interval, validate_params
 
+from skchaos.datasets._docs import DATASETS_FIELDS
 from skchaos.datasets._localization_utils import (
     _CONDITION_TEXT,
     _check_background_usage,
@@ -25,6 +26,7 @@ from skchaos.datasets._localization_utils import (
     _parse_condition,
     _refuse_orphan_labels,
 )
+from skchaos.utils import Substitution
 
 # Values per chunk when drawing the random-noise backgrounds, to bound the
 # float64 temporaries of ``RandomState.random_sample``.
@@ -188,6 +190,7 @@ def _fill_structured(out, pool, generator):
     },
     prefer_skip_nested_validation=True,
 )
+@Substitution(**DATASETS_FIELDS)
 def make_image_localization(
     n_samples=1000,
     *,
@@ -335,9 +338,7 @@ def make_image_localization(
 
     References
     ----------
-    .. [1] Shi, Kan, Smucny and Davidson, "ChaosMining: A Benchmark to Evaluate
-       Post-Hoc Local Attribution Methods in Low SNR Environments",
-       arXiv:2406.12150, 2024.
+    %(reference)s
 
     Examples
     --------

@@ -14,9 +14,11 @@ import sympy
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, validate_params
 
+from skchaos.datasets._docs import DATASETS_FIELDS
 from skchaos.datasets._formulas import MAX_FORMULA_LENGTH, parse_formula
 from skchaos.datasets._symbolic import make_symbolic
 from skchaos.datasets._symbolic_base import _COMMON_CONSTRAINTS
+from skchaos.utils import Substitution
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 # Every term's standard deviation is drawn log-uniformly from this range.
@@ -202,6 +204,7 @@ def _draw_formula(n_relevant, x_scale, rng):
     },
     prefer_skip_nested_validation=True,
 )
+@Substitution(**DATASETS_FIELDS)
 def make_random_symbolic(
     n_relevant=5,
     *,
@@ -321,9 +324,7 @@ def make_random_symbolic(
 
     References
     ----------
-    .. [1] Shi, Kan, Smucny and Davidson, "ChaosMining: A Benchmark to Evaluate
-       Post-Hoc Local Attribution Methods in Low SNR Environments",
-       arXiv:2406.12150, 2024.
+    %(reference)s
 
     Examples
     --------

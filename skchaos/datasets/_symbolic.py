@@ -15,6 +15,7 @@ from scipy.special import expit
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
+from skchaos.datasets._docs import DATASETS_FIELDS
 from skchaos.datasets._symbolic_base import (
     _COMMON_CONSTRAINTS,
     _bunch,
@@ -22,12 +23,14 @@ from skchaos.datasets._symbolic_base import (
     _make_base,
     _shuffle,
 )
+from skchaos.utils import Substitution
 
 # Logit slope of link="logistic": g = scale * (f - median(f)) / std(f).
 _LOGISTIC_SCALE = 4.0
 
 
 @validate_params(_COMMON_CONSTRAINTS, prefer_skip_nested_validation=True)
+@Substitution(**DATASETS_FIELDS)
 def make_symbolic(
     formula,
     *,
@@ -172,9 +175,7 @@ def make_symbolic(
 
     References
     ----------
-    .. [1] Shi, Kan, Smucny and Davidson, "ChaosMining: A Benchmark to Evaluate
-       Post-Hoc Local Attribution Methods in Low SNR Environments",
-       arXiv:2406.12150, 2024.
+    %(reference)s
 
     Examples
     --------
