@@ -14,7 +14,7 @@ import sympy
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, validate_params
 
-from skchaos.datasets._docs import DATASETS_FIELDS
+from skchaos.datasets._docs import SYMBOLIC_FIELDS
 from skchaos.datasets._formulas import MAX_FORMULA_LENGTH, parse_formula
 from skchaos.datasets._symbolic import make_symbolic
 from skchaos.datasets._symbolic_base import _COMMON_CONSTRAINTS
@@ -204,7 +204,7 @@ def _draw_formula(n_relevant, x_scale, rng):
     },
     prefer_skip_nested_validation=True,
 )
-@Substitution(**DATASETS_FIELDS)
+@Substitution(**SYMBOLIC_FIELDS, n_noise_default="60")
 def make_random_symbolic(
     n_relevant=5,
     *,
@@ -234,22 +234,15 @@ def make_random_symbolic(
     n_samples : int, default=3000
         The number of samples.
 
-    n_noise_features : int, default=60
-        The number of noise columns appended after the variable columns.
+    %(n_noise_features)s
 
-    noise : float, default=0.01
-        The standard deviation of the Gaussian noise added to ``f``.
+    %(noise)s
 
-    x_scale : float, default=0.33
-        The standard deviation of every feature before clipping to [-1, 1].
+    %(x_scale)s
 
-    ig_steps : int, default=None
-        ``None`` for the exact integrated-gradients truth, or the number of
-        steps of the paper's path sum; see :func:`make_symbolic`.
+    %(ig_steps)s
 
-    shuffle_features : bool, default=False
-        Whether to permute the columns of ``X``, with the mask, truths,
-        ``variable_columns`` and ``feature_names``.
+    %(shuffle_features)s
 
     random_state : int, RandomState instance or None, default=None
         Determines the formula, then the inputs, the noise and the column

@@ -15,7 +15,7 @@ from scipy.special import expit
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
-from skchaos.datasets._docs import DATASETS_FIELDS
+from skchaos.datasets._docs import SYMBOLIC_FIELDS
 from skchaos.datasets._symbolic_base import (
     _COMMON_CONSTRAINTS,
     _bunch,
@@ -30,7 +30,7 @@ _LOGISTIC_SCALE = 4.0
 
 
 @validate_params(_COMMON_CONSTRAINTS, prefer_skip_nested_validation=True)
-@Substitution(**DATASETS_FIELDS)
+@Substitution(**SYMBOLIC_FIELDS, n_noise_default="100")
 def make_symbolic(
     formula,
     *,
@@ -70,14 +70,11 @@ def make_symbolic(
     n_samples : int, default=10000
         The number of samples.
 
-    n_noise_features : int, default=100
-        The number of noise columns appended after the variable columns.
+    %(n_noise_features)s
 
-    noise : float, default=0.01
-        The standard deviation of the Gaussian noise added to ``f``.
+    %(noise)s
 
-    x_scale : float, default=0.33
-        The standard deviation of every feature before clipping to [-1, 1].
+    %(x_scale)s
 
     ig_steps : int, default=None
         How the integrated-gradients truth is computed. ``None`` (default)
@@ -98,9 +95,7 @@ def make_symbolic(
         depends only on ``random_state``, ``n_samples``, the number of
         features and ``x_scale``, not on ``noise`` or the formula's body.
 
-    return_X_y : bool, default=True
-        If True, return ``(X, y)``; otherwise return a
-        :class:`~sklearn.utils.Bunch` with the ground truth.
+    %(return_X_y)s
 
     Returns
     -------
@@ -221,6 +216,7 @@ def make_symbolic(
     },
     prefer_skip_nested_validation=True,
 )
+@Substitution(**SYMBOLIC_FIELDS, n_noise_default="100")
 def make_symbolic_classification(
     formula,
     *,
@@ -249,15 +245,13 @@ def make_symbolic_classification(
     n_samples : int, default=10000
         The number of samples (at least 2).
 
-    n_noise_features : int, default=100
-        The number of noise columns appended after the variable columns.
+    %(n_noise_features)s
 
     noise : float, default=0.01
         The standard deviation of the Gaussian noise added to ``f`` before the
         link is applied (in the units of ``f``).
 
-    x_scale : float, default=0.33
-        The standard deviation of every feature before clipping to [-1, 1].
+    %(x_scale)s
 
     link : {"threshold", "logistic"}, default="threshold"
         How labels are made from ``f``.
@@ -270,22 +264,16 @@ def make_symbolic_classification(
           std(f)))``, drawn with ``random_state``; classes are roughly
           balanced. The truths of ``f`` are scaled by ``4 / std(f)``.
 
-    ig_steps : int, default=None
-        ``None`` for the exact integrated-gradients truth, or the number of
-        steps of the paper's path sum; see :func:`make_symbolic`.
+    %(ig_steps)s
 
-    shuffle_features : bool, default=False
-        Whether to permute the columns of ``X``, with the mask, truths,
-        ``variable_columns`` and ``feature_names``.
+    %(shuffle_features)s
 
     random_state : int, RandomState instance or None, default=None
         Determines the inputs, the noise, the labels and the permutation.
         Pass an int for reproducible output across multiple function calls.
         The same seed gives the same ``X`` as :func:`make_symbolic`.
 
-    return_X_y : bool, default=True
-        If True, return ``(X, y)``; otherwise return a
-        :class:`~sklearn.utils.Bunch` with the ground truth.
+    %(return_X_y)s
 
     Returns
     -------
