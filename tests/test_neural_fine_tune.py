@@ -220,3 +220,22 @@ def test_divergence_of_the_held_out_loss_raises(net, data):
         net._fine_tune(X, y, epochs=3, X_valid=X_valid * 1e30, y_valid=y_valid)
     assert "_shuffle_generator_" not in vars(net)
     assert [g["lr"] for g in net.optimizer_.param_groups] == [net.lr]
+
+
+def test_on_epoch_reports_every_held_out_epoch(net, data):
+    X, y, X_valid, y_valid = data
+    seen = []
+    start = len(net.history_)
+    result = net._fine_tune(
+        X,
+        y,
+        epochs=6,
+        X_valid=X_valid,
+        y_valid=y_valid,
+        n_iter_no_change=100,
+        on_epoch=lambda epoch, loss: seen.append((epoch, loss)),
+    )
+    assert [epoch for epoch, _ in seen] == list(range(1, result.n_epochs + 1))
+    np.testing.assert_allclose(
+        [loss for _, loss in seen], net.history_[start:, "valid_loss"]
+    )
