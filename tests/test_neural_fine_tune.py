@@ -239,3 +239,15 @@ def test_on_epoch_reports_every_held_out_epoch(net, data):
     np.testing.assert_allclose(
         [loss for _, loss in seen], net.history_[start:, "valid_loss"]
     )
+
+
+def test_min_delta_is_the_smallest_improvement(net, data):
+    X, y, X_valid, y_valid = data
+    kwargs = {"X_valid": X_valid, "y_valid": y_valid, "n_iter_no_change": 3}
+    learning = copy.deepcopy(net)._fine_tune(X, y, epochs=100, **kwargs)
+    assert learning.best_epoch > 0
+    before = _weights(net)
+    result = net._fine_tune(X, y, epochs=100, min_delta=1e9, **kwargs)
+    # No epoch improves by 1e9: the starting weights are kept.
+    assert (result.n_epochs, result.best_epoch, result.converged) == (3, 0, True)
+    assert _same_weights(_weights(net), before)
