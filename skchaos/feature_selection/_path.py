@@ -209,7 +209,9 @@ class Scaling:
         if self.x_mean is not None:
             X = ((X - self.x_mean) / self.x_scale).astype(X.dtype, copy=False)
         if y is not None and self.y_mean is not None:
-            y = ((y - self.y_mean) / self.y_scale).astype(y.dtype, copy=False)
+            # float64 at least: an integer target must not be truncated.
+            dtype = np.result_type(y.dtype, np.float64)
+            y = ((y - self.y_mean) / self.y_scale).astype(dtype, copy=False)
         return X if y is None else (X, y)
 
 
@@ -446,8 +448,8 @@ def acceptable_rounds(scores, row_losses, tol="auto"):
     row_losses : sequence of ndarray or None
         The validation loss of each row, per round (paired: the same rows
         in every round).
-    tol : "auto" or float, default="auto"
-        ``"auto"``: the paired one-standard-error rule on the validation
+    tol : "auto", "1se" or float, default="auto"
+        ``"auto"`` (or ``"1se"``): the paired one-standard-error rule on the validation
         rows. With ``d`` the per-row loss of a round minus that of the best
         round on the same rows, the round is acceptable when
         ``mean(d) <= std(d) / sqrt(n_rows)``: its loss is not worse than the
@@ -478,7 +480,7 @@ def acceptable_rounds(scores, row_losses, tol="auto"):
     have_rows = len(row_losses) == len(scores) and all(
         loss is not None for loss in row_losses
     )
-    if tol == "auto" and have_rows:
+    if tol in ("auto", "1se") and have_rows:
         losses = np.vstack(row_losses).astype(np.float64)
         n_rows = losses.shape[1]
         diff = losses - losses[best]
@@ -487,7 +489,7 @@ def acceptable_rounds(scores, row_losses, tol="auto"):
         ok = np.isfinite(mean) & (mean <= se)
         ok[best] = True
         return ok
-    tol = FALLBACK_TOL if tol == "auto" else float(tol)
+    tol = FALLBACK_TOL if isinstance(tol, str) else float(tol)
     return scores >= scores[best] - tol * abs(scores[best])
 
 
