@@ -38,18 +38,9 @@ _COLUMN_Y = (
 )
 
 
-_INT_Y = (
-    "_path.Scaling.apply casts the standardized y back to y.dtype, so an "
-    "integer y is truncated (the selection may still agree by chance); see "
-    "test_integer_regression_targets_are_not_truncated"
-)
-
-
 def _expected_failed_checks(estimator):
     if is_classifier(estimator) and isinstance(estimator.estimator, MLPClassifier):
         return {"check_supervised_y_2d": _COLUMN_Y}
-    if isinstance(estimator.estimator, MLPRegressor):
-        return {"check_regressors_int": _INT_Y}
     return {}
 
 

@@ -684,12 +684,6 @@ def test_classifier_with_a_column_vector_y():
     np.testing.assert_array_equal(column.predict(X), flat.predict(X))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="_path.Scaling.apply casts the standardized y back to y.dtype: an "
-    "integer y is truncated to integers",
-)
 @pytest.mark.parametrize("Selector", [AttributionRFE, AttributionRFECV])
 def test_integer_regression_targets_are_not_truncated(data, Selector):
     X, y = data

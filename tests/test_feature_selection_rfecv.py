@@ -55,12 +55,6 @@ def test_parallel_folds_give_the_same_result(data):
         np.testing.assert_allclose(parallel.cv_results_[key], values, rtol=1e-5)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="AttributionRFE._set_fitted passes tol='1se' to Path.history, whose "
-    "acceptable_rounds only knows 'auto' and floats",
-)
 def test_one_standard_error_rule_never_keeps_more(data):
     X, y = data
     tol = _selector(tol=0.0).fit(X, y)
