@@ -1,7 +1,6 @@
 """scikit-learn's common estimator checks on the attribution-based selectors."""
 
 import pytest
-from sklearn.base import is_classifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
@@ -30,22 +29,9 @@ ESTIMATORS = [
     AttributionRFECV(_CLF, cv=2, **_AUTO),
 ]
 
-_COLUMN_Y = (
-    "a column-vector y of a classifier is not raveled: the per-row log loss "
-    "(_scoring._log_loss) broadcasts it to (n, n), so the size rule indexes "
-    "out of bounds (RFE) or scores other sizes (RFECV, which may still pass); "
-    "see test_classifier_with_a_column_vector_y"
-)
-
-
-def _expected_failed_checks(estimator):
-    if is_classifier(estimator) and isinstance(estimator.estimator, MLPClassifier):
-        return {"check_supervised_y_2d": _COLUMN_Y}
-    return {}
-
 
 # Rounds capped at 4 epochs rarely level off: that warning is expected here.
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-@parametrize_with_checks(ESTIMATORS, expected_failed_checks=_expected_failed_checks)
+@parametrize_with_checks(ESTIMATORS)
 def test_sklearn_compatible_selector(estimator, check):
     check(estimator)

@@ -666,12 +666,6 @@ def test_max_round_epochs_reached_warns(data):
     assert selector.history_["epochs"] == [2, 2, 2]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=(IndexError, AssertionError),
-    reason="_rfe.AttributionRFE._setup keeps a classifier's column-vector y; "
-    "_scoring._log_loss then broadcasts it into (n, n) row losses",
-)
 def test_classifier_with_a_column_vector_y():
     X = np.random.RandomState(0).uniform(size=(30, 3))
     y = np.arange(30) % 3

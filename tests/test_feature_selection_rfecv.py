@@ -94,13 +94,6 @@ def test_invalid_tol_string(data):
         AttributionRFE(MLPRegressor(), tol="1se").fit(*data)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="_rfe.AttributionRFE._setup keeps a classifier's column-vector y; "
-    "_scoring._log_loss then broadcasts it into (n, n) row losses, which "
-    "changes every test score",
-)
 def test_classifier_with_a_column_vector_y():
     X = np.random.RandomState(0).uniform(size=(30, 3))
     y = np.arange(30) % 3

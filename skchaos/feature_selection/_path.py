@@ -483,10 +483,11 @@ def acceptable_rounds(scores, row_losses, tol="auto"):
     if tol in ("auto", "1se") and have_rows:
         losses = np.vstack(row_losses).astype(np.float64)
         n_rows = losses.shape[1]
-        diff = losses - losses[best]
-        mean = diff.mean(axis=1)
-        se = diff.std(axis=1, ddof=1) / np.sqrt(n_rows) if n_rows > 1 else 0 * mean
-        ok = np.isfinite(mean) & (mean <= se)
+        with np.errstate(invalid="ignore"):  # a diverged round's inf losses
+            diff = losses - losses[best]
+            mean = diff.mean(axis=1)
+            se = diff.std(axis=1, ddof=1) / np.sqrt(n_rows) if n_rows > 1 else 0 * mean
+            ok = np.isfinite(mean) & (mean <= se)
         ok[best] = True
         return ok
     tol = FALLBACK_TOL if isinstance(tol, str) else float(tol)

@@ -19,7 +19,7 @@ from sklearn.utils._param_validation import (
     StrOptions,
 )
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_is_fitted, column_or_1d
 from sklearn_compat.utils.validation import validate_data
 
 from skchaos.feature_selection._importance import (
@@ -510,6 +510,8 @@ class AttributionRFE(
             y_numeric=not classifier,
         )
         if classifier:
+            if y.ndim == 2 and y.shape[1] == 1:
+                y = column_or_1d(y, warn=True)
             check_classification_targets(y)
         units = check_units(X, self.feature_groups)
         params = check_attribution(self.attribution, self.attribution_params)

@@ -1,0 +1,92 @@
+"""Markdown tables of the ``bench_generalization.py`` result files.
+
+Usage::
+
+    python benchmarks/summarize_generalization.py \
+        benchmarks/results/generalization-*.csv
+
+Every figure of the "Generalization" section of ``benchmarks/README.md`` is
+printed by this script from the committed CSV files.
+"""
+
+import sys
+
+import numpy as np
+import pandas as pd
+
+
+def _load(path):
+    frame = pd.read_csv(path, comment="#")
+    frame["file"] = path.rsplit("/", 1)[-1]
+    return frame
+
+
+def _noise(group):
+    """Noise columns kept: selected minus relevant ones found."""
+    return group.n_selected - (group.recall * group.n_relevant).round()
+
+
+def _selection_table(frame):
+    rows = []
+    for (dataset, selector), group in frame.groupby(["dataset", "selector"]):
+        row = {
+            "data": dataset,
+            "selector": selector,
+            "runs": len(group),
+            "precision": f"{group.precision.mean():.3f}",
+            "recall": f"{group.recall.mean():.3f}",
+            "F1": f"{group.f1.mean():.3f}",
+            "F1 = 1": f"{(group.f1 == 1).mean():.0%}",
+            "noise kept (mean)": f"{_noise(group).mean():.2f}",
+            "CPU s (median)": f"{group.cpu_s.median():.0f}",
+            "wall s (median)": f"{group.wall_s.median():.0f}",
+        }
+        if "converged_s" in group and group.converged_s.notna().any():
+            ratio = group.wall_s / group.converged_s
+            row["fit / converged training (median)"] = f"{ratio.median():.1f}"
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _real_table(frame):
+    rows = []
+    for (dataset, selector), group in frame.groupby(["dataset", "selector"]):
+        noise = _noise(group)
+        rows.append(
+            {
+                "table": dataset,
+                "selector": selector,
+                "folds": len(group),
+                "real kept": f"{(group.recall * group.n_relevant).mean():.1f}",
+                "noise kept (mean)": f"{noise.mean():.1f}",
+                "CV score": f"{group.cv_score.mean():.4f}",
+                "CPU s (median)": (
+                    f"{group.cpu_s.median():.0f}" if group.cpu_s.notna().any() else ""
+                ),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _markdown(table):
+    header = "| " + " | ".join(table.columns) + " |"
+    rule = "|" + "---|" * len(table.columns)
+    body = ["| " + " | ".join(str(v) for v in row) + " |" for row in table.values]
+    return "\n".join([header, rule, *body])
+
+
+def main(paths):
+    frames = [_load(p) for p in paths]
+    for frame in frames:
+        print(f"\n### {frame.file.iloc[0]}\n")
+        if (frame.part == "real").all():
+            table = _real_table(frame)
+        else:
+            table = _selection_table(frame)
+        print(_markdown(table))
+    return 0
+
+
+if __name__ == "__main__":
+    np.set_printoptions(precision=3)
+    sys.exit(main(sys.argv[1:]))
