@@ -75,8 +75,33 @@ def _markdown(table):
     return "\n".join([header, rule, *body])
 
 
+def _dev_table(paths):
+    """The development-draw records (JSON lines of dev_selection_variants.py)."""
+    import json
+
+    rows = []
+    for path in paths:
+        with open(path) as handle:
+            fits = [json.loads(line) for line in handle if line.startswith("{")]
+        rows.append(
+            {
+                "file": path.rsplit("/", 1)[-1],
+                "fits": len(fits),
+                "F1 paired 1-SE": f"{np.mean([f['paired'][2] for f in fits]):.3f}",
+                "F1 unpaired 1-SE": f"{np.mean([f['best'][2] for f in fits]):.3f}",
+                "F1 tol=0.02": f"{np.mean([f['tol0.02'][2] for f in fits]):.3f}",
+                "ranking ceiling": f"{np.mean([f['oracle'] for f in fits]):.3f}",
+                "CPU s per fit": f"{np.mean([f['cpu'] for f in fits]):.0f}",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 def main(paths):
-    frames = [_load(p) for p in paths]
+    dev = [p for p in paths if p.endswith(".jsonl")]
+    if dev:
+        print(_markdown(_dev_table(dev)))
+    frames = [_load(p) for p in paths if not p.endswith(".jsonl")]
     for frame in frames:
         print(f"\n### {frame.file.iloc[0]}\n")
         if (frame.part == "real").all():
