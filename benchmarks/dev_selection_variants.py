@@ -1,65 +1,120 @@
-"""Dev-draw experiment: AttributionRFE variants on make_random_symbolic seeds."""
-import json, sys, time, warnings
+"""Development draw: AttributionRFE variants on make_random_symbolic seeds.
+
+The harness that chose the defaults of ``AttributionRFE`` (see the
+"Generalization" section of ``benchmarks/README.md``); it never runs on the
+held-out seeds. For each seed it fits the selector once and scores the set
+that three size rules would pick on the same path (the paired and the
+unpaired one-standard-error rules, and relative tolerances), plus the best F1
+of any set along the path (the ranking's ceiling). One JSON line per fit.
+
+Usage::
+
+    python benchmarks/dev_selection_variants.py 0,2,4 A > dev.jsonl
+
+Variants were switched with environment variables: ``STDX=1`` / ``STDY=1``
+standardize X / y before the selector, ``NIT=60`` sets the net's
+``n_iter_no_change``. The code under test is whatever skchaos is installed
+(the variants of the path itself were commits of the library).
+"""
+
+import json
+import os
+import sys
+import time
+import warnings
+
 import numpy as np
-from sklearn.model_selection import train_test_split
 import torch
-torch.set_num_threads(1)
-warnings.filterwarnings("ignore")
+from sklearn.model_selection import train_test_split
+
+import skchaos.feature_selection._rfe as rfe_module
 from skchaos.datasets import make_random_symbolic
 from skchaos.feature_selection import AttributionRFE
-import skchaos.feature_selection._rfe as rfe_mod
-import skchaos.feature_selection._path as path_mod
+from skchaos.feature_selection._path import acceptable_rounds
 from skchaos.neural import MLPRegressor
 
-captured = {}
-orig = rfe_mod.smallest_acceptable
-def spy(scores, losses, sizes, tol):
-    captured["args"] = (list(scores), [None if l is None else np.asarray(l) for l in losses], list(sizes))
-    return orig(scores, losses, sizes, tol)
-rfe_mod.smallest_acceptable = spy
+SETTINGS = {"A": (3000, 60, {"max_epochs": 300}), "B": (10000, 100, {})}
+_CAPTURED = {}
+_ORIGINAL = rfe_module.smallest_acceptable
 
-def f1(truth, got):
-    tp = len(set(truth) & set(got)); 
-    if tp == 0: return 0.0, 0.0, 0.0
-    p, r = tp / len(got), tp / len(truth); return p, r, 2 * p * r / (p + r)
 
-def run(seed, n_samples, n_noise, net_kw, sel_kw):
-    d = make_random_symbolic(n_relevant=3 + seed % 5, n_samples=n_samples, n_noise_features=n_noise,
-                             shuffle_features=True, random_state=seed, return_X_y=False)
-    import os
-    X, y = d.data, d.target
-    if os.environ.get("STDX"): X = X / X.std(0)
-    if os.environ.get("STDY"): y = (y - y.mean()) / y.std()
-    Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=0.2, random_state=seed)
-    t, c = time.time(), time.process_time()
-    if os.environ.get("NIT"): net_kw = {**net_kw, "n_iter_no_change": int(os.environ["NIT"])}
-    sel = AttributionRFE(MLPRegressor(**net_kw), random_state=seed, **sel_kw).fit(Xtr, ytr)
-    wall, cpu = time.time() - t, time.process_time() - c
-    truth = np.flatnonzero(d.relevant_mask)
-    out = {"seed": seed, "formula": str(d.formula), "wall": wall, "cpu": cpu, "n_rounds": len(sel.history_["score"]),
-           "epochs": int(np.nansum([e or 0 for e in sel.history_["epochs"]]))}
-    scores, losses, sizes = captured["args"]
-    feats = sel.history_["features"]
-    for kind in ("best", "paired"):
-        path_mod._SE_KIND = kind
-        k = path_mod.smallest_acceptable(scores, losses, sizes, "auto")
-        out[kind] = f1(truth, feats[k])
-    path_mod._SE_KIND = "best"
+def _spy(scores, losses, sizes, tol):
+    _CAPTURED["args"] = (list(scores), list(losses), list(sizes))
+    return _ORIGINAL(scores, losses, sizes, tol)
+
+
+def _quality(truth, got):
+    tp = len(set(truth) & set(got))
+    if tp == 0:
+        return 0.0, 0.0, 0.0
+    precision, recall = tp / len(got), tp / len(truth)
+    return precision, recall, 2 * precision * recall / (precision + recall)
+
+
+def _unpaired(scores, losses):
+    """The unpaired rule: within one SE of the best round's own losses."""
+    losses = np.vstack(losses)
+    best = int(np.argmax(scores))
+    se = losses[best].std(ddof=1) / np.sqrt(losses.shape[1])
+    return losses.mean(axis=1) <= losses[best].mean() + se
+
+
+def run(seed, n_samples, n_noise, net_params):
+    data = make_random_symbolic(
+        n_relevant=3 + seed % 5,
+        n_samples=n_samples,
+        n_noise_features=n_noise,
+        shuffle_features=True,
+        random_state=seed,
+        return_X_y=False,
+    )
+    X, y = data.data, data.target
+    if os.environ.get("STDX"):
+        X = X / X.std(0)
+    if os.environ.get("STDY"):
+        y = (y - y.mean()) / y.std()
+    X_train, _, y_train, _ = train_test_split(X, y, test_size=0.2, random_state=seed)
+    if os.environ.get("NIT"):
+        net_params = {**net_params, "n_iter_no_change": int(os.environ["NIT"])}
+    wall, cpu = time.time(), time.process_time()
+    selector = AttributionRFE(MLPRegressor(**net_params), random_state=seed)
+    selector.fit(X_train, y_train)
+    wall, cpu = time.time() - wall, time.process_time() - cpu
+    truth = np.flatnonzero(data.relevant_mask)
+    out = {
+        "seed": seed,
+        "formula": str(data.formula_str),
+        "wall": wall,
+        "cpu": cpu,
+        "n_rounds": len(selector.history_["score"]),
+        "epochs": int(sum(e or 0 for e in selector.history_["epochs"])),
+    }
+    scores, losses, sizes = _CAPTURED["args"]
+    features = selector.history_["features"]
+    sizes = np.asarray(sizes)
+
+    def smallest(mask):
+        ok = np.flatnonzero(mask)
+        return features[int(ok[np.argmin(sizes[ok])])]
+
+    out["paired"] = _quality(truth, smallest(acceptable_rounds(scores, losses)))
+    out["best"] = _quality(truth, smallest(_unpaired(scores, losses)))
     for tol in (0.02, 0.05):
-        k = path_mod.smallest_acceptable(scores, losses, sizes, tol)
-        out[f"tol{tol}"] = f1(truth, feats[k])
-    # oracle: best F1 along the path (ranking quality)
-    out["oracle"] = max(f1(truth, f)[2] for f in feats)
+        mask = acceptable_rounds(scores, losses, tol)
+        out[f"tol{tol}"] = _quality(truth, smallest(mask))
+    out["oracle"] = max(_quality(truth, f)[2] for f in features)
     return out
 
+
+def main(argv):
+    torch.set_num_threads(1)
+    warnings.filterwarnings("ignore")
+    rfe_module.smallest_acceptable = _spy
+    seeds = [int(s) for s in argv[0].split(",")]
+    n_samples, n_noise, net_params = SETTINGS[argv[1]]
+    for seed in seeds:
+        print(json.dumps(run(seed, n_samples, n_noise, net_params)), flush=True)
+
+
 if __name__ == "__main__":
-    seeds = [int(s) for s in sys.argv[1].split(",")]
-    setting = sys.argv[2]
-    sel_kw = json.loads(sys.argv[3]) if len(sys.argv) > 3 else {}
-    if setting == "A":
-        args = (3000, 60, {"max_epochs": 300})
-    else:
-        args = (10000, 100, {})
-    for s in seeds:
-        r = run(s, *args, sel_kw)
-        print(json.dumps(r), flush=True)
+    main(sys.argv[1:])
