@@ -1,31 +1,38 @@
 """Utilities shared by the skchaos subpackages.
 
-Seeding (:func:`torch_random_context`, :func:`seeded_clone`, ...), devices and
-the model inside an estimator (:func:`split_estimator`, :func:`final_net`).
+Seeding (:func:`torch_random_context`, :func:`seeded_clone`, ...), devices,
+the model inside an estimator (:func:`split_estimator`, :func:`final_net`),
+input-layer slicing, interrupts and atomic files.
+
+Names are imported on first use (PEP 562), so that the torch-free helpers
+(:func:`interrupt_guard`, :func:`write_atomic`, :class:`Substitution`, ...)
+do not import torch: the command line checks its arguments before torch is
+loaded.
 """
 
-from skchaos.utils._docstring import Substitution
-from skchaos.utils._estimator import final_net, split_estimator
-from skchaos.utils._interrupt import InterruptState, interrupt_guard
-from skchaos.utils._io import read_csv_exact, write_atomic
-from skchaos.utils._random import (
-    MAX_SEED,
-    draw_seed,
-    fit_seeded,
-    seeded_clone,
-    seeds_itself,
-)
-from skchaos.utils._slicing import (
-    first_input_layer,
-    slice_if_same,
-    slice_input_layer,
-)
-from skchaos.utils._torch import (
-    numpy_random_context,
-    resolve_device,
-    torch_random_context,
-    torch_seed_from_random_state,
-)
+import importlib
+
+_SOURCES = {
+    "InterruptState": "_interrupt",
+    "MAX_SEED": "_torch",
+    "Substitution": "_docstring",
+    "draw_seed": "_random",
+    "final_net": "_estimator",
+    "first_input_layer": "_slicing",
+    "fit_seeded": "_random",
+    "interrupt_guard": "_interrupt",
+    "numpy_random_context": "_torch",
+    "read_csv_exact": "_io",
+    "resolve_device": "_torch",
+    "seeded_clone": "_random",
+    "seeds_itself": "_random",
+    "slice_if_same": "_slicing",
+    "slice_input_layer": "_slicing",
+    "split_estimator": "_estimator",
+    "torch_random_context": "_torch",
+    "torch_seed_from_random_state": "_torch",
+    "write_atomic": "_io",
+}
 
 __all__ = [
     "InterruptState",
@@ -48,3 +55,16 @@ __all__ = [
     "torch_seed_from_random_state",
     "write_atomic",
 ]
+
+
+def __getattr__(name):
+    if name not in _SOURCES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = importlib.import_module(f"{__name__}.{_SOURCES[name]}")
+    value = getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted({*globals(), *__all__})
