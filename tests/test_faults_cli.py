@@ -89,7 +89,9 @@ def one_error_line(finished):
 
 @pytest.mark.slow
 def test_ctrl_c_exits_130_and_never_keeps_an_interrupted_cell(tmp_path):
-    config = write_config(tmp_path, epochs=600)
+    # Cells of several seconds: the SIGINT must land while the second one
+    # trains, even on a loaded machine.
+    config = write_config(tmp_path, epochs=6000)
     process = start(
         "benchmark", "--config", config, "--cache-dir", "c", "--out", "o.csv",
         cwd=tmp_path,
