@@ -113,16 +113,47 @@ class FineTuneMixin:
         layer = first_input_layer(self.module_, width, tabular=tabular)
         new_shape = (1, len(keep), *shape[2:])
         if layer is not None:
+            old_weight = layer.weight
             if not self._slice_checked(layer, keep, X_check):
                 return False
-        else:
-            module = self._rebuilt_module(np.zeros(new_shape, np.float32))
-            if module is None:
-                return False
-            self.module_ = module
+            self._set_input_shape(new_shape)
+            self._carry_optimizer_state(old_weight, layer.weight, keep)
+            return True
+        module = self._rebuilt_module(np.zeros(new_shape, np.float32))
+        if module is None:
+            return False
+        self.module_ = module
         self._set_input_shape(new_shape)
         self.initialize_optimizer()
         return True
+
+    def _carry_optimizer_state(self, old, new, keep):
+        """Keep the optimizer, with the sliced weight in place of the old one.
+
+        A fresh optimizer would restart Adam's moment estimates, and its
+        first steps (about ``lr`` in every weight at once) would throw a
+        converged network off its minimum; the fine-tuning of the round
+        would then spend its patience recovering. The moments of the
+        surviving inputs are kept instead (sliced like the weight), and
+        every other parameter keeps its state unchanged.
+        """
+        optimizer = getattr(self, "optimizer_", None)
+        if optimizer is None:
+            self.initialize_optimizer()
+            return
+        index = torch.as_tensor(keep, dtype=torch.long, device=new.device)
+        state = optimizer.state.pop(old, None)
+        for group in optimizer.param_groups:
+            group["params"] = [new if p is old else p for p in group["params"]]
+        if state:
+            optimizer.state[new] = {
+                key: (
+                    value.index_select(1, index).clone()
+                    if torch.is_tensor(value) and value.shape == old.shape
+                    else value
+                )
+                for key, value in state.items()
+            }
 
     def _input_shape(self):
         """The shape of one input, ``(n_features,)`` or ``(C, ...)``."""
