@@ -14,9 +14,8 @@ of the held-out seeds of the benchmark) and compares it with fixed-length
 rounds (10% of ``max_epochs`` per round, the old default) and a relative
 tolerance of 2%. With fixed-length rounds every round adds training, so the
 validation loss drifts down as noise columns are removed and the smallest
-sets look best; with converged rounds the loss is flat while noise goes and
-jumps when a relevant variable is lost, which is what the rule needs.
-Filled green markers are the sizes that are no worse than the best one.
+sets look best; with converged rounds the scores compare the feature sets
+rather than the amount of training, which is what the size rule needs.
 """
 
 # %%
@@ -52,12 +51,34 @@ fixed = AttributionRFE(
 print("fixed rounds:    ", fixed.get_support(indices=True))
 
 # %%
-# The two paths. Their scores are not on the same scale (the default path
-# trains on a standardized target), so each gets its own axes.
-fig, axes = plt.subplots(1, 2, figsize=(10, 4))
-converged.plot_history(ax=axes[0])
-axes[0].set_title("converged rounds, tol='auto'")
-fixed.plot_history(ax=axes[1])
-axes[1].set_title("fixed-length rounds, tol=0.02")
+# The two paths, as validation losses (the negative scores; both paths train
+# on a standardized target, so a loss of 1 is the target's variance) on a
+# log scale. Converged rounds reach a much lower loss at every size once the
+# noise columns are gone: fixed-length rounds are still learning, so their
+# scores also measure how much training each size got. The filled markers are
+# the sizes that the rule of each selector finds no worse than the best one;
+# the star is the selected size.
+fig, ax = plt.subplots(figsize=(7, 4))
+for selector, label in [
+    (converged, "converged rounds, tol='auto'"),
+    (fixed, "fixed-length rounds, tol=0.02"),
+]:
+    sizes = np.array(selector.history_["n_features"])
+    loss = -np.array(selector.history_["score"])
+    ok = np.array(selector.history_["acceptable"])
+    (line,) = ax.plot(sizes, loss, marker="o", markersize=3, label=label)
+    ax.plot(sizes[ok], loss[ok], "o", markersize=7, color=line.get_color())
+    chosen = selector.n_features_
+    ax.plot([chosen], loss[sizes == chosen], "*", markersize=14, color=line.get_color())
+ax.set_xscale("log")
+ax.set_yscale("log")
+ax.set_xlabel("number of features")
+ax.set_ylabel("validation loss (standardized MSE)")
+ax.legend()
 fig.tight_layout()
+plt.show()
+
+# %%
+# ``selector.plot_history()`` draws one path with the selected size marked.
+converged.plot_history()
 plt.show()
