@@ -48,6 +48,13 @@ def skchaos(*args, cwd, timeout=120):
     )
 
 
+def _default_sigint():
+    # A test runner started in the background (``cmd &``) ignores SIGINT, and
+    # children inherit that: give the command line the default disposition,
+    # as in a terminal, so that Python turns SIGINT into KeyboardInterrupt.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start(*args, cwd):
     return subprocess.Popen(
         [sys.executable, "-m", "skchaos", *map(str, args)],
@@ -55,6 +62,7 @@ def start(*args, cwd):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_default_sigint,
     )
 
 
@@ -91,7 +99,8 @@ def one_error_line(finished):
 def test_ctrl_c_exits_130_and_never_keeps_an_interrupted_cell(tmp_path):
     # Cells of several seconds: the SIGINT must land while the second one
     # trains, even on a loaded machine.
-    config = write_config(tmp_path, epochs=6000)
+    epochs = 6000
+    config = write_config(tmp_path, epochs=epochs)
     process = start(
         "benchmark", "--config", config, "--cache-dir", "c", "--out", "o.csv",
         cwd=tmp_path,
@@ -110,7 +119,7 @@ def test_ctrl_c_exits_130_and_never_keeps_an_interrupted_cell(tmp_path):
     kept = sorted((tmp_path / "c").glob("cell-*.csv"))
     assert 1 <= len(kept) < 3
     for path in kept:  # only complete cells were kept
-        assert (read_cell(path)["n_epochs"] == 600).all()
+        assert (read_cell(path)["n_epochs"] == epochs).all()
     assert not list((tmp_path / "c").glob(".*.tmp"))
 
 
