@@ -1,6 +1,5 @@
 """Recursive feature elimination ranked by attributions on held-out rows."""
 
-from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
@@ -24,12 +23,8 @@ from sklearn_compat.utils.validation import validate_data
 
 from skchaos.feature_selection._importance import (
     AGGREGATIONS,
-    _ImportanceComputer,
-    check_attribution,
-    resolve_attribution,
 )
 from skchaos.feature_selection._path import (
-    Setup,
     early_stopping_fraction,
     elimination_path,
     smallest_acceptable,
@@ -39,27 +34,11 @@ from skchaos.feature_selection._path import (
 from skchaos.feature_selection._plotting import plot_scores
 from skchaos.feature_selection._scoring import Evaluator
 from skchaos.feature_selection._selected import SelectedEstimatorMixin
+from skchaos.feature_selection._setup import atomic_fit, build_setup
 from skchaos.feature_selection._units import (
     check_units,
 )
-from skchaos.feature_selection._warm_start import RoundTrainer
 from skchaos.utils import draw_seed
-
-
-@contextmanager
-def _atomic_fit(selector):
-    """Restore the selector's previous state if ``fit`` fails.
-
-    A failed fit of a fresh selector leaves no fitted attribute, and a failed
-    refit of a fitted one leaves the previous fit intact, never a mix.
-    """
-    snapshot = dict(vars(selector))
-    try:
-        yield
-    except BaseException:
-        vars(selector).clear()
-        vars(selector).update(snapshot)
-        raise
 
 
 class AttributionRFE(
@@ -443,7 +422,7 @@ class AttributionRFE(
         self : object
             The fitted selector.
         """
-        with _atomic_fit(self):
+        with atomic_fit(self):
             X, y, setup = self._setup(X, y)
             n_units = setup.units.n_units
             rng = check_random_state(self.random_state)
@@ -514,10 +493,6 @@ class AttributionRFE(
                 y = column_or_1d(y, warn=True)
             check_classification_targets(y)
         units = check_units(X, self.feature_groups)
-        params = check_attribution(self.attribution, self.attribution_params)
-        attribution = resolve_attribution(
-            self.attribution, self.estimator, type(self).__name__
-        )
         if self._fixed_size():
             self._n_to_select(units.n_units, units.name)
         elif self.min_features_to_select > units.n_units:
@@ -525,43 +500,7 @@ class AttributionRFE(
                 f"min_features_to_select={self.min_features_to_select} is larger "
                 f"than the number of {units.name} in X ({units.n_units})."
             )
-        n_val = int(np.ceil(self.validation_fraction * X.shape[0]))
-        if n_val < 1 or X.shape[0] - n_val < 1:
-            raise ValueError(
-                f"validation_fraction={self.validation_fraction} leaves no "
-                f"training or no validation row out of {X.shape[0]} samples."
-            )
-        evaluate = Evaluator(self.estimator, self.scoring)
-        n_outputs = None
-        if not classifier and y.ndim == 2 and y.shape[1] > 1:
-            n_outputs = y.shape[1]
-        importance = _ImportanceComputer(
-            attribution,
-            params,
-            self.importance_aggregation,
-            evaluate.score,
-            n_outputs,
-        )
-        trainer = RoundTrainer(
-            self.estimator,
-            warm_start=self.warm_start,
-            epochs=self.fine_tune_epochs,
-            schedule=self.fine_tune_schedule,
-            max_round_epochs=self.max_round_epochs,
-        )
-        setup = Setup(
-            units=units,
-            importance=importance,
-            evaluate=evaluate,
-            trainer=trainer,
-            classifier=classifier,
-            validation_fraction=self.validation_fraction,
-            step=self.step,
-            score_name=evaluate.name,
-            verbose=self.verbose,
-            caller=type(self).__name__,
-            standardize=self.refit,
-        )
+        setup = build_setup(self, X, y, units, classifier)
         return X, y, setup
 
     def _scoring_name(self):

@@ -12,7 +12,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from skchaos.feature_selection._path import elimination_path, nan_to_worst
 from skchaos.feature_selection._plotting import plot_scores
-from skchaos.feature_selection._rfe import AttributionRFE, _atomic_fit
+from skchaos.feature_selection._rfe import AttributionRFE
+from skchaos.feature_selection._setup import atomic_fit
 from skchaos.utils import MAX_SEED, draw_seed
 
 _ONE_SE = "1se"
@@ -264,7 +265,7 @@ class AttributionRFECV(AttributionRFE):
         self : object
             The fitted selector.
         """
-        with _atomic_fit(self):
+        with atomic_fit(self):
             X, y, setup = self._setup(X, y)
             cv = check_cv(self.cv, y, classifier=setup.classifier)
             splits = list(cv.split(X, y))
