@@ -186,12 +186,8 @@ def _cell(part, key, selector, seed, args):
             10, n_noise_features=key - 5, random_state=seed, return_X_y=False
         )
         net = SCALE_NET
-    X_train, _, y_train, _, _, _ = train_test_split(
-        data.data,
-        data.target,
-        np.arange(len(data.target)),
-        test_size=0.2,
-        random_state=seed,
+    X_train, _, y_train, _ = train_test_split(
+        data.data, data.target, test_size=0.2, random_state=seed
     )
     fitted, clock = _select(selector, X_train, y_train, net, seed)
     row.update(_quality(data.relevant_mask, _support(fitted)))
@@ -240,7 +236,6 @@ def _real_cell(name, selector, fold, seed, args):
 
     torch.set_num_threads(1)
     from sklearn.model_selection import KFold, StratifiedKFold
-    from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
     X, y, relevant, classifier = _real_data(name, seed)
@@ -265,7 +260,6 @@ def _real_cell(name, selector, fold, seed, args):
         row["cv_score"] = round(float(model.score(X[test][:, support], y[test])), 4)
     if clock is not None:
         row.update(wall_s=round(clock.wall, 1), cpu_s=round(clock.cpu, 1))
-    del make_pipeline
     return row
 
 

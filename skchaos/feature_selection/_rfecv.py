@@ -22,10 +22,12 @@ _ONE_SE = "1se"
 def _fold_path(setup, X, y, train, test, n_stop, seed, seeded):
     """Run one fold's elimination path; score each size on the fold's test rows."""
     X_test, y_test = X[test], y[test]
+    scaled = {}  # the test rows in the path's units, standardized once
 
     def test_score(model, columns, scaling):
-        X_scaled, y_scaled = scaling.apply(X_test, y_test)
-        return setup.evaluate.score(model, X_scaled[:, columns], y_scaled)
+        if not scaled:
+            scaled["X"], scaled["y"] = scaling.apply(X_test, y_test)
+        return setup.evaluate.score(model, scaled["X"][:, columns], scaled["y"])
 
     path = elimination_path(
         X[train],
