@@ -515,3 +515,15 @@ def test_skorch_api_initialize_and_forward(regression_data):
     out = reg.forward(X)  # skorch's raw-output API accepts arrays too
     assert isinstance(out, torch.Tensor) and out.shape == (120, 1)
     np.testing.assert_allclose(out[:, 0].numpy(), reg.predict(X), rtol=1e-6)
+
+
+@pytest.mark.parametrize("Estimator", [MLPRegressor, MLPClassifier])
+def test_prefixed_optimizer_argument_reaches_the_optimizer(Estimator):
+    # skorch knows the "optimizer" prefix only once it has initialized the
+    # optimizer; the first fit must accept optimizer__weight_decay anyway.
+    rng = np.random.RandomState(0)
+    X, y = rng.normal(size=(20, 3)).astype(np.float32), np.arange(20) % 2
+    est = Estimator((4,), max_epochs=2, optimizer__weight_decay=0.25).fit(X, y)
+    assert est.optimizer_.param_groups[0]["weight_decay"] == 0.25
+    with pytest.raises(ValueError, match="optimizer__weight_decay"):
+        Estimator((4,), max_epochs=2, optimizer_weight_decay=0.25).fit(X, y)

@@ -255,24 +255,6 @@ class ChannelsFirstMixin:
     def _module_kwargs_from_X(self, X):
         return {"n_channels": X.shape[1]}
 
-    def _validate_params(self):
-        # skorch adds "module", "criterion" and "optimizer" to ``prefixes_``
-        # only when it initializes them, so before the first fit it would
-        # reject ``optimizer__weight_decay`` and the like; accept them here.
-        if getattr(self, "initialized_", False):
-            return super()._validate_params()
-        state = vars(self)
-        had_prefixes = "prefixes_" in state
-        previous = state.get("prefixes_")
-        state["prefixes_"] = [*self.prefixes_, "module", "criterion", "optimizer"]
-        try:
-            return super()._validate_params()
-        finally:
-            if had_prefixes:
-                state["prefixes_"] = previous
-            else:
-                del state["prefixes_"]
-
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.two_d_array = True

@@ -100,12 +100,30 @@ class ParamsMixin:
     def _validate_params(self):
         # skorch's ``_validate_params`` (unknown ``prefix__`` arguments) shadows
         # scikit-learn's; run both, so that ``_fit_context`` checks both.
-        super()._validate_params()
+        self._validate_skorch_params()
         validate_parameter_constraints(
             self._parameter_constraints,
             self.get_params(deep=False),
             caller_name=type(self).__name__,
         )
+
+    def _validate_skorch_params(self):
+        # skorch adds "module", "criterion" and "optimizer" to ``prefixes_``
+        # only when it initializes them, so before the first fit it would
+        # reject ``optimizer__weight_decay`` and the like; accept them here.
+        if getattr(self, "initialized_", False):
+            return super()._validate_params()
+        state = vars(self)
+        had_prefixes = "prefixes_" in state
+        previous = state.get("prefixes_")
+        state["prefixes_"] = [*self.prefixes_, "module", "criterion", "optimizer"]
+        try:
+            return super()._validate_params()
+        finally:
+            if had_prefixes:
+                state["prefixes_"] = previous
+            else:
+                del state["prefixes_"]
 
     def set_params(self, **params):
         """Set the parameters of this estimator.
