@@ -36,6 +36,7 @@ real
     runs on the training rows only, then the downstream model (a standardized
     logistic or ridge regression) is fitted on the selected columns;
     ``real_only`` is the downstream model on the real columns alone.
+    ``--tables`` picks the tables (default both).
 
 Usage::
 
@@ -44,11 +45,14 @@ Usage::
     python benchmarks/bench_generalization.py --part random --setting A \\
         --draw heldout --out benchmarks/results/generalization-A-heldout.csv
 
-Cells run in parallel processes (``--jobs``), one torch thread each.
+Cells run in parallel processes (``--jobs``), one torch thread each. Every
+finished row is appended to ``OUT.partial.jsonl`` at once (a killed run loses
+only the cells in flight); the CSV replaces it at the end.
 """
 
 import argparse
 import csv
+import json
 import os
 import resource
 import sys
@@ -287,7 +291,7 @@ def _cells(args):
     selectors = [*args.selectors, "real_only"]
     return [
         (_real_cell, (name, s, fold, 0, args))
-        for name in ("wine", "fair")
+        for name in args.tables
         for fold in range(5)
         for s in selectors
     ]
@@ -315,6 +319,9 @@ def main(argv=None):
     parser.add_argument(
         "--selectors", type=lambda s: s.split(","), default=list(SELECTORS)
     )
+    parser.add_argument(
+        "--tables", type=lambda s: s.split(","), default=["wine", "fair"]
+    )
     parser.add_argument("--cost", action="store_true", help="time a converged fit")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--out", required=True, help="CSV of the rows")
@@ -322,11 +329,17 @@ def main(argv=None):
     cells = _cells(args)
     print(f"{len(cells)} cells; command: {' '.join(sys.argv)}", flush=True)
     rows = []
-    for row in Parallel(n_jobs=args.jobs, return_as="generator")(
-        delayed(func)(*params) for func, params in cells
-    ):
-        rows.append(row)
-        print(row, flush=True)
+    # Each finished row is appended to OUT.partial.jsonl at once, so that a
+    # killed run loses only the cells in flight; the CSV is written at the end.
+    partial = args.out + ".partial.jsonl"
+    with open(partial, "a") as log:
+        for row in Parallel(n_jobs=args.jobs, return_as="generator")(
+            delayed(func)(*params) for func, params in cells
+        ):
+            rows.append(row)
+            print(row, flush=True)
+            log.write(json.dumps(row) + "\n")
+            log.flush()
     columns = []
     for row in rows:
         columns += [key for key in row if key not in columns]
@@ -337,6 +350,7 @@ def main(argv=None):
         writer.writeheader()
         writer.writerows(rows)
     os.replace(tmp, args.out)
+    os.remove(partial)
     summary(rows)
 
 
