@@ -4,6 +4,13 @@ Usage::
 
     python benchmarks/summarize_generalization.py \
         benchmarks/results/generalization-*.csv
+    python benchmarks/summarize_generalization.py --pool \
+        benchmarks/results/generalization-paper*.csv
+
+``--pool`` prints one table over the rows of all the files given (runs of
+one protocol split over several invocations on the same code), instead of a
+table per file. A table of paper formulas ends with the mean F1 over the
+formulas, with and without formula 14.
 
 Every figure of the "Generalization" section of ``benchmarks/README.md`` is
 printed by this script from the committed CSV files.
@@ -97,11 +104,25 @@ def _dev_table(paths):
     return pd.DataFrame(rows)
 
 
-def main(paths):
+def _paper_footer(frame):
+    f1 = frame.groupby("dataset").f1.mean()
+    without = f1.drop(14, errors="ignore")
+    return (
+        f"\nMean F1 over formulas {', '.join(map(str, f1.index))}: {f1.mean():.3f}; "
+        f"without formula 14: {without.mean():.3f} ({len(frame)} fits)."
+    )
+
+
+def main(argv):
+    pool = "--pool" in argv
+    paths = [p for p in argv if p != "--pool"]
     dev = [p for p in paths if p.endswith(".jsonl")]
     if dev:
         print(_markdown(_dev_table(dev)))
     frames = [_load(p) for p in paths if not p.endswith(".jsonl")]
+    if pool and frames:
+        frames = [pd.concat(frames, ignore_index=True)]
+        frames[0]["file"] = " + ".join(p.rsplit("/", 1)[-1] for p in paths)
     for frame in frames:
         print(f"\n### {frame.file.iloc[0]}\n")
         if (frame.part == "real").all():
@@ -109,6 +130,8 @@ def main(paths):
         else:
             table = _selection_table(frame)
         print(_markdown(table))
+        if (frame.part == "paper").all():
+            print(_paper_footer(frame))
     return 0
 
 
