@@ -22,12 +22,13 @@ Usage::
     python benchmarks/dev_cost_variants.py step0.2 A 0,1,2,3,4,5 '{"step": 0.2}'
 
     python benchmarks/dev_cost_variants.py summary \\
-        benchmarks/results/dev/cost-variants.jsonl
+        benchmarks/results/dev/cost-variants.jsonl [0,1,2,3,4,5]
 
 The second form prints the table of ``benchmarks/README.md`` (means over the
-seeds of each variant, median ratio). The records of the last session are in
-``results/dev/cost-variants.jsonl``; they were made with this code before it
-was tidied into this file (the same patches and measurements).
+seeds of each variant, median ratio), optionally for some seeds only. The
+records of the last session are in ``results/dev/cost-variants.jsonl``; they
+were made with this code before it was tidied into this file (the same
+patches and measurements).
 """
 
 import json
@@ -119,13 +120,14 @@ def run(name, setting, seed, params):
     }
 
 
-def summary(path):
+def summary(path, seeds=None):
     """Print a Markdown table of the variants in a JSON-lines file."""
     variants = {}
     with open(path) as handle:
         for line in handle:
             row = json.loads(line)
-            variants.setdefault(row["v"], []).append(row)
+            if seeds is None or row["seed"] in seeds:
+                variants.setdefault(row["v"], []).append(row)
     print(
         "| variant | seeds | F1 | precision | ranking ceiling | CPU s | rounds "
         "| epochs / first round (median) |"
@@ -146,7 +148,8 @@ def summary(path):
 
 def main(argv):
     if argv[0] == "summary":
-        return summary(argv[1])
+        seeds = [int(s) for s in argv[2].split(",")] if len(argv) > 2 else None
+        return summary(argv[1], seeds)
     torch.set_num_threads(1)
     warnings.filterwarnings("ignore")
     name, setting, seeds = argv[0], argv[1], [int(s) for s in argv[2].split(",")]
