@@ -14,9 +14,10 @@ select
     child process with torch's default threads (its CPU time is the
     child's).
 
-Each case runs ``--repeats`` times (in-process cases with one torch thread), and the script writes
-the wall and CPU seconds of each run, their medians, the load average before
-and after, and what each run selected to a JSON file.
+Each case runs ``--repeats`` times (in-process cases with one torch
+thread), and the script writes the wall and CPU seconds of each run, their
+medians, the load average before and after, and what each run selected to a
+JSON file.
 
 Usage::
 
