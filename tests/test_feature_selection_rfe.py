@@ -2,6 +2,7 @@
 
 import pickle
 import re
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -705,3 +706,48 @@ def test_history_marks_the_acceptable_sizes_and_auto_takes_the_smallest(noisy):
     scores = np.array(relative.history_["score"])
     expected = scores >= scores.max() - 0.5 * abs(scores.max())
     assert relative.history_["acceptable"] == expected.tolist()
+
+
+def test_warns_when_the_network_predicts_no_better_than_a_constant(data):
+    # A target independent of X: whatever the network ranks is noise, and
+    # the user must be told instead of receiving a confident selection.
+    X, _ = data
+    y = np.random.RandomState(1).normal(size=len(X))
+    selector = AttributionRFE(_net(), fine_tune_epochs=2, random_state=0)
+    with pytest.warns(UserWarning, match="no better than a constant"):
+        selector.fit(X, y)
+
+
+@pytest.mark.parametrize("Net", [MLPRegressor, MLPClassifier])
+def test_no_constant_warning_when_the_network_learned(data, Net):
+    X, y = data
+    y = y if Net is MLPRegressor else (y > 0).astype(int)
+    net = Net(hidden_layer_sizes=(8,), lr=0.05, max_epochs=40, random_state=0)
+    selector = AttributionRFE(net, fine_tune_epochs=2, random_state=0)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*no better than a constant")
+        selector.fit(X, y)
+    assert selector.support_[:2].all()
+
+
+def test_constant_row_losses_match_the_constant_predictors():
+    from sklearn.dummy import DummyClassifier, DummyRegressor
+    from sklearn.metrics import log_loss, mean_squared_error
+
+    from skchaos.feature_selection._scoring import constant_row_losses
+
+    rng = np.random.RandomState(0)
+    y_train, y_val = rng.normal(size=50), rng.normal(size=20)
+    dummy = DummyRegressor().fit(np.zeros((50, 1)), y_train)
+    expected = mean_squared_error(y_val, dummy.predict(np.zeros((20, 1))))
+    losses = constant_row_losses("neg_mean_squared_error", y_train, y_val)
+    assert np.isclose(losses.mean(), expected)
+    c_train, c_val = rng.randint(3, size=50), rng.randint(3, size=20)
+    dummy = DummyClassifier(strategy="prior").fit(np.zeros((50, 1)), c_train)
+    expected = log_loss(c_val, dummy.predict_proba(np.zeros((20, 1))), labels=[0, 1, 2])
+    assert np.isclose(
+        constant_row_losses("neg_log_loss", c_train, c_val).mean(), expected
+    )
+    zero_one = constant_row_losses("accuracy", c_train, c_val)
+    assert np.isclose(1 - zero_one.mean(), dummy.score(np.zeros((20, 1)), c_val))
+    assert constant_row_losses("r2", y_train, y_val) is None

@@ -23,6 +23,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 
+from skchaos.feature_selection._scoring import constant_row_losses
 from skchaos.feature_selection._units import Units
 from skchaos.feature_selection._warm_start import RoundTrainer
 from skchaos.utils import draw_seed, final_net
@@ -98,6 +99,9 @@ class Path:
         Each round's network, when kept.
     on_round : list
         What the ``on_round`` callback returned at each round.
+    baseline : ndarray or None
+        The validation loss of each row for the best constant prediction
+        (None for a custom ``scoring``).
     """
 
     n_units: list = field(default_factory=list)
@@ -112,6 +116,7 @@ class Path:
     time: list = field(default_factory=list)
     models: list = field(default_factory=list)
     on_round: list = field(default_factory=list)
+    baseline: Any = None
 
     def ranking(self, chosen, n_units):
         """``(ranking, importances)`` of every unit, with round ``chosen`` kept.
@@ -166,7 +171,7 @@ def warn_unconverged(path, caller, cap):
         f"{listed}); their rankings come from networks that were still "
         "learning. Raise max_round_epochs, or the net's lr.",
         ConvergenceWarning,
-        stacklevel=4,
+        stacklevel=5,
     )
 
 
@@ -320,6 +325,8 @@ def elimination_path(
         X_fit, y_fit, X_es, y_es = X_fit[fit], y_fit[fit], X_fit[es], y_fit[es]
 
     path = Path()
+    if setup.evaluate.row_losses:
+        path.baseline = constant_row_losses(setup.evaluate.name, y[train], y_val)
     alive = np.arange(units.n_units)
     columns = np.arange(X.shape[1])
     bar = _progress(setup, n_rounds(setup.step, units.n_units, n_stop))

@@ -32,7 +32,7 @@ from skchaos.feature_selection._path import (
     warn_unconverged,
 )
 from skchaos.feature_selection._plotting import plot_scores
-from skchaos.feature_selection._scoring import Evaluator
+from skchaos.feature_selection._scoring import Evaluator, warn_if_uninformative
 from skchaos.feature_selection._selected import SelectedEstimatorMixin
 from skchaos.feature_selection._setup import atomic_fit, build_setup
 from skchaos.feature_selection._units import (
@@ -283,6 +283,12 @@ class AttributionRFE(
     converged (``fine_tune_epochs="auto"``): with fixed-length rounds, later
     (smaller) sets would simply be better trained.
 
+    **A network that learned nothing.** When the selected round's network
+    predicts the validation rows no better than a constant (its mean loss is
+    not lower than the constant's by more than one standard error of the
+    paired differences; default scores only), ``fit`` warns
+    (``UserWarning``): its attributions, and the selection, are then noise.
+
     **Standardized training.** With ``refit=True`` the networks of the path
     train on standardized columns (2-D ``X``) and, for regressors with the
     default score, a standardized target; the scores in ``history_`` are
@@ -512,6 +518,9 @@ class AttributionRFE(
         support = np.isin(units.unit_of, path.units[chosen])
         ranking, importances = path.ranking(chosen, units.n_units)
         warn_unconverged(path, type(self).__name__, self.max_round_epochs)
+        warn_if_uninformative(
+            path.row_losses[chosen], path.baseline, type(self).__name__
+        )
         if self.refit:
             seed = draw_seed(rng, self.random_state is not None)
             X, y, X_es, y_es = X[:, support], y, None, None
