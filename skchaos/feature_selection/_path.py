@@ -12,7 +12,6 @@ decides which sizes are "no worse than the best".
 """
 
 import copy
-import sys
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -23,6 +22,11 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 
+from skchaos.feature_selection._progress import (
+    epoch_progress,
+    progress_bar,
+    report_round,
+)
 from skchaos.feature_selection._scoring import constant_row_losses
 from skchaos.feature_selection._units import Units
 from skchaos.feature_selection._warm_start import RoundTrainer
@@ -329,9 +333,9 @@ def elimination_path(
         path.baseline = constant_row_losses(setup.evaluate.name, y[train], y_val)
     alive = np.arange(units.n_units)
     columns = np.arange(X.shape[1])
-    bar = _progress(setup, n_rounds(setup.step, units.n_units, n_stop))
+    bar = progress_bar(setup, n_rounds(setup.step, units.n_units, n_stop))
     if bar is not None:
-        trainer.on_epoch = _epoch_progress(bar, units)
+        trainer.on_epoch = epoch_progress(bar)
     start = tic = time.perf_counter()
     model, info = trainer.first(X_fit, y_fit, X_es, y_es, draw_seed(rng, seeded))
     n_outside = 0
@@ -353,7 +357,7 @@ def elimination_path(
                 path.on_round.append(on_round(model, columns, scaling))
             toc = time.perf_counter()
             path.time.append(toc - tic)
-            _report(setup, bar, path, toc - start)
+            report_round(setup, bar, path, toc - start)
 
             n_out = n_removed(setup.step, len(alive), n_stop)
             if patience is not None:
@@ -396,47 +400,6 @@ def _record(path, alive, score, losses, importances, info):
     path.training.append(info.training)
     path.epochs.append(info.epochs)
     path.converged.append(info.converged)
-
-
-def _progress(setup, total):
-    if not setup.verbose:
-        return None
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, desc=f"{setup.caller} rounds", unit="round", leave=False)
-
-
-def _epoch_progress(bar, units):
-    """Show the epochs of the round in training on the bar (at most 5 Hz)."""
-    last = [0.0]
-
-    def on_epoch(epoch, loss):
-        now = time.perf_counter()
-        if now - last[0] >= 0.2:
-            last[0] = now
-            bar.set_postfix_str(
-                f"training: epoch {epoch}, early-stopping loss {loss:.4g}"
-            )
-
-    return on_epoch
-
-
-def _report(setup, bar, path, elapsed):
-    if bar is None:
-        return
-    from tqdm.auto import tqdm
-
-    n, score, training = path.n_units[-1], path.score[-1], path.training[-1]
-    epochs = path.epochs[-1]
-    trained = training if epochs is None else f"{training}, {epochs} epochs"
-    tqdm.write(
-        f"[{setup.caller}] {n} {setup.units.name} left: validation "
-        f"{setup.score_name} = {score:.6g} ({trained}, {path.time[-1]:.1f} s, "
-        f"{elapsed:.1f} s in all)",
-        file=sys.stdout,
-    )
-    bar.set_postfix_str(f"{n} {setup.units.name} left")
-    bar.update(1)
 
 
 def nan_to_worst(scores):
