@@ -104,8 +104,8 @@ class Path:
     on_round : list
         What the ``on_round`` callback returned at each round.
     baseline : ndarray or None
-        The validation loss of each row for the best constant prediction
-        (None for a custom ``scoring``).
+        The validation loss of each row for the best constant prediction of
+        the validation targets (None for a custom ``scoring``).
     """
 
     n_units: list = field(default_factory=list)
@@ -330,7 +330,7 @@ def elimination_path(
 
     path = Path()
     if setup.evaluate.row_losses:
-        path.baseline = constant_row_losses(setup.evaluate.name, y[train], y_val)
+        path.baseline = constant_row_losses(setup.evaluate.name, y_val)
     alive = np.arange(units.n_units)
     columns = np.arange(X.shape[1])
     bar = progress_bar(setup, n_rounds(setup.step, units.n_units, n_stop))

@@ -283,11 +283,12 @@ class AttributionRFE(
     converged (``fine_tune_epochs="auto"``): with fixed-length rounds, later
     (smaller) sets would simply be better trained.
 
-    **A network that learned nothing.** When the selected round's network
-    predicts the validation rows no better than a constant (its mean loss is
-    not lower than the constant's by more than one standard error of the
-    paired differences; default scores only), ``fit`` warns
-    (``UserWarning``): its attributions, and the selection, are then noise.
+    **A network that learned nothing.** When the first network or the
+    selected round's network predicts the validation rows no better than a
+    constant (its mean loss is not lower than that of the best constant for
+    those rows by 1% and by two standard errors of the paired differences;
+    default scores only), ``fit`` warns (``UserWarning``): its attributions,
+    and the selection, are then noise.
 
     **Standardized training.** With ``refit=True`` the networks of the path
     train on standardized columns (2-D ``X``) and, for regressors with the
@@ -518,9 +519,13 @@ class AttributionRFE(
         support = np.isin(units.unit_of, path.units[chosen])
         ranking, importances = path.ranking(chosen, units.n_units)
         warn_unconverged(path, type(self).__name__, self.max_round_epochs)
-        warn_if_uninformative(
-            path.row_losses[chosen], path.baseline, type(self).__name__
-        )
+        for network, r in (("the first", 0), ("the selected round's", chosen)):
+            # The first network's ranking starts the path; the selected
+            # round's network is the one the selection rests on.
+            if warn_if_uninformative(
+                path.row_losses[r], path.baseline, type(self).__name__, network
+            ):
+                break
         if self.refit:
             seed = draw_seed(rng, self.random_state is not None)
             X, y, X_es, y_es = X[:, support], y, None, None

@@ -108,49 +108,56 @@ class Evaluator:
         return self(model, X, y)[0]
 
 
-def constant_row_losses(name, y_train, y_val):
-    """Per-row losses on ``y_val`` of the best constant fitted on ``y_train``.
+def constant_row_losses(name, y):
+    """Per-row losses on ``y`` of the best constant prediction for ``y`` itself.
 
-    The mean of ``y_train`` for ``"neg_mean_squared_error"``, its class
+    The mean of ``y`` for ``"neg_mean_squared_error"``, its class
     frequencies for ``"neg_log_loss"`` and its most frequent class for
-    ``"accuracy"``; None for any other score.
+    ``"accuracy"``; None for any other score. Fitted on the rows it is
+    scored on, the constant is a slightly optimistic baseline: a network
+    that learned nothing cannot beat it on average.
     """
     if name == "neg_mean_squared_error":
-        train = np.asarray(y_train, dtype=np.float64).reshape(len(y_train), -1)
-        val = np.asarray(y_val, dtype=np.float64).reshape(len(y_val), -1)
-        return np.mean((val - train.mean(axis=0)) ** 2, axis=1)
+        values = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
+        return np.mean((values - values.mean(axis=0)) ** 2, axis=1)
     if name not in ("neg_log_loss", "accuracy"):
         return None
-    classes, counts = np.unique(y_train, return_counts=True)
+    classes, index, counts = np.unique(y, return_inverse=True, return_counts=True)
     if name == "accuracy":
-        return (np.asarray(y_val) != classes[np.argmax(counts)]).astype(np.float64)
-    index = np.clip(np.searchsorted(classes, y_val), 0, len(classes) - 1)
-    p = np.where(classes[index] == y_val, counts[index] / counts.sum(), 0.0)
-    return -np.log(np.clip(p, np.finfo(np.float64).eps, 1.0))
+        return (index != np.argmax(counts)).astype(np.float64)
+    return -np.log(counts[index] / counts.sum())
 
 
-def warn_if_uninformative(losses, baseline, caller):
+# A network "learned something" when it beats the best constant by this
+# fraction of the constant's loss (an R^2 of 0.01 for the squared error) and
+# by two standard errors of the paired per-row differences.
+MIN_GAIN = 0.01
+
+
+def warn_if_uninformative(losses, baseline, caller, network="the selected round's"):
     """Warn when a network predicts no better than a constant; return whether.
 
-    ``losses`` and ``baseline`` are the per-row validation losses of the
-    selected round's network and of the constant (see
+    ``losses`` and ``baseline`` are the per-row validation losses of a
+    round's network and of the best constant (see
     :func:`constant_row_losses`). The network has learned something when its
-    mean loss is lower by more than one standard error of the paired
-    differences (the standard of the size rule); otherwise its attributions,
-    and the selection, are likely noise.
+    mean loss is lower by more than ``MIN_GAIN`` of the constant's and by
+    more than two standard errors of the paired differences; otherwise its
+    attributions, and the selection, are likely noise.
     """
     if losses is None or baseline is None or len(losses) < 2:
         return False
     gain = np.asarray(baseline) - np.asarray(losses)
-    if gain.mean() > gain.std(ddof=1) / np.sqrt(len(gain)):
+    se = gain.std(ddof=1) / np.sqrt(len(gain))
+    threshold = max(2 * se, MIN_GAIN * np.mean(baseline))
+    if gain.mean() > threshold:
         return False
     warnings.warn(
-        f"{caller}: the network of the selected round predicts the validation "
-        f"rows no better than a constant: its mean validation loss "
-        f"{np.mean(losses):.4g} against {np.mean(baseline):.4g} for the "
-        "constant is not lower by more than one standard error. Its "
-        "attributions, and the selection, are likely noise. Train longer or "
-        "faster (the net's max_epochs, lr), give it more rows, or check that "
+        f"{caller}: {network} network predicts the validation rows no better "
+        f"than a constant (mean validation loss {np.mean(losses):.4g} against "
+        f"{np.mean(baseline):.4g} for the best constant; it must be lower by "
+        f"1% and by two standard errors). Its attributions, and the "
+        "selection, are likely noise. Train longer or faster (the net's "
+        "max_epochs, lr), give it more rows or fewer columns, or check that "
         "the target depends on the features.",
         UserWarning,
         stacklevel=5,
