@@ -159,27 +159,37 @@ def _converged_seconds(X, y, net_params, seed):
 
 
 # ---------------------------------------------------------------------- cells
+def random_formula(seed, setting):
+    """The random formula of ``seed`` in ``setting`` ("A" or "B"), as a Bunch.
+
+    3 to 7 relevant variables (``3 + seed % 5``) shuffled among the noise
+    columns; the development harnesses draw their data here too.
+    """
+    from skchaos.datasets import make_random_symbolic
+
+    return make_random_symbolic(
+        n_relevant=3 + seed % 5,
+        n_samples=SETTINGS[setting]["n_samples"],
+        n_noise_features=SETTINGS[setting]["n_noise"],
+        shuffle_features=True,
+        random_state=seed,
+        return_X_y=False,
+    )
+
+
 def _cell(part, key, selector, seed, args):
     import torch
 
     torch.set_num_threads(1)
     from sklearn.model_selection import train_test_split
 
-    from skchaos.datasets import make_random_symbolic, make_symbolic
+    from skchaos.datasets import make_symbolic
 
     row = {"part": part, "dataset": key, "selector": selector, "seed": seed}
     if part == "random":
-        setting = SETTINGS[args.setting]
-        data = make_random_symbolic(
-            n_relevant=3 + seed % 5,
-            n_samples=setting["n_samples"],
-            n_noise_features=setting["n_noise"],
-            shuffle_features=True,
-            random_state=seed,
-            return_X_y=False,
-        )
+        data = random_formula(seed, args.setting)
         row["formula"] = data.formula_str
-        net = setting["net"]
+        net = SETTINGS[args.setting]["net"]
     elif part == "paper":
         data = make_symbolic(
             key, n_noise_features=150, random_state=seed, return_X_y=False
@@ -208,12 +218,23 @@ def _cell(part, key, selector, seed, args):
     return row
 
 
-def _real_data(name, seed):
-    from sklearn.datasets import load_wine
+def real_data(name, seed):
+    """A real table with 200 appended N(0, 1) columns: X, y, relevant, classifier.
 
-    if name == "wine":
-        X, y = load_wine(return_X_y=True)
-        classifier = True
+    ``"wine"`` and ``"fair"`` are the reported tables; ``"breast"`` (breast
+    cancer) and ``"diabetes"`` are the development tables of
+    ``dev_real_tables.py``.
+    """
+    from sklearn.datasets import load_breast_cancer, load_diabetes, load_wine
+
+    loaders = {
+        "wine": (load_wine, True),
+        "breast": (load_breast_cancer, True),
+        "diabetes": (load_diabetes, False),
+    }
+    if name in loaders:
+        loader, classifier = loaders[name]
+        X, y = loader(return_X_y=True)
     else:
         import statsmodels.datasets.fair as fair
 
@@ -226,7 +247,8 @@ def _real_data(name, seed):
     return np.hstack([X, noise]), y, relevant, classifier
 
 
-def _downstream(classifier):
+def downstream(classifier):
+    """The model fitted on the selected columns: standardized logistic or ridge."""
     from sklearn.linear_model import LogisticRegression, Ridge
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
@@ -242,7 +264,7 @@ def _real_cell(name, selector, fold, seed, args):
     from sklearn.model_selection import KFold, StratifiedKFold
     from sklearn.preprocessing import StandardScaler
 
-    X, y, relevant, classifier = _real_data(name, seed)
+    X, y, relevant, classifier = real_data(name, seed)
     splitter = (StratifiedKFold if classifier else KFold)(
         5, shuffle=True, random_state=seed
     )
@@ -258,7 +280,7 @@ def _real_cell(name, selector, fold, seed, args):
         )
         support = _support(fitted)
     row.update(_quality(relevant, support))
-    model = _downstream(classifier)
+    model = downstream(classifier)
     if support.sum():
         model.fit(X[train][:, support], y[train])
         row["cv_score"] = round(float(model.score(X[test][:, support], y[test])), 4)

@@ -38,22 +38,13 @@ import warnings
 
 import numpy as np
 import torch
+from bench_generalization import SETTINGS, random_formula
+from dev_selection_variants import quality
 from sklearn.model_selection import train_test_split
 
 import skchaos.neural._fine_tune as fine_tune
-from skchaos.datasets import make_random_symbolic
 from skchaos.feature_selection import AttributionRFE
 from skchaos.neural import MLPRegressor
-
-SETTINGS = {"A": (3000, 60, {"max_epochs": 300}), "B": (10000, 100, {})}
-
-
-def _quality(truth, got):
-    tp = len(set(truth) & set(got))
-    if tp == 0:
-        return 0.0, 0.0, 0.0
-    precision, recall = tp / len(got), tp / len(truth)
-    return precision, recall, 2 * precision * recall / (precision + recall)
 
 
 def _patch_rounds(rtol=None, rpat=None, rlr=None):
@@ -82,15 +73,7 @@ def _patch_rounds(rtol=None, rpat=None, rlr=None):
 
 
 def run(name, setting, seed, params):
-    n_samples, n_noise, net_params = SETTINGS[setting]
-    data = make_random_symbolic(
-        n_relevant=3 + seed % 5,
-        n_samples=n_samples,
-        n_noise_features=n_noise,
-        shuffle_features=True,
-        random_state=seed,
-        return_X_y=False,
-    )
+    data, net_params = random_formula(seed, setting), SETTINGS[setting]["net"]
     X, _, y, _ = train_test_split(
         data.data, data.target, test_size=0.2, random_state=seed
     )
@@ -100,8 +83,8 @@ def run(name, setting, seed, params):
     wall, cpu = time.time() - wall, time.process_time() - cpu
     truth = np.flatnonzero(data.relevant_mask)
     epochs = [e or 0 for e in selector.history_["epochs"]]
-    precision, recall, f1 = _quality(truth, np.flatnonzero(selector.support_))
-    oracle = max(_quality(truth, f)[2] for f in selector.history_["features"])
+    precision, recall, f1 = quality(truth, np.flatnonzero(selector.support_))
+    oracle = max(quality(truth, f)[2] for f in selector.history_["features"])
     return {
         "v": name,
         "seed": seed,

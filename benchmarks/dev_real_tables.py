@@ -39,25 +39,12 @@ import warnings
 
 import numpy as np
 import torch
-from sklearn.datasets import load_breast_cancer, load_diabetes
-from sklearn.linear_model import LogisticRegression, Ridge
+from bench_generalization import downstream, real_data
 from sklearn.model_selection import KFold, StratifiedKFold
-from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skchaos.feature_selection import AttributionRFE, AttributionRFECV
 from skchaos.neural import MLPClassifier, MLPRegressor
-
-
-def _table(name):
-    loader, classifier = {
-        "breast": (load_breast_cancer, True),
-        "diabetes": (load_diabetes, False),
-    }[name]
-    X, y = loader(return_X_y=True)
-    noise = np.random.RandomState(0).normal(size=(X.shape[0], 200))
-    relevant = np.r_[np.ones(X.shape[1], bool), np.zeros(200, bool)]
-    return np.hstack([X, noise]), y, relevant, classifier
 
 
 def _selector(variant, classifier, extra):
@@ -77,7 +64,7 @@ def _selector(variant, classifier, extra):
 
 
 def run(name, variant, fold, extra=None):
-    X, y, relevant, classifier = _table(name)
+    X, y, relevant, classifier = real_data(name, 0)
     splitter = (StratifiedKFold if classifier else KFold)(
         5, shuffle=True, random_state=0
     )
@@ -94,10 +81,7 @@ def run(name, variant, fold, extra=None):
             first = next(f for f in selector.history_["features"] if len(f) <= n_real)
             ranking["real_at_n_real"] = int(relevant[first].sum())
     cpu = time.process_time() - cpu
-    model = make_pipeline(
-        StandardScaler(),
-        LogisticRegression(max_iter=2000) if classifier else Ridge(),
-    ).fit(X[train][:, support], y[train])
+    model = downstream(classifier).fit(X[train][:, support], y[train])
     return {
         "table": name,
         "variant": variant,

@@ -25,15 +25,14 @@ import warnings
 
 import numpy as np
 import torch
+from bench_generalization import SETTINGS, random_formula
 from sklearn.model_selection import train_test_split
 
 import skchaos.feature_selection._rfe as rfe_module
-from skchaos.datasets import make_random_symbolic
 from skchaos.feature_selection import AttributionRFE
 from skchaos.feature_selection._path import acceptable_rounds
 from skchaos.neural import MLPRegressor
 
-SETTINGS = {"A": (3000, 60, {"max_epochs": 300}), "B": (10000, 100, {})}
 _CAPTURED = {}
 _ORIGINAL = rfe_module.smallest_acceptable
 
@@ -43,7 +42,8 @@ def _spy(scores, losses, sizes, tol):
     return _ORIGINAL(scores, losses, sizes, tol)
 
 
-def _quality(truth, got):
+def quality(truth, got):
+    """Precision, recall and F1 of the indices ``got`` against ``truth``."""
     tp = len(set(truth) & set(got))
     if tp == 0:
         return 0.0, 0.0, 0.0
@@ -59,15 +59,9 @@ def _unpaired(scores, losses):
     return losses.mean(axis=1) <= losses[best].mean() + se
 
 
-def run(seed, n_samples, n_noise, net_params):
-    data = make_random_symbolic(
-        n_relevant=3 + seed % 5,
-        n_samples=n_samples,
-        n_noise_features=n_noise,
-        shuffle_features=True,
-        random_state=seed,
-        return_X_y=False,
-    )
+def run(seed, setting):
+    data = random_formula(seed, setting)
+    net_params = SETTINGS[setting]["net"]
     X, y = data.data, data.target
     if os.environ.get("STDX"):
         X = X / X.std(0)
@@ -97,12 +91,12 @@ def run(seed, n_samples, n_noise, net_params):
         ok = np.flatnonzero(mask)
         return features[int(ok[np.argmin(sizes[ok])])]
 
-    out["paired"] = _quality(truth, smallest(acceptable_rounds(scores, losses)))
-    out["best"] = _quality(truth, smallest(_unpaired(scores, losses)))
+    out["paired"] = quality(truth, smallest(acceptable_rounds(scores, losses)))
+    out["best"] = quality(truth, smallest(_unpaired(scores, losses)))
     for tol in (0.02, 0.05):
         mask = acceptable_rounds(scores, losses, tol)
-        out[f"tol{tol}"] = _quality(truth, smallest(mask))
-    out["oracle"] = max(_quality(truth, f)[2] for f in features)
+        out[f"tol{tol}"] = quality(truth, smallest(mask))
+    out["oracle"] = max(quality(truth, f)[2] for f in features)
     return out
 
 
@@ -111,9 +105,8 @@ def main(argv):
     warnings.filterwarnings("ignore")
     rfe_module.smallest_acceptable = _spy
     seeds = [int(s) for s in argv[0].split(",")]
-    n_samples, n_noise, net_params = SETTINGS[argv[1]]
     for seed in seeds:
-        print(json.dumps(run(seed, n_samples, n_noise, net_params)), flush=True)
+        print(json.dumps(run(seed, argv[1])), flush=True)
 
 
 if __name__ == "__main__":
