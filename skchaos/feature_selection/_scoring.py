@@ -10,6 +10,7 @@ import warnings
 
 import numpy as np
 from sklearn.base import is_classifier
+from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.metrics import check_scoring
 
 
@@ -111,21 +112,22 @@ class Evaluator:
 def constant_row_losses(name, y):
     """Per-row losses on ``y`` of the best constant prediction for ``y`` itself.
 
-    The mean of ``y`` for ``"neg_mean_squared_error"``, its class
-    frequencies for ``"neg_log_loss"`` and its most frequent class for
-    ``"accuracy"``; None for any other score. Fitted on the rows it is
-    scored on, the constant is a slightly optimistic baseline: a network
-    that learned nothing cannot beat it on average.
+    The constant is scikit-learn's dummy estimator fitted on ``y`` (its mean;
+    its class frequencies, whose most frequent class is the prediction),
+    scored by the same per-row loss as the rounds; None for a score without
+    per-row losses. Fitted on the rows it is scored on, the constant is a
+    slightly optimistic baseline: a network that learned nothing cannot beat
+    it on average.
     """
-    if name == "neg_mean_squared_error":
-        values = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
-        return np.mean((values - values.mean(axis=0)) ** 2, axis=1)
-    if name not in ("neg_log_loss", "accuracy"):
+    if name not in _ROW_LOSSES:
         return None
-    classes, index, counts = np.unique(y, return_inverse=True, return_counts=True)
-    if name == "accuracy":
-        return (index != np.argmax(counts)).astype(np.float64)
-    return -np.log(counts[index] / counts.sum())
+    constant = (
+        DummyRegressor()
+        if name == "neg_mean_squared_error"
+        else DummyClassifier(strategy="prior")
+    )
+    X = np.zeros((len(y), 1))
+    return _ROW_LOSSES[name](constant.fit(X, y), X, y)
 
 
 # A network "learned something" when it beats the best constant by this
