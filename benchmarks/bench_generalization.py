@@ -64,11 +64,13 @@ from joblib import Parallel, delayed
 
 SELECTORS = ("rfe", "rfecv_forest", "sfm_forest", "boruta")
 DRAWS = {"dev": range(50), "heldout": range(1000, 1050)}
+SCALE_NET = {"batch_size": 256, "lr": 2e-3, "max_epochs": 100}
 SETTINGS = {
     "A": {"n_samples": 3000, "n_noise": 60, "net": {"max_epochs": 300}},
     "B": {"n_samples": 10000, "n_noise": 100, "net": {}},
+    # Wide: 8,000 training rows and 1,000 noise columns, the scale network.
+    "W": {"n_samples": 10000, "n_noise": 1000, "net": SCALE_NET},
 }
-SCALE_NET = {"batch_size": 256, "lr": 2e-3, "max_epochs": 100}
 
 
 class Clock:
@@ -101,7 +103,7 @@ def _quality(relevant, support):
 
 
 # ------------------------------------------------------------------ selectors
-def _selector(name, net_params, seed, classifier=False):
+def _selector(name, net_params, seed, classifier=False, rfe_params=None):
     from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
     from sklearn.feature_selection import RFECV, SelectFromModel
 
@@ -111,7 +113,7 @@ def _selector(name, net_params, seed, classifier=False):
     forest = RandomForestClassifier if classifier else RandomForestRegressor
     if name == "rfe":
         net = (MLPClassifier if classifier else MLPRegressor)(**net_params)
-        return AttributionRFE(net, random_state=seed)
+        return AttributionRFE(net, random_state=seed, **(rfe_params or {}))
     if name == "rfecv_forest":
         return RFECV(forest(n_estimators=50, random_state=seed), step=0.1, cv=3)
     if name == "sfm_forest":
@@ -133,8 +135,8 @@ def _support(selector):
     )
 
 
-def _select(name, X, y, net_params, seed, classifier=False):
-    selector = _selector(name, net_params, seed, classifier)
+def _select(name, X, y, net_params, seed, classifier=False, rfe_params=None):
+    selector = _selector(name, net_params, seed, classifier, rfe_params)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         with Clock() as clock:
@@ -203,7 +205,10 @@ def _cell(part, key, selector, seed, args):
     X_train, _, y_train, _ = train_test_split(
         data.data, data.target, test_size=0.2, random_state=seed
     )
-    fitted, clock = _select(selector, X_train, y_train, net, seed)
+    net = {**net, **args.net_params}
+    fitted, clock = _select(
+        selector, X_train, y_train, net, seed, rfe_params=args.rfe_params
+    )
     row.update(_quality(data.relevant_mask, _support(fitted)))
     row.update(wall_s=round(clock.wall, 1), cpu_s=round(clock.cpu, 1))
     if selector == "rfe":
@@ -274,9 +279,15 @@ def _real_cell(name, selector, fold, seed, args):
         support, clock = relevant, None
     else:
         scaler = StandardScaler().fit(X[train])
-        net = {"max_epochs": 300} if selector == "rfe" else {}
+        net = {"max_epochs": 300, **args.net_params} if selector == "rfe" else {}
         fitted, clock = _select(
-            selector, scaler.transform(X[train]), y[train], net, seed, classifier
+            selector,
+            scaler.transform(X[train]),
+            y[train],
+            net,
+            seed,
+            classifier,
+            args.rfe_params,
         )
         support = _support(fitted)
     row.update(_quality(relevant, support))
@@ -345,6 +356,18 @@ def main(argv=None):
         "--tables", type=lambda s: s.split(","), default=["wine", "fair"]
     )
     parser.add_argument("--cost", action="store_true", help="time a converged fit")
+    parser.add_argument(
+        "--net-params",
+        type=json.loads,
+        default={},
+        help="JSON of network parameters for rfe, e.g. '{\"input_penalty\": 0}'",
+    )
+    parser.add_argument(
+        "--rfe-params",
+        type=json.loads,
+        default={},
+        help="JSON of AttributionRFE parameters, e.g. '{\"input_penalty\": 0}'",
+    )
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--out", required=True, help="CSV of the rows")
     args = parser.parse_args(argv)

@@ -13,8 +13,13 @@ Usage::
 
 Variants were switched with environment variables: ``STDX=1`` / ``STDY=1``
 standardize X / y before the selector, ``NIT=60`` sets the net's
-``n_iter_no_change``. The code under test is whatever skchaos is installed
-(the variants of the path itself were commits of the library).
+``n_iter_no_change``, ``PEN=0.3`` the selector's ``input_penalty``. The
+``floor*`` rules are the paired rule with a floor on the margin: a loss at
+most that fraction of the best constant's loss (the standardized target's
+variance, about 1) above the best is acceptable too; the library's
+``tol="auto"`` uses ``floor0.0001`` since 2026-12-01. The code under test
+is whatever skchaos is installed (the variants of the path itself were
+commits of the library).
 """
 
 import json
@@ -37,9 +42,10 @@ _CAPTURED = {}
 _ORIGINAL = rfe_module.smallest_acceptable
 
 
-def _spy(scores, losses, sizes, tol):
+def _spy(scores, losses, sizes, tol, baseline=None):
     _CAPTURED["args"] = (list(scores), list(losses), list(sizes))
-    return _ORIGINAL(scores, losses, sizes, tol)
+    _CAPTURED["baseline"] = baseline
+    return _ORIGINAL(scores, losses, sizes, tol, baseline)
 
 
 def quality(truth, got):
@@ -59,6 +65,14 @@ def _unpaired(scores, losses):
     return losses.mean(axis=1) <= losses[best].mean() + se
 
 
+def _floored(scores, losses, floor):
+    """The paired rule, with ``floor`` (in target variances) as a least margin."""
+    losses = np.vstack(losses)
+    diff = losses - losses[int(np.argmax(scores))]
+    se = diff.std(axis=1, ddof=1) / np.sqrt(losses.shape[1])
+    return diff.mean(axis=1) <= np.maximum(se, floor)
+
+
 def run(seed, setting):
     data = random_formula(seed, setting)
     net_params = SETTINGS[setting]["net"]
@@ -71,7 +85,10 @@ def run(seed, setting):
     if os.environ.get("NIT"):
         net_params = {**net_params, "n_iter_no_change": int(os.environ["NIT"])}
     wall, cpu = time.time(), time.process_time()
-    selector = AttributionRFE(MLPRegressor(**net_params), random_state=seed)
+    params = {}
+    if os.environ.get("PEN"):
+        params["input_penalty"] = float(os.environ["PEN"])
+    selector = AttributionRFE(MLPRegressor(**net_params), random_state=seed, **params)
     selector.fit(X_train, y_train)
     wall, cpu = time.time() - wall, time.process_time() - cpu
     truth = np.flatnonzero(data.relevant_mask)
@@ -91,8 +108,13 @@ def run(seed, setting):
         ok = np.flatnonzero(mask)
         return features[int(ok[np.argmin(sizes[ok])])]
 
+    # "paired": the paired rule without the floor of the library's rule.
     out["paired"] = quality(truth, smallest(acceptable_rounds(scores, losses)))
     out["best"] = quality(truth, smallest(_unpaired(scores, losses)))
+    for floor in (1e-4, 1e-3):
+        out[f"floor{floor:g}"] = quality(
+            truth, smallest(_floored(scores, losses, floor))
+        )
     for tol in (0.02, 0.05):
         mask = acceptable_rounds(scores, losses, tol)
         out[f"tol{tol}"] = quality(truth, smallest(mask))

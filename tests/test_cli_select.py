@@ -105,6 +105,8 @@ def test_select_command_plumbing(regression_csv, tmp_path, capsys, monkeypatch, 
         "7",
         "--random-state",
         "5",
+        "--input-penalty",
+        "0.5",
         "--out",
         str(out),
         "--report",
@@ -121,6 +123,7 @@ def test_select_command_plumbing(regression_csv, tmp_path, capsys, monkeypatch, 
     assert estimator.hidden_layer_sizes == (16, 8) and estimator.max_epochs == 7
     assert estimator.random_state == 5 and selector.params["random_state"] == 5
     assert selector.n_features_to_select == 2
+    assert selector.params["input_penalty"] == 0.5
     # features (and a regression target) are standardized
     np.testing.assert_allclose(selector.X_.mean(axis=0), 0, atol=1e-12)
     np.testing.assert_allclose(selector.X_.std(axis=0), 1)
@@ -267,6 +270,12 @@ def test_select_rejects_bad_data(regression_csv, tmp_path, capsys):
         ["select", str(path), "--target", "y", "--hidden-layer-sizes", "10,x"],
         "--hidden-layer-sizes='10,x'",
     )
+    for bad in ("-1", "lots", "inf"):
+        assert_usage_error(
+            capsys,
+            ["select", str(path), "--target", "y", "--input-penalty", bad],
+            f"--input-penalty='{bad}' is invalid; expected 'auto' or a finite float",
+        )
     assert_usage_error(
         capsys,
         ["select", str(path), "--target", "y", "--attribution", "magic"],

@@ -51,6 +51,21 @@ def test_the_best_round_is_always_acceptable():
     assert acceptable_rounds(scores, [None] * 3).tolist() == [False, True, False]
 
 
+def test_a_difference_below_the_tie_floor_is_acceptable():
+    """Noiseless data: a tiny but resolvable loss gap is a tie below 1e-4."""
+    base = _base() * 1e-3  # a network that fits almost perfectly
+    constant = np.full(N_ROWS, 1.0)  # the standardized target's variance
+    near = base + _difference(0.5e-4, 1e-5)  # 5e-5 worse, many SEs
+    far = base + _difference(2e-4, 1e-5)  # 2e-4 worse
+    losses = [base, near, far]
+    assert acceptable_rounds(_scores(losses), losses).tolist() == [True, False, False]
+    with_floor = acceptable_rounds(_scores(losses), losses, baseline=constant)
+    assert with_floor.tolist() == [True, True, False]
+    # A float tol ignores the floor.
+    relative = acceptable_rounds(_scores(losses), losses, 0.0, baseline=constant)
+    assert relative.tolist() == [True, False, False]
+
+
 def test_a_round_within_one_standard_error_of_the_best_is_acceptable():
     """The paired rule: mean(d) <= std(d) / sqrt(n), d = round - best, per row."""
     base = _base()

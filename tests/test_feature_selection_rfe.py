@@ -135,6 +135,8 @@ def test_same_random_state_same_result(data):
         (None, {"feature_groups": [0, 1]}, ValueError, "feature_groups"),
         (None, {"feature_groups": [0] * 6}, ValueError, "single group"),
         (None, {"step": 0}, ValueError, "step"),
+        (None, {"input_penalty": -1.0}, ValueError, "'input_penalty' parameter"),
+        (None, {"input_penalty": "big"}, ValueError, "'input_penalty' parameter"),
     ],
 )
 def test_bad_input_raises_before_any_fitted_attribute(
@@ -323,6 +325,82 @@ def test_refit_false_keeps_the_path_model(data):
     assert selector.estimator_.n_features_in_ == 2
     # It is the model that was scored on the validation rows in the last round.
     assert selector.estimator_.n_iter_ > 20
+
+
+@pytest.mark.parametrize(
+    "params, rounds_penalty",
+    [
+        ({}, 0.3),  # "auto"
+        ({"input_penalty": 0.5}, 0.5),
+        ({"input_penalty": 0.0}, 0.0),
+    ],
+)
+def test_input_penalty_trains_the_rounds_but_not_the_refit(
+    data, params, rounds_penalty
+):
+    X, y = data
+    net = _net()
+    kwargs = {"n_features_to_select": 2, "step": 2, "random_state": 0, **params}
+    path_model = AttributionRFE(net, refit=False, **kwargs).fit(X, y).estimator_
+    assert path_model.input_penalty == rounds_penalty
+    refitted = AttributionRFE(net, **kwargs).fit(X, y).estimator_
+    assert refitted.input_penalty == 0.0  # the estimator as given
+    assert net.input_penalty == 0.0  # which is never changed
+
+
+def test_a_net_with_its_own_input_penalty_keeps_it(data):
+    X, y = data
+    selector = AttributionRFE(
+        make_pipeline(StandardScaler(), _net(input_penalty=0.2)),
+        input_penalty=0.5,
+        n_features_to_select=2,
+        refit=False,
+        random_state=0,
+    ).fit(X, y)
+    assert selector.estimator_[-1].input_penalty == 0.2
+
+
+def test_input_penalty_reaches_a_net_inside_a_pipeline(data):
+    X, y = data
+    selector = AttributionRFE(
+        make_pipeline(StandardScaler(), _net()),
+        input_penalty=0.5,
+        n_features_to_select=2,
+        refit=False,
+        random_state=0,
+    ).fit(X, y)
+    assert selector.estimator_[-1].input_penalty == 0.5
+
+
+def test_positive_input_penalty_needs_a_net_that_has_one(data):
+    X, y = data
+    ridge = AttributionRFE(Ridge(), attribution="permutation", n_features_to_select=2)
+    with pytest.raises(ValueError, match=r"input_penalty=0.5 needs .*Ridge has none"):
+        ridge.set_params(input_penalty=0.5).fit(X, y)
+    assert not hasattr(ridge, "support_")
+    for penalty in ("auto", 0.0):  # nothing to penalize: trained as given
+        ridge.set_params(input_penalty=penalty).fit(X, y)
+        assert ridge.get_support(indices=True).tolist() == [0, 1]
+
+
+def test_input_penalty_lets_the_first_network_learn_past_many_noise_columns():
+    # 198 noise columns and 320 training rows: without the penalty the first
+    # network memorizes its rows through the noise and predicts the
+    # validation rows like a constant (its ranking is then noise).
+    rng = np.random.RandomState(0)
+    X = rng.uniform(-1, 1, size=(400, 200))
+    y = X[:, 0] ** 2 + np.sin(2 * X[:, 1])
+    net = MLPRegressor(
+        hidden_layer_sizes=(32, 32), lr=5e-3, batch_size=64, max_epochs=10
+    )
+    params = {"step": 0.5, "n_features_to_select": 100, "random_state": 0}
+    with pytest.warns(UserWarning, match="first network predicts .* no better"):
+        plain = AttributionRFE(net, input_penalty=0, **params).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*no better than a constant")
+        penalized = AttributionRFE(net, **params).fit(X, y)
+    # Standardized validation MSE of the first network: ~0.9 against ~0.3.
+    assert -penalized.history_["score"][0] < 0.5 * -plain.history_["score"][0]
 
 
 def test_cold_start_retrains_a_clone_each_round(data):

@@ -434,6 +434,7 @@ def test_device_auto_stays_in_params(regression_data):
         ({"batch_size": 0}, ValueError, "'batch_size' parameter"),
         ({"validation_fraction": 1.0}, ValueError, "'validation_fraction'"),
         ({"device": "toaster"}, ValueError, "device='toaster'"),
+        ({"input_penalty": -0.1}, ValueError, "'input_penalty' parameter"),
     ],
 )
 def test_bad_parameters(regression_data, params, error, match):
@@ -527,3 +528,62 @@ def test_prefixed_optimizer_argument_reaches_the_optimizer(Estimator):
     assert est.optimizer_.param_groups[0]["weight_decay"] == 0.25
     with pytest.raises(ValueError, match="optimizer__weight_decay"):
         Estimator((4,), max_epochs=2, optimizer_weight_decay=0.25).fit(X, y)
+
+
+# -------------------------------------------------------------- input penalty
+def test_input_penalty_step_is_group_soft_thresholding(regression_data):
+    X, y = regression_data
+    params = {**FAST, "hidden_layer_sizes": (2,), "max_epochs": 1}
+    net = MLPRegressor(**params, input_penalty=2.0).fit(X, y)
+    weight = net.module_.input_layer.weight  # (hidden units, features)
+    with torch.no_grad():
+        weight.copy_(torch.tensor([[3.0, 0.01, 0.0, 1.0], [4.0, 0.0, 0.09, 0.0]]))
+    net._shrink_input_columns()  # each column's norm shrinks by lr * 2 = 0.1
+    expected = [[3.0 * 0.98, 0, 0, 0.9], [4.0 * 0.98, 0, 0, 0]]
+    np.testing.assert_allclose(weight.detach().numpy(), expected, rtol=1e-6)
+
+
+@pytest.mark.parametrize("Estimator", [MLPRegressor, MLPClassifier])
+def test_input_penalty_trains_with_zero_columns_for_unused_features(Estimator):
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(200, 12))
+    y = X[:, 0] + X[:, 1] if Estimator is MLPRegressor else X[:, 0] + X[:, 1] > 0
+    params = {**FAST, "hidden_layer_sizes": (8,), "max_epochs": 150, "random_state": 0}
+    norms = {}
+    for penalty in (0.0, 0.5):
+        net = Estimator(**params, input_penalty=penalty).fit(X, y)
+        norms[penalty] = net.module_.input_layer.weight.detach().norm(dim=0).numpy()
+    assert np.all(norms[0.0] > 0)
+    assert set(np.argsort(norms[0.5])[-2:]) == {0, 1}  # the useful ones stay
+    assert norms[0.5][2:].mean() < 0.5 * norms[0.0][2:].mean()  # the rest shrink
+    if Estimator is MLPRegressor:  # (a separable log loss keeps pulling)
+        assert (norms[0.5][2:] == 0).sum() >= 5  # most are exactly zero
+
+
+def test_input_penalty_applies_to_fine_tuning_too(regression_data):
+    X, y = regression_data
+    net = MLPRegressor(**FAST, random_state=0).fit(X, y)
+    before = net.module_.input_layer.weight.detach().norm(dim=0)
+    net.set_params(input_penalty=50.0)
+    net._fine_tune(X, y, epochs=2)  # two steps shrink every column by 2 * 2.5
+    after = net.module_.input_layer.weight.detach().norm(dim=0)
+    assert torch.all(after == 0) and torch.all(before > 0)
+
+
+class _NormalizedInput(nn.Module):
+    def __init__(self, n_features, n_outputs, **kwargs):
+        super().__init__()
+        self.norm = nn.BatchNorm1d(n_features)
+        self.out = nn.Linear(n_features, n_outputs)
+
+    def forward(self, X):
+        return self.out(self.norm(X))
+
+
+def test_input_penalty_needs_a_linear_input_layer_before_training(regression_data):
+    X, y = regression_data
+    net = MLPRegressor(**FAST, module=_NormalizedInput, input_penalty=0.5)
+    with pytest.raises(ValueError, match=r"input_penalty=0.5 needs .* nn.Linear"):
+        net.fit(X, y)
+    assert not net.history_  # no epoch ran
+    MLPRegressor(**FAST, module=_NormalizedInput).fit(X, y)  # no penalty: fine

@@ -157,6 +157,13 @@ def _add_select(commands):
     )
     select.add_argument("--max-epochs", type=_int, default=1000, help="MLP epochs")
     select.add_argument(
+        "--input-penalty",
+        default="auto",
+        help="group-lasso penalty on the MLP's input layer during the selection: "
+        "'auto' (0.3) or a float >= 0 (0: none); it keeps the network from "
+        "memorizing its rows through many noise columns",
+    )
+    select.add_argument(
         "--no-standardize",
         action="store_true",
         help="fit on the raw columns (otherwise features and a regression target "

@@ -111,6 +111,21 @@ def _parse_n_features(text):
     return value
 
 
+def _parse_penalty(text):
+    if text == "auto":
+        return "auto"
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 <= value < float("inf"):
+        raise UsageError(
+            f"--input-penalty={text!r} is invalid; expected 'auto' or a finite "
+            "float >= 0."
+        )
+    return value
+
+
 def _parse_hidden(text):
     try:
         sizes = tuple(int(part) for part in text.split(",") if part.strip())
@@ -202,6 +217,7 @@ def cmd_select(args):
     if len(outputs) == 2 and same_file(*outputs):
         raise UsageError("--out and --report name the same file; expected two files.")
     n_features_to_select = _parse_n_features(args.n_features)
+    input_penalty = _parse_penalty(args.input_penalty)
     hidden = _parse_hidden(args.hidden_layer_sizes)
     if args.max_epochs < 1:
         raise UsageError(f"--max-epochs={args.max_epochs} is invalid; expected >= 1.")
@@ -240,6 +256,7 @@ def cmd_select(args):
         ),
         attribution=args.attribution,
         n_features_to_select=n_features_to_select,
+        input_penalty=input_penalty,
         random_state=args.random_state,
         verbose=args.verbose,
     )

@@ -150,7 +150,9 @@ class Path:
                 for u, values in zip(self.units, self.importances)
             ],
             "eliminated": [units.columns(u) for u in self.eliminated],
-            "acceptable": acceptable_rounds(self.score, self.row_losses, tol).tolist(),
+            "acceptable": acceptable_rounds(
+                self.score, self.row_losses, tol, self.baseline
+            ).tolist(),
             "training": self.training,
             "epochs": self.epochs,
             "converged": self.converged,
@@ -361,7 +363,9 @@ def elimination_path(
 
             n_out = n_removed(setup.step, len(alive), n_stop)
             if patience is not None:
-                ok = acceptable_rounds(path.score, path.row_losses, tol)[-1]
+                ok = acceptable_rounds(path.score, path.row_losses, tol, path.baseline)[
+                    -1
+                ]
                 n_outside = 0 if ok else n_outside + 1
             if n_out <= 0 or (patience is not None and n_outside >= patience):
                 path.eliminated.append(alive[:0])
@@ -408,7 +412,12 @@ def nan_to_worst(scores):
     return np.where(np.isnan(scores), -np.inf, scores)
 
 
-def acceptable_rounds(scores, row_losses, tol="auto"):
+# Under tol="auto", a loss within this fraction of the best constant's loss
+# (an R^2 of 1e-4 for the squared error) of the best round's is a tie.
+TIE_FRACTION = 1e-4
+
+
+def acceptable_rounds(scores, row_losses, tol="auto", baseline=None):
     """Which rounds' validation scores are no worse than the best round's.
 
     Parameters
@@ -424,9 +433,16 @@ def acceptable_rounds(scores, row_losses, tol="auto"):
         round on the same rows, the round is acceptable when
         ``mean(d) <= std(d) / sqrt(n_rows)``: its loss is not worse than the
         best by more than one standard error of the paired difference, a
-        margin that shrinks as the validation rows grow. Without per-row
-        losses (a custom ``scoring``) it falls back to ``tol=0.02``. A
-        float: the score is at least ``best - tol * |best|``.
+        margin that shrinks as the validation rows grow, but never below
+        ``TIE_FRACTION`` times the mean loss of ``baseline``: on noiseless
+        data the standard error can fall to where sizes differ only in how
+        far their training went. Without per-row losses (a custom
+        ``scoring``) it falls back to ``tol=0.02``. A float: the score is at
+        least ``best - tol * |best|``.
+    baseline : ndarray or None, default=None
+        The per-row validation losses of the best constant prediction
+        (:func:`~skchaos.feature_selection._scoring.constant_row_losses`);
+        None: no floor.
 
     Returns
     -------
@@ -457,14 +473,15 @@ def acceptable_rounds(scores, row_losses, tol="auto"):
             diff = losses - losses[best]
             mean = diff.mean(axis=1)
             se = diff.std(axis=1, ddof=1) / np.sqrt(n_rows) if n_rows > 1 else 0 * mean
-            ok = np.isfinite(mean) & (mean <= se)
+            floor = 0.0 if baseline is None else TIE_FRACTION * np.mean(baseline)
+            ok = np.isfinite(mean) & (mean <= np.maximum(se, floor))
         ok[best] = True
         return ok
     tol = FALLBACK_TOL if isinstance(tol, str) else float(tol)
     return scores >= scores[best] - tol * abs(scores[best])
 
 
-def smallest_acceptable(scores, row_losses, sizes, tol="auto"):
+def smallest_acceptable(scores, row_losses, sizes, tol="auto", baseline=None):
     """Index of the smallest size among :func:`acceptable_rounds`."""
-    ok = np.flatnonzero(acceptable_rounds(scores, row_losses, tol))
+    ok = np.flatnonzero(acceptable_rounds(scores, row_losses, tol, baseline))
     return int(ok[np.argmin(np.asarray(sizes)[ok])])

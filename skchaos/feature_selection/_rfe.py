@@ -7,7 +7,6 @@ from sklearn.base import (
     BaseEstimator,
     MetaEstimatorMixin,
     _fit_context,
-    is_classifier,
 )
 from sklearn.feature_selection import SelectorMixin
 from sklearn.utils import check_random_state
@@ -17,9 +16,7 @@ from sklearn.utils._param_validation import (
     RealNotInt,
     StrOptions,
 )
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, column_or_1d
-from sklearn_compat.utils.validation import validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from skchaos.feature_selection._importance import (
     AGGREGATIONS,
@@ -34,7 +31,11 @@ from skchaos.feature_selection._path import (
 from skchaos.feature_selection._plotting import plot_scores
 from skchaos.feature_selection._scoring import Evaluator, warn_if_uninformative
 from skchaos.feature_selection._selected import SelectedEstimatorMixin
-from skchaos.feature_selection._setup import atomic_fit, build_setup
+from skchaos.feature_selection._setup import (
+    atomic_fit,
+    build_setup,
+    validate_fit_data,
+)
 from skchaos.feature_selection._units import (
     check_units,
 )
@@ -130,8 +131,10 @@ class AttributionRFE(
         of each validation row at that size minus its loss at the best size,
         the size is acceptable when ``mean(d) <= std(d) / sqrt(n_rows)``, a
         margin that shrinks as the validation rows grow and needs no
-        hand-set tolerance (with a custom ``scoring``, which has no per-row
-        losses, ``"auto"`` falls back to ``0.02``). A float: the score must
+        hand-set tolerance, or when ``mean(d)`` is below 0.01% of the loss
+        of the best constant prediction (a tie on noiseless data; with a
+        custom ``scoring``, which has no per-row losses, ``"auto"`` falls
+        back to ``0.02``). A float: the score must
         be at least ``best - tol * |best|`` (``0.02``: a validation loss at
         most 2% above the best one). Larger values select fewer features
         (see Notes).
@@ -168,6 +171,19 @@ class AttributionRFE(
         Cap on the epochs of one round under ``fine_tune_epochs="auto"``;
         None is 10 times the net's ``max_epochs``. A round that reaches it
         before its loss levels off raises a ``ConvergenceWarning``.
+
+    input_penalty : "auto" or float, default="auto"
+        Group-lasso penalty on the input layer of the networks of the path
+        (the ``input_penalty`` of :class:`skchaos.neural.MLPRegressor`):
+        after every optimizer step the weights leaving each feature shrink
+        towards zero, so that a network facing many irrelevant columns
+        learns the function instead of memorizing its training rows through
+        them, and unused features fade out of its attributions. ``"auto"``
+        is 0.3 for nets that have the parameter and leave it at 0 (the
+        skchaos MLPs) and nothing for other estimators; a float is that
+        strength (0: the networks train as given). A net's own nonzero
+        ``input_penalty`` is kept. ``estimator_`` is trained as given (with
+        ``refit=True``).
 
     importance_aggregation : {"mean_abs", "rms", "max_abs"}, default="mean_abs"
         How per-sample attributions become one importance per feature: the
@@ -273,41 +289,18 @@ class AttributionRFE(
     -----
     The user guide (:ref:`feature_selection`) details each step.
 
-    **Choosing the size.** With ``n_features_to_select="auto"`` the path runs
-    from all features down to ``min_features_to_select`` (or until
-    ``patience`` rounds in a row are not acceptable), each size is scored on
-    the validation rows, and the smallest acceptable size is selected. With
-    ``tol="auto"`` a size is acceptable when its mean validation loss is at
-    most the best size's plus one standard error of the paired per-row
-    differences. The sizes are comparable because every round trains until
-    converged (``fine_tune_epochs="auto"``): with fixed-length rounds, later
-    (smaller) sets would simply be better trained.
-
-    **A network that learned nothing.** When the first network or the
-    selected round's network predicts the validation rows no better than a
-    constant (its mean loss is not lower than that of the best constant for
-    those rows by 1% and by two standard errors of the paired differences;
-    default scores only), ``fit`` warns (``UserWarning``): its attributions,
-    and the selection, are then noise.
-
-    **Standardized training.** With ``refit=True`` the networks of the path
-    train on standardized columns (2-D ``X``) and, for regressors with the
-    default score, a standardized target; the scores in ``history_`` are
-    then those of the standardized target. ``estimator_`` is trained on the
-    data as given.
-
-    **Warm starts.** A skchaos net restricts its own inputs: deleting the
-    eliminated columns of the first layer's weight leaves it computing
-    exactly what it computed with those inputs set to zero (checked on a few
-    validation rows); a net with a channel-agnostic encoder is rebuilt for
-    the surviving channels with every weight. Pipelines whose transformers
-    keep the column names (scalers) are warm-started too. Anything else is
-    retrained from a fresh clone at each round (``"cold"`` in ``history_``).
-
-    **Leakage.** ``fit`` splits its rows once into a training part and a
-    validation part: networks are trained (and early-stopped) on the first,
-    and attributions and scores come from the second, so a test set kept
-    outside ``fit`` stays untouched.
+    In short: the size is chosen on validation rows carved out of the data
+    passed to ``fit`` (networks train and early-stop on the rest, so a test
+    set kept outside ``fit`` stays untouched); every round trains until
+    converged, so that the sizes are comparable; the networks of the path
+    train on standardized data (``estimator_`` on the data as given), with
+    the group-lasso penalty of ``input_penalty`` on their input layer; a
+    skchaos net restricts its own inputs for the warm start, deleting the
+    eliminated columns of its first layer (anything that cannot be
+    restricted is retrained from a fresh clone, ``"cold"`` in
+    ``history_``); and ``fit`` warns (``UserWarning``) when the first
+    network or the selected round's network predicts the validation rows no
+    better than a constant, since its attributions are then noise.
 
     References
     ----------
@@ -357,6 +350,7 @@ class AttributionRFE(
         ],
         "fine_tune_schedule": [StrOptions({"cosine", "constant"})],
         "max_round_epochs": [Interval(Integral, 1, None, closed="left"), None],
+        "input_penalty": [StrOptions({"auto"}), Interval(Real, 0, None, closed="left")],
         "importance_aggregation": [StrOptions(set(AGGREGATIONS))],
         "feature_groups": ["array-like", None],
         "min_features_to_select": [Interval(Integral, 1, None, closed="left")],
@@ -381,6 +375,7 @@ class AttributionRFE(
         fine_tune_epochs="auto",
         fine_tune_schedule="cosine",
         max_round_epochs=None,
+        input_penalty="auto",
         importance_aggregation="mean_abs",
         feature_groups=None,
         min_features_to_select=1,
@@ -401,6 +396,7 @@ class AttributionRFE(
         self.fine_tune_epochs = fine_tune_epochs
         self.fine_tune_schedule = fine_tune_schedule
         self.max_round_epochs = max_round_epochs
+        self.input_penalty = input_penalty
         self.importance_aggregation = importance_aggregation
         self.feature_groups = feature_groups
         self.min_features_to_select = min_features_to_select
@@ -455,7 +451,7 @@ class AttributionRFE(
                 chosen = len(path.score) - 1
             else:
                 chosen = smallest_acceptable(
-                    path.score, path.row_losses, path.n_units, self.tol
+                    path.score, path.row_losses, path.n_units, self.tol, path.baseline
                 )
             self._set_fitted(X, y, setup, path, chosen, rng)
         return self
@@ -482,23 +478,7 @@ class AttributionRFE(
         Returns the validated ``X`` and ``y`` and the :class:`Setup` of the
         elimination path.
         """
-        classifier = is_classifier(self.estimator)
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            reset=True,
-            dtype=(np.float64, np.float32),
-            allow_nd=True,
-            ensure_min_samples=2,
-            ensure_min_features=2,
-            multi_output=True,
-            y_numeric=not classifier,
-        )
-        if classifier:
-            if y.ndim == 2 and y.shape[1] == 1:
-                y = column_or_1d(y, warn=True)
-            check_classification_targets(y)
+        X, y, classifier = validate_fit_data(self, X, y)
         units = check_units(X, self.feature_groups)
         if self._fixed_size():
             self._n_to_select(units.n_units, units.name)

@@ -103,6 +103,11 @@ class AttributionRFECV(AttributionRFE):
         Cap on the epochs of one round under ``fine_tune_epochs="auto"``;
         None is 10 times the net's ``max_epochs``.
 
+    input_penalty : "auto" or float, default="auto"
+        Group-lasso penalty on the input layer of the networks of the paths
+        (see :class:`AttributionRFE`); ``"auto"`` is 0.3 for the skchaos
+        MLPs.
+
     importance_aggregation : {"mean_abs", "rms", "max_abs"}, default="mean_abs"
         How per-sample attributions become one importance per feature.
 
@@ -220,6 +225,7 @@ class AttributionRFECV(AttributionRFE):
         fine_tune_epochs="auto",
         fine_tune_schedule="cosine",
         max_round_epochs=None,
+        input_penalty="auto",
         importance_aggregation="mean_abs",
         feature_groups=None,
         min_features_to_select=1,
@@ -240,6 +246,7 @@ class AttributionRFECV(AttributionRFE):
         self.fine_tune_epochs = fine_tune_epochs
         self.fine_tune_schedule = fine_tune_schedule
         self.max_round_epochs = max_round_epochs
+        self.input_penalty = input_penalty
         self.importance_aggregation = importance_aggregation
         self.feature_groups = feature_groups
         self.min_features_to_select = min_features_to_select

@@ -3,6 +3,10 @@
 from contextlib import contextmanager
 
 import numpy as np
+from sklearn.base import is_classifier
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import column_or_1d
+from sklearn_compat.utils.validation import validate_data
 
 from skchaos.feature_selection._importance import (
     _ImportanceComputer,
@@ -11,7 +15,7 @@ from skchaos.feature_selection._importance import (
 )
 from skchaos.feature_selection._path import Setup
 from skchaos.feature_selection._scoring import Evaluator
-from skchaos.feature_selection._warm_start import RoundTrainer
+from skchaos.feature_selection._warm_start import RoundTrainer, with_input_penalty
 
 
 @contextmanager
@@ -28,6 +32,33 @@ def atomic_fit(selector):
         vars(selector).clear()
         vars(selector).update(snapshot)
         raise
+
+
+def validate_fit_data(selector, X, y):
+    """``validate_data`` for a selector's ``fit``; returns ``X, y, classifier``.
+
+    ``X`` may have channels (more than two dimensions); a classifier's targets
+    must be class labels (a column vector is raveled with a warning), a
+    regressor's numeric.
+    """
+    classifier = is_classifier(selector.estimator)
+    X, y = validate_data(
+        selector,
+        X,
+        y,
+        reset=True,
+        dtype=(np.float64, np.float32),
+        allow_nd=True,
+        ensure_min_samples=2,
+        ensure_min_features=2,
+        multi_output=True,
+        y_numeric=not classifier,
+    )
+    if classifier:
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+    return X, y, classifier
 
 
 def build_setup(selector, X, y, units, classifier):
@@ -57,8 +88,10 @@ def build_setup(selector, X, y, units, classifier):
         evaluate.score,
         n_outputs,
     )
+    caller = type(selector).__name__
     trainer = RoundTrainer(
-        selector.estimator,
+        with_input_penalty(selector.estimator, selector.input_penalty, caller),
+        final_estimator=selector.estimator,
         warm_start=selector.warm_start,
         epochs=selector.fine_tune_epochs,
         schedule=selector.fine_tune_schedule,
@@ -74,7 +107,7 @@ def build_setup(selector, X, y, units, classifier):
         step=selector.step,
         score_name=evaluate.name,
         verbose=selector.verbose,
-        caller=type(selector).__name__,
+        caller=caller,
         standardize=selector.refit,
     )
     return setup

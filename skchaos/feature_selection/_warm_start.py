@@ -61,6 +61,39 @@ class RoundInfo:
     converged: bool | None = None
 
 
+# The input penalty of the rounds' networks under input_penalty="auto".
+AUTO_INPUT_PENALTY = 0.3
+
+
+def with_input_penalty(estimator, penalty, caller):
+    """The estimator of the rounds: ``estimator`` with its net's input penalty.
+
+    A net with an ``input_penalty`` parameter (the skchaos MLPs) that leaves
+    it at 0 gets ``penalty`` (``"auto"``: :data:`AUTO_INPUT_PENALTY`); a net
+    that sets its own keeps it, and ``estimator`` itself is never changed.
+    ``"auto"`` leaves other estimators as they are; a positive float raises
+    ``ValueError`` for them, before any training.
+    """
+    prefix, net = split_estimator(estimator)
+    params = net.get_params(deep=False) if hasattr(net, "get_params") else {}
+    if "input_penalty" not in params:
+        if penalty != "auto" and penalty > 0:
+            raise ValueError(
+                f"{caller}: input_penalty={penalty} needs a network with an "
+                "input_penalty parameter (the skchaos MLPs); "
+                f"{type(net).__name__} has none. Use input_penalty=0 or 'auto'."
+            )
+        return estimator
+    if penalty == "auto":
+        penalty = AUTO_INPUT_PENALTY
+    if params["input_penalty"] or not penalty:
+        return estimator
+    name = "input_penalty"
+    if prefix is not None:
+        name = f"{estimator.steps[-1][0]}__input_penalty"
+    return clone(estimator).set_params(**{name: penalty})
+
+
 def converges(estimator):
     """Whether ``estimator``'s net can train until a held-out loss levels off."""
     net = final_net(estimator)
@@ -105,9 +138,20 @@ class RoundTrainer:
     max_round_epochs : int or None
         Cap on the epochs of a round under ``"auto"``; None is 10 times the
         net's ``max_epochs``.
+    final_estimator : estimator object, default=None
+        What :meth:`refit` trains; None is ``estimator``.
     """
 
-    def __init__(self, estimator, *, warm_start, epochs, schedule, max_round_epochs):
+    def __init__(
+        self,
+        estimator,
+        *,
+        warm_start,
+        epochs,
+        schedule,
+        max_round_epochs,
+        final_estimator=None,
+    ):
         self.on_epoch = None  # on_epoch(epoch, loss): progress of a round
         # Smallest improvement of an early-stopping loss that counts: the
         # path sets it from the scale of the loss (1 for a standardized
@@ -118,6 +162,7 @@ class RoundTrainer:
         self.epochs = epochs
         self.schedule = schedule
         self.max_round_epochs = max_round_epochs
+        self.final_estimator = estimator if final_estimator is None else final_estimator
 
     @property
     def auto(self):
@@ -151,11 +196,13 @@ class RoundTrainer:
 
     def refit(self, X, y, X_es, y_es, seed):
         """The final estimator, trained on the selected inputs."""
-        return self._fresh(X, y, X_es, y_es, seed)[0]
+        return self._fresh(X, y, X_es, y_es, seed, self.final_estimator)[0]
 
     # ----------------------------------------------------------- helpers
-    def _fresh(self, X, y, X_es, y_es, seed):
-        estimator = seeded_clone(self.estimator, seed)
+    def _fresh(self, X, y, X_es, y_es, seed, estimator=None):
+        estimator = seeded_clone(
+            self.estimator if estimator is None else estimator, seed
+        )
         if not self.auto:
             model = fit_seeded(estimator, X, y, seed)
             net = final_net(model)

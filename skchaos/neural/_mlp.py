@@ -22,7 +22,54 @@ class _MLPMixin:
         ],
         "activation": [StrOptions(set(ACTIVATIONS)), callable],
         "dropout": [Interval(Real, 0, 1, closed="left")],
+        "input_penalty": [Interval(Real, 0, None, closed="left")],
     }
+
+    def initialize_module(self):
+        """Build the module; with ``input_penalty``, check it has an input layer."""
+        super().initialize_module()
+        if self.input_penalty:
+            self._input_weight()
+        return self
+
+    def train_step(self, batch, **fit_params):
+        """One optimizer step, then the proximal step of ``input_penalty``."""
+        step = super().train_step(batch, **fit_params)
+        if self.input_penalty:
+            self._shrink_input_columns()
+        return step
+
+    def _input_weight(self):
+        """The weight of the layer that takes the features."""
+        for module in self.module_.modules():
+            if isinstance(module, torch.nn.Linear):
+                return module.weight
+            if len(list(module.parameters(recurse=False))):
+                break
+        raise ValueError(
+            f"input_penalty={self.input_penalty} needs a module whose first "
+            f"layer is an nn.Linear on the features; {type(self.module_).__name__} "
+            "has none. Use input_penalty=0."
+        )
+
+    def _shrink_input_columns(self):
+        """Group soft-thresholding of the input layer's columns.
+
+        The proximal step of ``input_penalty * sum_j ||W[:, j]||_2`` at the
+        current learning rate: each column (the weights leaving one feature)
+        shrinks towards zero by ``lr * input_penalty`` in norm, and becomes
+        exactly zero when it is shorter than that.
+        """
+        weight = self._input_weight()
+        lr = next(
+            group["lr"]
+            for group in self.optimizer_.param_groups
+            if any(p is weight for p in group["params"])
+        )
+        with torch.no_grad():
+            norms = weight.norm(dim=0, keepdim=True)
+            factor = 1 - lr * self.input_penalty / norms.clamp_min(1e-12)
+            weight.mul_(factor.clamp_min(0))
 
     def _module_kwargs_from_X(self, X):
         return {"n_features": X.shape[1]}
@@ -50,6 +97,17 @@ _NETWORK_PARAMETERS = """
 
     dropout : float, default=0.0
         Dropout probability after each activation.
+
+    input_penalty : float, default=0.0
+        Strength of a group-lasso penalty on the input layer: the objective
+        adds ``input_penalty`` times the sum, over the features, of the
+        Euclidean norm of the weights leaving each feature. It is applied as
+        a proximal step after every optimizer step (group soft-thresholding
+        at the current learning rate), so the weights of unused features
+        become exactly zero. It keeps the network from memorizing the
+        training rows through many irrelevant columns (wide data: hundreds of
+        noise features or more); 0 disables it. On standardized data, values
+        around 1 suit a mean squared error.
 """.strip()
 
 _MLP_ATTRIBUTES = """
@@ -149,6 +207,7 @@ class MLPRegressor(_MLPMixin, NeuralRegressorMixin, NeuralNetRegressor):
         activation="gelu",
         dropout=0.0,
         *,
+        input_penalty=0.0,
         lr=1e-3,
         max_epochs=1000,
         batch_size=None,
@@ -239,6 +298,7 @@ class MLPClassifier(_MLPMixin, NeuralClassifierMixin, NeuralNetClassifier):
         activation="gelu",
         dropout=0.0,
         *,
+        input_penalty=0.0,
         lr=1e-3,
         max_epochs=1000,
         batch_size=None,
