@@ -90,18 +90,24 @@ def _dev_table(paths):
     for path in paths:
         with open(path) as handle:
             fits = [json.loads(line) for line in handle if line.startswith("{")]
-        rows.append(
-            {
-                "file": path.rsplit("/", 1)[-1],
-                "fits": len(fits),
-                "F1 paired 1-SE": f"{np.mean([f['paired'][2] for f in fits]):.3f}",
-                "F1 unpaired 1-SE": f"{np.mean([f['best'][2] for f in fits]):.3f}",
-                "F1 tol=0.02": f"{np.mean([f['tol0.02'][2] for f in fits]):.3f}",
-                "ranking ceiling": f"{np.mean([f['oracle'] for f in fits]):.3f}",
-                "CPU s per fit": f"{np.mean([f['cpu'] for f in fits]):.0f}",
-            }
-        )
-    return pd.DataFrame(rows)
+        row = {
+            "file": path.rsplit("/", 1)[-1],
+            "fits": len(fits),
+            "F1 paired 1-SE": f"{np.mean([f['paired'][2] for f in fits]):.3f}",
+            "F1 unpaired 1-SE": f"{np.mean([f['best'][2] for f in fits]):.3f}",
+            "F1 tol=0.02": f"{np.mean([f['tol0.02'][2] for f in fits]):.3f}",
+        }
+        for floor in ("0.0001", "0.001"):  # records since the tie floor
+            key = f"floor{floor}"
+            if all(key in f for f in fits):
+                f1, precision = np.mean([f[key][2] for f in fits]), np.mean(
+                    [f[key][0] for f in fits]
+                )
+                row[f"F1 (precision) floor {floor}"] = f"{f1:.3f} ({precision:.3f})"
+        row["ranking ceiling"] = f"{np.mean([f['oracle'] for f in fits]):.3f}"
+        row["CPU s per fit"] = f"{np.mean([f['cpu'] for f in fits]):.0f}"
+        rows.append(row)
+    return pd.DataFrame(rows).fillna("")
 
 
 def _paper_footer(frame):
