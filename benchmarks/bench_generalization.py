@@ -15,7 +15,8 @@ random
     ``--draw heldout`` is seeds 1000-1049, run once to report. Settings
     (``--setting``): ``A`` = 3,000 rows, 60 noise columns,
     ``MLPRegressor(max_epochs=300)``; ``B`` = 10,000 rows, 100 noise columns,
-    ``MLPRegressor()``. 20% of the rows are held out as a test set (unused by
+    ``MLPRegressor()``; ``W`` (wide) = 10,000 rows, 1,000 noise columns, the
+    scale network (below). 20% of the rows are held out as a test set (unused by
     the selectors). Selectors: ``rfe`` (AttributionRFE with its defaults),
     ``rfecv_forest`` (scikit-learn's RFECV with a 50-tree random forest, 3
     folds, step 0.1), ``sfm_forest`` (SelectFromModel, 100 trees) and
@@ -38,12 +39,17 @@ real
     ``real_only`` is the downstream model on the real columns alone.
     ``--tables`` picks the tables (default both).
 
+``--net-params`` and ``--rfe-params`` (JSON objects) add network and
+``AttributionRFE`` parameters to the ``rfe`` selector, e.g.
+``--rfe-params '{"input_penalty": 0}'`` for the selector without its input
+penalty.
+
 Usage::
 
     python benchmarks/bench_generalization.py --part random --setting A \\
         --draw dev --seeds 0-11 --selectors rfe --out /tmp/dev.csv
     python benchmarks/bench_generalization.py --part random --setting A \\
-        --draw heldout --out benchmarks/results/generalization-A-heldout.csv
+        --draw heldout --out benchmarks/results/generalization-A-heldout-rfe.csv
 
 Cells run in parallel processes (``--jobs``), one torch thread each. Every
 finished row is appended to ``OUT.partial.jsonl`` at once (a killed run loses

@@ -100,8 +100,9 @@ def _dev_table(paths):
         for floor in ("0.0001", "0.001"):  # records since the tie floor
             key = f"floor{floor}"
             if all(key in f for f in fits):
-                f1, precision = np.mean([f[key][2] for f in fits]), np.mean(
-                    [f[key][0] for f in fits]
+                f1, precision = (
+                    np.mean([f[key][2] for f in fits]),
+                    np.mean([f[key][0] for f in fits]),
                 )
                 row[f"F1 (precision) floor {floor}"] = f"{f1:.3f} ({precision:.3f})"
         row["ranking ceiling"] = f"{np.mean([f['oracle'] for f in fits]):.3f}"
