@@ -348,6 +348,19 @@ def test_input_penalty_trains_the_rounds_but_not_the_refit(
     assert net.input_penalty == 0.0  # which is never changed
 
 
+def test_auto_input_penalty_grows_with_the_square_root_of_the_width():
+    from skchaos.feature_selection._warm_start import (
+        auto_input_penalty,
+        with_input_penalty,
+    )
+
+    assert auto_input_penalty(5) == auto_input_penalty(1100) == 0.3
+    assert auto_input_penalty(4400) == pytest.approx(0.6)
+    rounds = with_input_penalty(_net(), "auto", "AttributionRFE", 4400)
+    assert rounds.input_penalty == pytest.approx(0.6)
+    assert with_input_penalty(_net(), 0.2, "AttributionRFE", 4400).input_penalty == 0.2
+
+
 def test_a_net_with_its_own_input_penalty_keeps_it(data):
     X, y = data
     selector = AttributionRFE(

@@ -160,8 +160,8 @@ def _add_select(commands):
         "--input-penalty",
         default="auto",
         help="group-lasso penalty on the MLP's input layer during the selection: "
-        "'auto' (0.3) or a float >= 0 (0: none); it keeps the network from "
-        "memorizing its rows through many noise columns",
+        "'auto' (0.3, more beyond 1,100 columns) or a float >= 0 (0: none); it "
+        "keeps the network from memorizing its rows through many noise columns",
     )
     select.add_argument(
         "--no-standardize",

@@ -179,8 +179,9 @@ class AttributionRFE(
         towards zero, so that a network facing many irrelevant columns
         learns the function instead of memorizing its training rows through
         them, and unused features fade out of its attributions. ``"auto"``
-        is 0.3 for nets that have the parameter and leave it at 0 (the
-        skchaos MLPs) and nothing for other estimators; a float is that
+        is 0.3 up to 1,100 features and ``0.3 * sqrt(n_features / 1100)``
+        beyond, for nets that have the parameter and leave it at 0 (the
+        skchaos MLPs), and nothing for other estimators; a float is that
         strength (0: the networks train as given). A net's own nonzero
         ``input_penalty`` is kept. ``estimator_`` is trained as given (with
         ``refit=True``).

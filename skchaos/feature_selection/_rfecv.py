@@ -106,7 +106,7 @@ class AttributionRFECV(AttributionRFE):
     input_penalty : "auto" or float, default="auto"
         Group-lasso penalty on the input layer of the networks of the paths
         (see :class:`AttributionRFE`); ``"auto"`` is 0.3 for the skchaos
-        MLPs.
+        MLPs, more beyond 1,100 features.
 
     importance_aggregation : {"mean_abs", "rms", "max_abs"}, default="mean_abs"
         How per-sample attributions become one importance per feature.

@@ -90,7 +90,9 @@ def build_setup(selector, X, y, units, classifier):
     )
     caller = type(selector).__name__
     trainer = RoundTrainer(
-        with_input_penalty(selector.estimator, selector.input_penalty, caller),
+        with_input_penalty(
+            selector.estimator, selector.input_penalty, caller, X.shape[1]
+        ),
         final_estimator=selector.estimator,
         warm_start=selector.warm_start,
         epochs=selector.fine_tune_epochs,

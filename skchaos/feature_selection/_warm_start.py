@@ -61,15 +61,34 @@ class RoundInfo:
     converged: bool | None = None
 
 
-# The input penalty of the rounds' networks under input_penalty="auto".
+# The input penalty of the rounds' networks under input_penalty="auto": 0.3
+# up to _AUTO_WIDTH inputs (the development settings had at most 1,007), then
+# growing like the square root of the width, as the summed pull of many
+# small noise weights does.
 AUTO_INPUT_PENALTY = 0.3
+_AUTO_WIDTH = 1100
 
 
-def with_input_penalty(estimator, penalty, caller):
+def auto_input_penalty(n_features):
+    """The strength of ``input_penalty="auto"`` for ``n_features`` inputs.
+
+    Examples
+    --------
+    >>> from skchaos.feature_selection._warm_start import auto_input_penalty
+    >>> auto_input_penalty(60), round(auto_input_penalty(11000), 3)
+    (0.3, 0.949)
+    """
+    return AUTO_INPUT_PENALTY * float(
+        np.sqrt(max(n_features, _AUTO_WIDTH) / _AUTO_WIDTH)
+    )
+
+
+def with_input_penalty(estimator, penalty, caller, n_features):
     """The estimator of the rounds: ``estimator`` with its net's input penalty.
 
     A net with an ``input_penalty`` parameter (the skchaos MLPs) that leaves
-    it at 0 gets ``penalty`` (``"auto"``: :data:`AUTO_INPUT_PENALTY`); a net
+    it at 0 gets ``penalty`` (``"auto"``: :func:`auto_input_penalty` of
+    ``n_features``); a net
     that sets its own keeps it, and ``estimator`` itself is never changed.
     ``"auto"`` leaves other estimators as they are; a positive float raises
     ``ValueError`` for them, before any training.
@@ -85,7 +104,7 @@ def with_input_penalty(estimator, penalty, caller):
             )
         return estimator
     if penalty == "auto":
-        penalty = AUTO_INPUT_PENALTY
+        penalty = auto_input_penalty(n_features)
     if params["input_penalty"] or not penalty:
         return estimator
     name = "input_penalty"
