@@ -88,8 +88,8 @@ def with_input_penalty(estimator, penalty, caller, n_features):
 
     A net with an ``input_penalty`` parameter (the skchaos MLPs) that leaves
     it at 0 gets ``penalty`` (``"auto"``: :func:`auto_input_penalty` of
-    ``n_features``); a net
-    that sets its own keeps it, and ``estimator`` itself is never changed.
+    ``n_features``); a net that sets its own keeps it, and ``estimator``
+    itself is never changed.
     ``"auto"`` leaves other estimators as they are; a positive float raises
     ``ValueError`` for them, before any training.
     """
