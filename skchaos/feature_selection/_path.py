@@ -138,6 +138,10 @@ class Path:
                 ranking[self.eliminated[r]] = chosen - r + 1
         return ranking, importances
 
+    def acceptable(self, tol):
+        """:func:`acceptable_rounds` of the rounds so far, against ``baseline``."""
+        return acceptable_rounds(self.score, self.row_losses, tol, self.baseline)
+
     def history(self, units, tol, grouped):
         """The ``history_`` dict of a selector (features, not units)."""
         unit_of = units.unit_of
@@ -150,9 +154,7 @@ class Path:
                 for u, values in zip(self.units, self.importances)
             ],
             "eliminated": [units.columns(u) for u in self.eliminated],
-            "acceptable": acceptable_rounds(
-                self.score, self.row_losses, tol, self.baseline
-            ).tolist(),
+            "acceptable": self.acceptable(tol).tolist(),
             "training": self.training,
             "epochs": self.epochs,
             "converged": self.converged,
@@ -363,9 +365,7 @@ def elimination_path(
 
             n_out = n_removed(setup.step, len(alive), n_stop)
             if patience is not None:
-                ok = acceptable_rounds(path.score, path.row_losses, tol, path.baseline)[
-                    -1
-                ]
+                ok = path.acceptable(tol)[-1]
                 n_outside = 0 if ok else n_outside + 1
             if n_out <= 0 or (patience is not None and n_outside >= patience):
                 path.eliminated.append(alive[:0])
