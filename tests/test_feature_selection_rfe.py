@@ -361,28 +361,20 @@ def test_auto_input_penalty_grows_with_the_square_root_of_the_width():
     assert with_input_penalty(_net(), 0.2, "AttributionRFE", 4400).input_penalty == 0.2
 
 
-def test_a_net_with_its_own_input_penalty_keeps_it(data):
+@pytest.mark.parametrize(
+    "own, rounds_penalty",
+    [(0.0, 0.5), (0.2, 0.2)],  # the selector's reaches the net; the net's own wins
+)
+def test_input_penalty_reaches_a_net_inside_a_pipeline(data, own, rounds_penalty):
     X, y = data
     selector = AttributionRFE(
-        make_pipeline(StandardScaler(), _net(input_penalty=0.2)),
+        make_pipeline(StandardScaler(), _net(input_penalty=own)),
         input_penalty=0.5,
         n_features_to_select=2,
         refit=False,
         random_state=0,
     ).fit(X, y)
-    assert selector.estimator_[-1].input_penalty == 0.2
-
-
-def test_input_penalty_reaches_a_net_inside_a_pipeline(data):
-    X, y = data
-    selector = AttributionRFE(
-        make_pipeline(StandardScaler(), _net()),
-        input_penalty=0.5,
-        n_features_to_select=2,
-        refit=False,
-        random_state=0,
-    ).fit(X, y)
-    assert selector.estimator_[-1].input_penalty == 0.5
+    assert selector.estimator_[-1].input_penalty == rounds_penalty
 
 
 def test_positive_input_penalty_needs_a_net_that_has_one(data):
