@@ -1,0 +1,197 @@
+"""Development runs of AttributionBoruta: choose its defaults (dev data only).
+
+Tables: scikit-learn's diabetes (R^2) and breast cancer (AUC), each with 200
+appended N(0, 1) columns (``real_data`` of ``bench_generalization.py``),
+5-fold CV with the selection inside each fold and a standardized ridge or
+logistic regression on the kept columns (``downstream``). Random formulas:
+seeds of setting A (``random_formula``), 20% of the rows held out as there,
+precision and recall of the selection.
+
+Every finished cell appends one JSON row to ``--out`` (default
+``benchmarks/results/dev/boruta-dev.jsonl``). Each row also holds the
+selection the same run would have made with a smaller ``max_iter``
+(``at_<t>``: the features confirmed by iteration ``t``), which the decision
+iteration of every feature gives without rerunning.
+
+Usage::
+
+    python benchmarks/dev_boruta.py --part real --variants ixg_p10 sal_p10
+    python benchmarks/dev_boruta.py --part A --seeds 0-9 --variants ixg_p10
+"""
+
+import argparse
+import json
+import os
+import resource
+import sys
+import time
+import warnings
+
+import numpy as np
+from joblib import Parallel, delayed
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from bench_generalization import downstream, random_formula, real_data  # noqa: E402
+
+# The development network: 2 x 64 GELU, full batch, lr 0.003, at least 300
+# epochs per iteration (then until the early-stopping loss levels off).
+NET = {"hidden_layer_sizes": (64, 64), "lr": 0.003, "max_epochs": 300}
+VARIANTS = {
+    "ixg_p10": {"attribution": "input_x_gradient", "input_penalty": 10.0},
+    "ixg_p3": {"attribution": "input_x_gradient", "input_penalty": 3.0},
+    "sal_p10": {"attribution": "saliency", "input_penalty": 10.0},
+    "ixg_p30": {"attribution": "input_x_gradient", "input_penalty": 30.0},
+    "ixg_auto": {"attribution": "input_x_gradient", "input_penalty": "auto"},
+}
+TRUNCATE = (10, 20, 30)
+
+
+def _cpu():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _selector(variant, classifier, seed, max_iter, net=None):
+    from skchaos.feature_selection import AttributionBoruta
+    from skchaos.neural import MLPClassifier, MLPRegressor
+
+    params = {**NET, **(net or {})}
+    net = (MLPClassifier if classifier else MLPRegressor)(**params)
+    kwargs = {"max_iter": max_iter, **VARIANTS[variant]}
+    return AttributionBoruta(net, random_state=seed, **kwargs)
+
+
+def _fit(selector, X, y):
+    wall, cpu = time.perf_counter(), _cpu()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        selector.fit(X, y)
+    return round(time.perf_counter() - wall, 1), round(_cpu() - cpu, 1)
+
+
+def _supports(selector):
+    """The final support, and the confirmed features at each ``TRUNCATE``."""
+    out = {"final": selector.support_}
+    confirmed = selector.ranking_ == 1
+    for t in TRUNCATE:
+        if t < selector.n_iter_:
+            at = selector.decision_iteration_
+            out[f"at_{t}"] = confirmed & (at >= 1) & (at <= t)
+    return out
+
+
+def _cv_score(X, y, train, test, support, classifier):
+    from sklearn.metrics import roc_auc_score
+
+    if not support.any():
+        return None
+    model = downstream(classifier).fit(X[train][:, support], y[train])
+    if classifier:
+        proba = model.predict_proba(X[test][:, support])[:, 1]
+        return round(float(roc_auc_score(y[test], proba)), 4)
+    return round(float(model.score(X[test][:, support], y[test])), 4)
+
+
+def real_cell(name, fold, variant, max_iter):
+    import torch
+
+    torch.set_num_threads(1)
+    from sklearn.model_selection import KFold, StratifiedKFold
+
+    X, y, relevant, classifier = real_data(name, 0)
+    splitter = (StratifiedKFold if classifier else KFold)(
+        5, shuffle=True, random_state=0
+    )
+    train, test = list(splitter.split(X, y))[fold]
+    row = {"part": "real", "dataset": name, "fold": fold, "variant": variant}
+    if variant == "real_only":
+        row["cv_score"] = _cv_score(X, y, train, test, relevant, classifier)
+        return row
+    selector = _selector(variant, classifier, fold, max_iter)
+    row["wall_s"], row["cpu_s"] = _fit(selector, X[train], y[train])
+    row["n_iter"] = selector.n_iter_
+    row["weak_real"] = int(selector.support_weak_[relevant].sum())
+    row["weak_noise"] = int(selector.support_weak_[~relevant].sum())
+    for key, support in _supports(selector).items():
+        row[key] = {
+            "real": int(support[relevant].sum()),
+            "noise": int(support[~relevant].sum()),
+            "cv_score": _cv_score(X, y, train, test, support, classifier),
+        }
+    return row
+
+
+def formula_cell(seed, variant, max_iter):
+    import torch
+
+    torch.set_num_threads(1)
+    from sklearn.model_selection import train_test_split
+
+    data = random_formula(seed, "A")
+    X, _, y, _ = train_test_split(
+        data.data, data.target, test_size=0.2, random_state=seed
+    )
+    relevant = np.asarray(data.relevant_mask, bool)
+    selector = _selector(variant, False, seed, max_iter)
+    row = {"part": "A", "dataset": "A-dev", "seed": seed, "variant": variant}
+    row["wall_s"], row["cpu_s"] = _fit(selector, X, y)
+    row["n_iter"] = selector.n_iter_
+    row["n_relevant"] = int(relevant.sum())
+    row["weak_real"] = int(selector.support_weak_[relevant].sum())
+    row["weak_noise"] = int(selector.support_weak_[~relevant].sum())
+    for key, support in _supports(selector).items():
+        tp = int(np.sum(support & relevant))
+        row[key] = {
+            "recall": round(tp / relevant.sum(), 4),
+            "precision": round(tp / max(1, support.sum()), 4),
+        }
+    return row
+
+
+def _int_list(text):
+    values = []
+    for part in text.split(","):
+        lo, _, hi = part.partition("-")
+        values.extend(range(int(lo), int(hi or lo) + 1))
+    return values
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--part", choices=("real", "A"), default="real")
+    parser.add_argument("--tables", nargs="+", default=["diabetes", "breast"])
+    parser.add_argument("--folds", type=_int_list, default=list(range(5)))
+    parser.add_argument("--seeds", type=_int_list, default=list(range(20)))
+    parser.add_argument("--variants", nargs="+", default=["ixg_p10"])
+    parser.add_argument("--max-iter", type=int, default=40)
+    parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--out", default="benchmarks/results/dev/boruta-dev.jsonl")
+    args = parser.parse_args(argv)
+    if args.part == "real":
+        cells = [
+            (real_cell, (name, fold, v, args.max_iter))
+            for name in args.tables
+            for fold in args.folds
+            for v in args.variants
+        ]
+    else:
+        cells = [
+            (formula_cell, (seed, v, args.max_iter))
+            for seed in args.seeds
+            for v in args.variants
+        ]
+    os.makedirs(os.path.dirname(args.out), exist_ok=True)
+    results = Parallel(n_jobs=min(args.jobs, 2), return_as="generator_unordered")(
+        delayed(f)(*a) for f, a in cells
+    )
+    for row in results:
+        row["max_iter"] = args.max_iter
+        row["net"] = NET
+        with open(args.out, "a") as f:
+            f.write(json.dumps(row) + "\n")
+        print(json.dumps(row), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,278 @@
+"""AttributionBoruta and its shadow-column test (``_shadow.py``)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LinearRegression
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.validation import check_is_fitted
+
+from skchaos.feature_selection import AttributionBoruta
+from skchaos.feature_selection._shadow import (
+    ShadowTest,
+    benjamini_hochberg,
+    boruta_decisions,
+    hits,
+    shadow_columns,
+)
+from skchaos.neural import MLPClassifier, MLPRegressor
+
+
+# ------------------------------------------------------------ the mechanism
+def test_shadow_columns_permute_each_unit_rows_together():
+    rng = np.random.RandomState(0)
+    X = np.arange(60.0).reshape(20, 3)
+    X_aug, unit_of = shadow_columns(X, np.array([0, 1, 0]), rng)
+    assert X_aug.shape == (20, 6)
+    assert unit_of.tolist() == [0, 1, 0, 2, 3, 2]
+    np.testing.assert_array_equal(X_aug[:, :3], X)
+    for j in range(3):  # the same values, in another order
+        np.testing.assert_array_equal(np.sort(X_aug[:, 3 + j]), X[:, j])
+        assert not np.array_equal(X_aug[:, 3 + j], X[:, j])
+    # Columns 0 and 2 form one unit: one permutation for both.
+    order = np.searchsorted(X[:, 0], X_aug[:, 3])
+    np.testing.assert_array_equal(X_aug[:, 5], X[order, 2])
+
+
+def test_shadow_columns_of_channels_and_fresh_draws():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(10, 2, 4))
+    first, unit_of = shadow_columns(X, np.array([0, 1]), rng)
+    second, _ = shadow_columns(X, np.array([0, 1]), rng)
+    assert first.shape == (10, 4, 4) and unit_of.tolist() == [0, 1, 2, 3]
+    assert not np.array_equal(first[:, 2:], second[:, 2:])
+
+
+def test_hits_against_the_maximum_and_a_percentile():
+    shadows = np.linspace(0, 1, 101)
+    real = np.array([1.0, 0.95, 0.5])
+    assert hits(real, shadows).tolist() == [False, False, False]  # ties lose
+    assert hits(real, shadows, perc=90).tolist() == [True, True, False]
+
+
+def test_benjamini_hochberg_matches_the_step_up_rule():
+    p = np.array([0.01, 0.04, 0.03, 0.2])
+    # Sorted 0.01, 0.03, 0.04, 0.2 against 0.0125, 0.025, 0.0375, 0.05.
+    assert benjamini_hochberg(p, 0.05).tolist() == [True, False, False, False]
+    assert benjamini_hochberg(p, 0.15).tolist() == [True, True, True, False]
+    assert benjamini_hochberg([], 0.05).tolist() == []
+
+
+def test_boruta_decisions_are_borutapy_s_two_step_test():
+    n_iter = 20
+    counts = np.array([20, 16, 15, 10, 4, 0])
+    confirmed, rejected = boruta_decisions(counts, n_iter, alpha=0.05)
+    # P(X >= 16) = 0.0059 > 0.05 / 20: not yet; 20 hits: 1e-6.
+    assert confirmed.tolist() == [True, False, False, False, False, False]
+    # P(X <= 4) = 0.0059 too: not rejected either.
+    assert rejected.tolist() == [False, False, False, False, False, True]
+    one_step = boruta_decisions(counts, n_iter, alpha=0.05, two_step=False)
+    assert one_step[0].tolist() == [True, True, False, False, False, False]
+    assert one_step[1].tolist() == [False, False, False, False, True, True]
+
+
+def test_shadow_test_ranks_rejected_units_by_when():
+    test = ShadowTest(4)
+    shadows = np.array([0.5])
+    for i in range(14):
+        alive = test.in_play()
+        # Unit 2 never hits; unit 3 hits once, so it is rejected later.
+        real = np.array([1.0, 0.6 if i % 2 else 0.1, 0.0, 0.6 if i == 0 else 0.0])
+        test.update(alive, real[alive], shadows)
+    assert test.decision.tolist() == [1, 0, -1, -1]
+    assert test.decided_at[0] == test.decided_at[2] == 8
+    assert test.decided_at[3] > 8
+    assert test.ranking().tolist() == [1, 2, 4, 3]
+    assert test.importance_count.tolist() == [14, 14, 8, test.decided_at[3]]
+
+
+# ---------------------------------------------------------------- the selector
+def _net(**params):
+    defaults = {"hidden_layer_sizes": (16,), "lr": 0.02, "max_epochs": 20}
+    return MLPRegressor(**{**defaults, "random_state": 0, **params})
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(200, 6))
+    y = X[:, 0] + X[:, 1] + 0.1 * rng.normal(size=200)
+    return X, y
+
+
+@pytest.fixture(scope="module")
+def fitted(data):
+    X, y = data
+    return AttributionBoruta(_net(), max_iter=12, random_state=0).fit(X, y)
+
+
+def test_finds_the_relevant_features_and_sets_every_attribute(data, fitted):
+    X, y = data
+    s = fitted
+    assert s.get_support(indices=True).tolist() == [0, 1]
+    assert s.ranking_[:2].tolist() == [1, 1] and (s.ranking_[2:] >= 2).all()
+    assert s.n_features_ == 2 and s.n_features_in_ == 6
+    assert s.decision_iteration_[:2].min() >= 8
+    assert s.importances_[:2].min() > s.importances_[2:].max()
+    assert not (s.support_ & s.support_weak_).any()
+    assert s.n_iter_ == len(s.history_["time"]) <= 12
+    assert s.history_["n_confirmed"][-1] == 2
+    for key in ("n_rejected", "n_tentative", "threshold", "score", "epochs"):
+        assert len(s.history_[key]) == s.n_iter_
+    decided = np.concatenate(s.history_["confirmed"] + s.history_["rejected"])
+    assert sorted(decided) == np.flatnonzero(s.ranking_ != 2).tolist()
+    assert s.transform(X).shape == (200, 2)
+    assert s.predict(X).shape == (200,)
+    assert s.score(X, y) > 0.8
+    assert s.estimator_.n_features_in_ == 2
+
+
+def test_same_random_state_same_result(data, fitted):
+    X, y = data
+    again = AttributionBoruta(_net(), max_iter=12, random_state=0).fit(X, y)
+    np.testing.assert_array_equal(again.ranking_, fitted.ranking_)
+    np.testing.assert_allclose(again.importances_, fitted.importances_)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_classifier_with_dataframe_and_pandas_output():
+    rng = np.random.RandomState(1)
+    X = pd.DataFrame(rng.normal(size=(160, 4)), columns=["a", "b", "c", "d"])
+    y = (X["b"] > 0).astype(int).to_numpy()
+    clf = MLPClassifier(hidden_layer_sizes=(8,), lr=0.05, max_epochs=20, random_state=0)
+    selector = AttributionBoruta(clf, max_iter=10, random_state=0).fit(X, y)
+    assert selector.feature_names_in_.tolist() == ["a", "b", "c", "d"]
+    assert "b" in selector.get_feature_names_out().tolist()
+    assert selector.classes_.tolist() == [0, 1]
+    out = selector.set_output(transform="pandas").transform(X)
+    assert isinstance(out, pd.DataFrame)
+    assert out.columns.tolist() == selector.get_feature_names_out().tolist()
+    assert selector.predict_proba(X).shape == (160, 2)
+
+
+def test_feature_groups_are_tested_as_units(data):
+    X, y = data
+    groups = ["x", "x", "n1", "n1", "n2", "n2"]
+    selector = AttributionBoruta(
+        _net(), feature_groups=groups, max_iter=10, random_state=0
+    ).fit(X, y)
+    assert selector.support_.tolist() == [True, True, False, False, False, False]
+    assert selector.ranking_[0] == selector.ranking_[1]
+    assert selector.ranking_[2] == selector.ranking_[3]
+
+
+def test_keep_weak_keeps_the_tentative_features(data):
+    X, y = data
+    # Three iterations decide nothing: everything is tentative.
+    selector = AttributionBoruta(_net(), max_iter=3, random_state=0).fit(X, y)
+    assert selector.support_weak_.all() and not selector.support_.any()
+    assert (selector.ranking_ == 2).all() and (selector.decision_iteration_ == -1).all()
+    assert selector.estimator_ is None
+    with pytest.warns(UserWarning, match="No features were selected"):
+        assert selector.transform(X).shape == (200, 0)
+    weak = clone(selector).set_params(keep_weak=True).fit(X, y)
+    assert weak.support_.all() and weak.transform(X).shape == (200, 6)
+    assert weak.predict(X).shape == (200,)
+
+
+def test_any_estimator_with_permutation_importance(data):
+    X, y = data
+    selector = AttributionBoruta(
+        LinearRegression(),
+        attribution="permutation",
+        attribution_params={"n_repeats": 1},
+        max_iter=9,
+        random_state=0,
+    ).fit(X, y)
+    assert selector.support_[0] and not selector.support_[2:].any()
+
+
+def test_inside_a_pipeline_and_a_grid_search(data):
+    X, y = data
+    pipe = make_pipeline(
+        AttributionBoruta(_net(max_epochs=5), max_iter=2, keep_weak=True),
+        LinearRegression(),
+    )
+    search = GridSearchCV(
+        pipe, {"attributionboruta__perc": [90, 100]}, cv=2, error_score="raise"
+    )
+    search.fit(X, y)
+    assert search.best_estimator_.predict(X).shape == (200,)
+
+
+def test_a_net_inside_a_pipeline(data):
+    X, y = data
+    pipe = make_pipeline(StandardScaler(), _net())
+    selector = AttributionBoruta(pipe, max_iter=9, random_state=0).fit(X, y)
+    assert selector.support_[:2].all() and not selector.support_[2:].any()
+    # The selector's penalty went to the iterations' nets only.
+    assert selector.estimator_[-1].input_penalty == 0
+
+
+def test_verbose_shows_a_progress_bar_and_a_line_per_iteration(data, capsys):
+    X, y = data
+    AttributionBoruta(_net(max_epochs=3), max_iter=2, verbose=1).fit(X, y)
+    captured = capsys.readouterr()
+    assert captured.out.count("[AttributionBoruta] iteration") == 2
+    assert "rounds" in captured.err
+
+
+@pytest.mark.parametrize(
+    ("params", "error", "match"),
+    [
+        ({"perc": 0}, ValueError, "perc"),
+        ({"perc": 101}, ValueError, "perc"),
+        ({"alpha": 1.0}, ValueError, "alpha"),
+        ({"max_iter": 0}, ValueError, "max_iter"),
+        ({"validation_fraction": 1.5}, ValueError, "validation_fraction"),
+        ({"input_penalty": -1.0}, ValueError, "input_penalty"),
+        ({"attribution": "nope"}, ValueError, "attribution='nope'"),
+        ({"attribution_params": {"bogus": 1}}, TypeError, "bogus"),
+        ({"feature_groups": [0, 1]}, ValueError, "feature_groups"),
+        ({"importance_aggregation": "sum"}, ValueError, "importance_aggregation"),
+    ],
+)
+def test_bad_parameters_raise_before_any_training(data, params, error, match):
+    X, y = data
+    net = _net()
+    with pytest.raises(error, match=match):
+        AttributionBoruta(net, **params).fit(X, y)
+    assert not net.initialized_
+
+
+def test_input_penalty_needs_a_net_with_one(data):
+    X, y = data
+    with pytest.raises(ValueError, match="input_penalty=1.0"):
+        AttributionBoruta(
+            LinearRegression(), attribution="permutation", input_penalty=1.0
+        ).fit(X, y)
+
+
+def test_keyboard_interrupt_propagates_and_keeps_a_previous_fit(data, fitted):
+    X, y = data
+    selector = clone(fitted).set_params(max_iter=2)
+    calls = []
+
+    def attribution(estimator, X_val, y_val):
+        calls.append(X_val.shape[1])
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return np.arange(X_val.shape[1], dtype=float)
+
+    selector.set_params(attribution=attribution)
+    with pytest.raises(KeyboardInterrupt):
+        selector.fit(X, y)
+    assert calls == [12, 12]  # six real columns and their shadows
+    with pytest.raises(NotFittedError):
+        check_is_fitted(selector)
+    previous = clone(selector).set_params(attribution="saliency").fit(X, y)
+    support = previous.support_
+    calls.clear()
+    previous.set_params(attribution=attribution)
+    with pytest.raises(KeyboardInterrupt):
+        previous.fit(X[:, :5], y)
+    assert previous.support_ is support and previous.n_features_in_ == 6
