@@ -47,8 +47,22 @@ from skchaos.feature_selection._shadow import (
     shadow_threshold,
 )
 from skchaos.feature_selection._units import check_units
-from skchaos.feature_selection._warm_start import RoundTrainer, with_input_penalty
-from skchaos.utils import draw_seed
+from skchaos.feature_selection._warm_start import (
+    AUTO_INPUT_PENALTY,
+    RoundTrainer,
+    auto_input_penalty,
+    with_input_penalty,
+)
+from skchaos.utils import draw_seed, split_estimator
+
+# input_penalty="auto" of the iterations' nets: the norm each feature's
+# input weights lose per optimizer step (the proximal step is lr * penalty).
+# The development tables (a few hundred rows, twice 210-230 columns with the
+# shadows) needed a pull this strong before the nets stopped fitting their
+# training rows through the noise and shadow columns (lr 0.003 with penalty
+# 10, and lr 0.01 with 3; benchmarks/results/dev/boruta-dev.md); it grows
+# beyond 1,100 columns as AttributionRFE's does.
+SHRINK_PER_STEP = 0.03
 
 _HISTORY_KEYS = (
     "n_confirmed",
@@ -128,7 +142,7 @@ class AttributionBoruta(
         undecided features, then Bonferroni over the iterations. False:
         Bonferroni over the undecided features only.
 
-    max_iter : int, default=50
+    max_iter : int, default=40
         The most iterations (trainings). A feature needs at least about 8
         iterations to be decided at ``alpha=0.05``.
 
@@ -142,10 +156,15 @@ class AttributionBoruta(
         (the ``input_penalty`` of :class:`skchaos.neural.MLPRegressor`), as
         in :class:`AttributionRFE`: it keeps the network from fitting the
         training rows through many irrelevant (real or shadow) columns.
-        ``"auto"`` is 0.3 for nets that have the parameter and leave it at
-        0 (up to 1,100 columns, real and shadow, and more beyond), nothing
-        for other estimators; 0 trains the nets as given. ``estimator_`` is
-        trained as given.
+        ``"auto"`` is ``0.03 / lr`` (the net's ``lr``) for nets that have
+        the parameter and leave it at 0, so that the input weights of each
+        feature lose 0.03 in norm per optimizer step and those the network
+        does not need fade out within tens of steps (up to 1,100 columns,
+        real and shadow; it grows like the square root of the width
+        beyond); nothing for other estimators. A float is that strength
+        (0: the networks train as given); a net's own nonzero
+        ``input_penalty`` is kept.
+        ``estimator_`` is trained as given.
 
     importance_aggregation : {"mean_abs", "rms", "max_abs"}, default="mean_abs"
         How per-row attributions become one importance per column: the
@@ -299,7 +318,7 @@ class AttributionBoruta(
         perc=100,
         alpha=0.05,
         two_step=True,
-        max_iter=50,
+        max_iter=40,
         validation_fraction=0.25,
         input_penalty="auto",
         importance_aggregation="mean_abs",
@@ -372,7 +391,7 @@ class AttributionBoruta(
         )
         trainer = RoundTrainer(
             with_input_penalty(
-                self.estimator, self.input_penalty, caller, 2 * X.shape[1]
+                self.estimator, self._input_penalty(2 * X.shape[1]), caller, 0
             ),
             final_estimator=self.estimator,
             warm_start=False,
@@ -393,6 +412,17 @@ class AttributionBoruta(
             caller=caller,
         )
         return X, y, setup
+
+    def _input_penalty(self, n_columns):
+        """The float penalty of ``input_penalty="auto"`` for a net that has one."""
+        if self.input_penalty != "auto":
+            return self.input_penalty
+        _, net = split_estimator(self.estimator)
+        params = net.get_params(deep=False) if hasattr(net, "get_params") else {}
+        if "input_penalty" not in params:
+            return "auto"  # other estimators stay as they are
+        scale = auto_input_penalty(n_columns) / AUTO_INPUT_PENALTY
+        return SHRINK_PER_STEP / float(params.get("lr") or 0.01) * scale
 
     def _iterate(self, X, y, setup, rng, seeded):
         """Boruta's iterations; returns the :class:`ShadowTest` and the history."""
