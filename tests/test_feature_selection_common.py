@@ -3,6 +3,7 @@
 import pytest
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.estimator_checks import parametrize_with_checks
+from sklearn.utils.validation import has_fit_parameter
 from test_neural_common import run_check
 
 from skchaos.feature_selection import (
@@ -40,9 +41,24 @@ ESTIMATORS = [
 ]
 
 
+HELD_OUT_ROWS = (
+    "the selector holds out a random fraction of the rows (validation and "
+    "early-stopping splits): a row repeated k times can land on both sides, a "
+    "row of weight k on one side only, so the two fits see different rows; "
+    "the weighted losses themselves are exact (tests/test_neural_common.py)."
+)
+
+
+def expected_failures(estimator):
+    """The common checks a selector is known to fail, with why."""
+    if has_fit_parameter(estimator, "sample_weight"):
+        return {"check_sample_weight_equivalence_on_dense_data": HELD_OUT_ROWS}
+    return {}
+
+
 # Rounds capped at 4 epochs rarely level off: that warning is expected here.
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-@parametrize_with_checks(ESTIMATORS)
+@parametrize_with_checks(ESTIMATORS, expected_failed_checks=expected_failures)
 def test_sklearn_compatible_selector(estimator, check):
     # A selector that keeps every feature predicts with the net itself: the
     # net's float32 rounding (see run_check) is the only expected failure.

@@ -290,7 +290,7 @@ class _ScoreByWidth:
     def __init__(self, score_of):
         self.score_of = score_of
 
-    def __call__(self, model, X, y):
+    def __call__(self, model, X, y, sample_weight=None):
         return self.score_of(X.shape[1]), None
 
 

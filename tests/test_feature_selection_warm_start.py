@@ -17,13 +17,13 @@ from sklearn.preprocessing import StandardScaler
 from skorch import NeuralNetRegressor
 from torch import nn
 
+from skchaos.feature_selection._nets import restrict_subset, subset_net
 from skchaos.feature_selection._warm_start import (
     RoundInfo,
     RoundTrainer,
-    _restrict_plain_net,
     prefix_is_columnwise,
 )
-from skchaos.neural import AudioCNNClassifier, MLPRegressor
+from skchaos.neural import AudioCNNClassifier, InputSubset, MLPRegressor
 from skchaos.neural._fine_tune import lr_factors
 from skchaos.utils import first_input_layer, slice_if_same, slice_input_layer
 
@@ -377,63 +377,75 @@ def test_prefix_is_columnwise_without_a_prefix():
     assert prefix_is_columnwise(make_pipeline(MLPRegressor()), 5)
 
 
-# --------------------------------------------------- plain skorch fallback
+# ------------------------------------------------------ plain skorch nets
 def _plain_net(module, max_epochs=20):
     return NeuralNetRegressor(
         module, max_epochs=max_epochs, lr=0.05, train_split=None, verbose=0
     )
 
 
+def _plain_data(data):
+    X, y = data
+    return X.astype(np.float32), y.astype(np.float32).reshape(-1, 1)
+
+
 @pytest.fixture
 def plain(data):
-    X, y = data
-    X, y = X.astype(np.float32), y.astype(np.float32).reshape(-1, 1)
+    """A plain net taking all its 5 columns through InputSubset, fitted."""
+    X, y = _plain_data(data)
     torch.manual_seed(0)
     module = nn.Sequential(nn.Linear(5, 8), nn.Tanh(), nn.Linear(8, 1))
-    return _plain_net(module).fit(X, y), X, y
+    net = subset_net(_plain_net(module), np.arange(5), 5)
+    return net.fit(X, y), X, y
 
 
-def test_plain_skorch_net_is_sliced_like_the_skchaos_nets(plain):
+def test_plain_skorch_net_is_restricted_through_its_input_subset(plain):
     net, X, y = plain
     expected = net.predict(_zero_dropped(X, KEEP))
-    assert _restrict_plain_net(net, KEEP, X)
-    assert net.module_[0].in_features == 3
+    assert restrict_subset(net, KEEP)
+    assert net.module_.columns.tolist() == KEEP.tolist()
+    assert net.module_.inner[0].in_features == 5  # the module is untouched
     np.testing.assert_allclose(net.predict(X[:, KEEP]), expected, atol=1e-6)
 
 
 def test_plain_skorch_net_is_fine_tuned_with_partial_fit(plain):
     net, X, y = plain
     epochs = len(net.history_)
-    # "auto" cannot stop on held-out rows: 10% of max_epochs instead.
-    trainer = _trainer(clone(net), epochs="auto")
-    assert not trainer.auto
-    model, info = trainer.next(net, KEEP, X, y, None, None, X, seed=0)
-    assert model is net and info == RoundInfo("warm", 2, None)
-    assert len(net.history_) == epochs + 2
-    assert net.max_epochs == 20  # restored
-    assert net.module_[0].in_features == 3
     model, info = _trainer(clone(net), epochs=3).next(
-        net, np.array([0, 1]), X[:, KEEP], y, None, None, X[:, KEEP], seed=0
-    )
-    assert info == RoundInfo("warm", 3, None)
-    assert net.predict(X[:, [0, 2]]).shape == (80, 1)
-
-
-def test_unsliceable_plain_network_is_left_unchanged_and_trained_cold(data):
-    X, y = data
-    X, y = X.astype(np.float32), y.astype(np.float32).reshape(-1, 1)
-    net = _plain_net(_NormFirst, max_epochs=2).fit(X, y)
-    before = net.predict(X)
-    assert not _restrict_plain_net(net, KEEP, X)
-    # The cold clone is built for the survivors.
-    template = clone(net).set_params(module__n_features=3)
-    model, info = _trainer(template, epochs=1).next(
         net, KEEP, X, y, None, None, X, seed=0
     )
-    assert info == RoundInfo("cold", 2) and model is not net
-    assert model.module_.linear.in_features == 3
-    np.testing.assert_array_equal(net.predict(X), before)
-    assert net.module_.linear.in_features == 5
+    assert model is net and info == RoundInfo("warm", 3, None)
+    assert len(net.history_) == epochs + 3
+    assert net.max_epochs == 20  # restored
+    assert net.predict(X[:, KEEP]).shape == (80, 1)
+
+
+def test_plain_skorch_net_rounds_stop_when_the_held_out_loss_levels_off(plain):
+    # "auto": skorch's EarlyStopping on the early-stopping rows, capped.
+    net, X, y = plain
+    trainer = _trainer(clone(net), epochs="auto", max_round_epochs=500)
+    assert trainer.auto
+    model, info = trainer.next(net, KEEP, X[:60], y[:60], X[60:], y[60:], X, seed=0)
+    assert model is net and info.training == "warm"
+    assert info.converged and 1 <= info.epochs < 500
+    first, info = trainer.first(X[:60], y[:60], X[60:], y[60:], 0, subset=True)
+    assert info.converged and info.epochs < 500
+    assert isinstance(first.module_, InputSubset)
+
+
+def test_any_module_is_restricted_exactly_through_input_subset(data):
+    # A module that no slicing can restrict (a norm before its first layer).
+    X, y = _plain_data(data)
+    net = subset_net(_plain_net(_NormFirst, max_epochs=2), np.arange(5), 5)
+    net.set_params(module__n_features=5).fit(X, y)
+    expected = net.predict(_zero_dropped(X, KEEP))
+    model, info = _trainer(clone(net), epochs=1).next(
+        net, KEEP, X, y, None, None, X, seed=0, copy=True
+    )
+    assert info == RoundInfo("warm", 1, None) and model is not net
+    assert net.module_.columns.tolist() == list(range(5))  # the copy changed
+    restrict_subset(net, KEEP)
+    np.testing.assert_allclose(net.predict(X[:, KEEP]), expected, atol=1e-6)
 
 
 # ------------------------------------------------ fine-tuning learning rate

@@ -28,11 +28,12 @@ from skchaos.utils import final_net
 
 PERMUTATION = "permutation"
 
-# Per-sample aggregation rules: attributions of shape (n_rows, n) -> (n,).
+# Per-sample aggregation rules: attributions of shape (n_rows, n) and row
+# weights (n_rows,) or None -> (n,). A row of weight 0 takes no part.
 AGGREGATIONS = {
-    "mean_abs": lambda a: np.mean(np.abs(a), axis=0),
-    "rms": lambda a: np.sqrt(np.mean(np.square(a), axis=0)),
-    "max_abs": lambda a: np.max(np.abs(a), axis=0),
+    "mean_abs": lambda a, w: np.average(np.abs(a), axis=0, weights=w),
+    "rms": lambda a, w: np.sqrt(np.average(np.square(a), axis=0, weights=w)),
+    "max_abs": lambda a, w: np.max(np.abs(a if w is None else a[w > 0]), axis=0),
 }
 
 _PERMUTATION_PARAMS = ("n_repeats",)
@@ -144,25 +145,36 @@ class _ImportanceComputer:
         self.scorer = scorer
         self.n_outputs = n_outputs
 
-    def __call__(self, estimator, X, y, unit_of, n_units, seed):
+    def __call__(self, estimator, X, y, unit_of, n_units, seed, sample_weight=None):
         """Return the importance of each unit, shape (n_units,).
 
         ``unit_of`` maps each column of ``X`` (axis 1: features or channels) to
-        its unit in ``0 .. n_units - 1``.
+        its unit in ``0 .. n_units - 1``; ``sample_weight`` weighs the rows in
+        the aggregation (and in the score of ``"permutation"``).
         """
+        w = sample_weight
         if callable(self.attribution):
-            return self._from_callable(estimator, X, y, unit_of, n_units)
+            return self._from_callable(estimator, X, y, unit_of, n_units, w)
         if self.attribution == PERMUTATION:
-            return self._permutation(estimator, X, y, unit_of, n_units, seed)
-        return self._attribute(estimator, X, unit_of, n_units, seed)
+            return self._permutation(estimator, X, y, unit_of, n_units, seed, w)
+        return self._attribute(estimator, X, unit_of, n_units, seed, w)
 
-    def _aggregate(self, attributions, n_columns):
+    def _aggregate(self, attributions, n_columns, weight):
         """(n_rows, n_columns, ...) attributions -> (n_columns,) importances."""
-        per_column = np.moveaxis(np.asarray(attributions, dtype=np.float64), 1, -1)
-        per_column = per_column.reshape(-1, n_columns)
-        return AGGREGATIONS[self.aggregation](per_column)
+        attributions = np.asarray(attributions, dtype=np.float64)
+        per_column = np.moveaxis(attributions, 1, -1).reshape(-1, n_columns)
+        if weight is not None:  # one weight per row, for every value of it
+            weight = np.repeat(weight, per_column.shape[0] // len(weight))
+        return AGGREGATIONS[self.aggregation](per_column, weight)
 
-    def _attribute(self, estimator, X, unit_of, n_units, seed):
+    def _scorer(self, weight):
+        if weight is None:
+            return self.scorer
+        return lambda estimator, X, y: self.scorer(
+            estimator, X, y, sample_weight=weight
+        )
+
+    def _attribute(self, estimator, X, unit_of, n_units, seed, weight):
         spec = method_info(self.attribution)
         # Perturb whole groups, and whole channels of inputs with channels.
         grouped = spec.feature_mask and (n_units < X.shape[1] or X.ndim > 2)
@@ -181,7 +193,7 @@ class _ImportanceComputer:
                 random_state=seed,
                 **self.params,
             )
-            per_column = self._aggregate(attributions, X.shape[1])
+            per_column = self._aggregate(attributions, X.shape[1], weight)
             if grouped:
                 # Every member carries its unit's attribution: take it once.
                 counts = np.bincount(unit_of, minlength=n_units)
@@ -190,14 +202,14 @@ class _ImportanceComputer:
                 total += _unit_sums(per_column, unit_of, n_units)
         return _check_importances(total, f"attribution={spec.name!r}")
 
-    def _from_callable(self, estimator, X, y, unit_of, n_units):
+    def _from_callable(self, estimator, X, y, unit_of, n_units, weight):
         name = getattr(self.attribution, "__name__", repr(self.attribution))
         values = np.asarray(self.attribution(estimator, X, y, **self.params))
         n_columns = X.shape[1]
         if values.shape == (n_columns,):
             per_column = values.astype(np.float64)
         elif values.shape == X.shape:
-            per_column = self._aggregate(values, n_columns)
+            per_column = self._aggregate(values, n_columns, weight)
         else:
             raise ValueError(
                 f"The attribution callable {name} returned an array of shape "
@@ -207,20 +219,20 @@ class _ImportanceComputer:
         per_unit = _unit_sums(per_column, unit_of, n_units)
         return _check_importances(per_unit, f"attribution={name}")
 
-    def _permutation(self, estimator, X, y, unit_of, n_units, seed):
+    def _permutation(self, estimator, X, y, unit_of, n_units, seed, weight):
         n_repeats = self.params.get("n_repeats", 5)
         if X.ndim == 2 and n_units == X.shape[1]:
             values = model_agnostic_importance(
                 estimator,
                 X,
                 y,
-                scoring=self.scorer,
+                scoring=self._scorer(weight),
                 n_repeats=n_repeats,
                 random_state=seed,
             )
             return _check_importances(values, "permutation importance")
         values = _grouped_permutation_importance(
-            estimator, X, y, self.scorer, unit_of, n_units, n_repeats, seed
+            estimator, X, y, self._scorer(weight), unit_of, n_units, n_repeats, seed
         )
         return _check_importances(values, "permutation importance")
 

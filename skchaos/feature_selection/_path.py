@@ -20,8 +20,9 @@ from typing import Any
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import train_test_split
+from sklearn.model_selection import GroupShuffleSplit, train_test_split
 
+from skchaos.feature_selection._nets import as_net_arrays
 from skchaos.feature_selection._progress import (
     epoch_progress,
     progress_bar,
@@ -248,10 +249,25 @@ def n_rounds(step, n_units, n_stop):
     return rounds
 
 
-def split_rows(y, fraction, rng, stratify):
-    """Sorted row indices of a random split, stratified when possible."""
+def split_rows(y, fraction, rng, stratify, groups=None):
+    """Sorted row indices of a random split, stratified when possible.
+
+    With ``groups``, every group lands on one side (scikit-learn's
+    ``GroupShuffleSplit``: ``fraction`` of the groups, not of the rows, go to
+    the second part); a single group cannot be split and raises
+    ``ValueError``.
+    """
     seed = draw_seed(rng)
     rows = np.arange(len(y))
+    if groups is not None:
+        if len(np.unique(groups)) < 2:
+            raise ValueError(
+                "groups has a single group among these rows; splitting them "
+                "with each group on one side needs at least 2 groups."
+            )
+        splitter = GroupShuffleSplit(1, test_size=fraction, random_state=seed)
+        first, second = next(splitter.split(rows, groups=groups))
+        return np.sort(first), np.sort(second)
     try:
         first, second = train_test_split(
             rows,
@@ -285,6 +301,8 @@ def elimination_path(
     tol="auto",
     keep_models=False,
     on_round=None,
+    sample_weight=None,
+    groups=None,
 ):
     """Eliminate units from all of them down to ``n_stop``.
 
@@ -320,32 +338,54 @@ def elimination_path(
     path : Path
     """
     units, trainer = setup.units, setup.trainer
-    train, val = split_rows(y, setup.validation_fraction, rng, setup.classifier)
+    w = sample_weight
+    train, val = split_rows(y, setup.validation_fraction, rng, setup.classifier, groups)
     scaling = Scaling.fit(X[train], y[train], setup)
-    X, y = scaling.apply(X, y)
+    X, y = as_net_arrays(trainer.estimator, *scaling.apply(X, y), setup.classifier)
     trainer = copy.copy(trainer)  # this path's own hooks
     trainer.min_delta = MIN_DELTA * scaling.loss_scale(y[train], setup.classifier)
     X_val, y_val = X[val], y[val]
+    w_val = None if w is None else w[val]
+    if w_val is not None and not w_val.any():
+        raise ValueError(
+            f"{setup.caller}: sample_weight is zero on all the {len(val)} "
+            "validation rows, so no importance or score can be measured; give "
+            "more rows a positive weight, or raise validation_fraction."
+        )
     X_fit, y_fit, X_es, y_es = X[train], y[train], None, None
+    w_fit = w_es = None if w is None else w[train]
     if trainer.auto:
         fraction = early_stopping_fraction(setup.trainer.estimator)
-        fit, es = split_rows(y_fit, fraction, rng, setup.classifier)
+        fit, es = split_rows(
+            y_fit,
+            fraction,
+            rng,
+            setup.classifier,
+            None if groups is None else groups[train],
+        )
         X_fit, y_fit, X_es, y_es = X_fit[fit], y_fit[fit], X_fit[es], y_fit[es]
+        if w is not None:
+            w_fit, w_es = w_fit[fit], w_fit[es]
+    weights = None if w is None else (w_fit, w_es)
 
     path = Path()
     if setup.evaluate.row_losses:
-        path.baseline = constant_row_losses(setup.evaluate.name, y_val)
+        path.baseline = constant_row_losses(setup.evaluate.name, y_val, w_val)
     alive = np.arange(units.n_units)
     columns = np.arange(X.shape[1])
     bar = progress_bar(setup, n_rounds(setup.step, units.n_units, n_stop))
     if bar is not None:
         trainer.on_epoch = epoch_progress(bar)
     start = tic = time.perf_counter()
-    model, info = trainer.first(X_fit, y_fit, X_es, y_es, draw_seed(rng, seeded))
+    model, info = trainer.first(
+        X_fit, y_fit, X_es, y_es, draw_seed(rng, seeded), weights=weights, subset=True
+    )
     n_outside = 0
     try:
         while True:
-            score, losses = setup.evaluate(model, X_val[:, columns], y_val)
+            score, losses = setup.evaluate(
+                model, X_val[:, columns], y_val, sample_weight=w_val
+            )
             importances = setup.importance(
                 model,
                 X_val[:, columns],
@@ -353,6 +393,7 @@ def elimination_path(
                 np.searchsorted(alive, units.unit_of[columns]),
                 len(alive),
                 draw_seed(rng, seeded),
+                sample_weight=w_val,
             )
             _record(path, alive, score, losses, importances, info)
             if keep_models:
@@ -387,6 +428,9 @@ def elimination_path(
                 X_val[:, columns],
                 draw_seed(rng, seeded),
                 copy=keep_models,
+                columns=columns,
+                n_inputs=X.shape[1],
+                weights=weights,
             )
             columns = columns[keep]
     finally:

@@ -34,6 +34,7 @@ from skchaos.feature_selection._selected import SelectedEstimatorMixin
 from skchaos.feature_selection._setup import (
     atomic_fit,
     build_setup,
+    check_fit_metadata,
     validate_fit_data,
 )
 from skchaos.feature_selection._units import (
@@ -408,7 +409,7 @@ class AttributionRFE(
 
     # ---------------------------------------------------------------- fit
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None, groups=None):
         """Eliminate features along the attribution path and refit the estimator.
 
         Parameters
@@ -421,6 +422,20 @@ class AttributionRFE(
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Targets.
 
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the rows: passed to every network's ``fit`` (the skchaos
+            nets weigh their loss, and their early-stopping loss, by row), and
+            used in the validation scores, the per-row losses of the size rule
+            and the aggregation of the attributions. A row of weight 0 has no
+            influence. Needs an estimator whose ``fit`` takes
+            ``sample_weight``.
+
+        groups : array-like of shape (n_samples,), default=None
+            Group labels of the rows (e.g. the patient of each measurement):
+            the validation split, and the early-stopping split of each round,
+            keep every group on one side, so that the scores are not inflated
+            by rows of a group seen in training.
+
         Returns
         -------
         self : object
@@ -428,6 +443,9 @@ class AttributionRFE(
         """
         with atomic_fit(self):
             X, y, setup = self._setup(X, y)
+            sample_weight, groups = check_fit_metadata(
+                self, X, sample_weight, groups, y
+            )
             n_units = setup.units.n_units
             rng = check_random_state(self.random_state)
             if self._fixed_size():
@@ -447,6 +465,8 @@ class AttributionRFE(
                 patience=patience,
                 tol=self.tol,
                 keep_models=not self.refit,
+                sample_weight=sample_weight,
+                groups=groups,
             )
             if self._fixed_size():
                 chosen = len(path.score) - 1
@@ -454,7 +474,7 @@ class AttributionRFE(
                 chosen = smallest_acceptable(
                     path.score, path.row_losses, path.n_units, self.tol, path.baseline
                 )
-            self._set_fitted(X, y, setup, path, chosen, rng)
+            self._set_fitted(X, y, setup, path, chosen, rng, sample_weight, groups)
         return self
 
     def _n_to_select(self, n_units, unit):
@@ -494,7 +514,9 @@ class AttributionRFE(
     def _scoring_name(self):
         return Evaluator(self.estimator, self.scoring).name
 
-    def _set_fitted(self, X, y, setup, path, chosen, rng):
+    def _set_fitted(
+        self, X, y, setup, path, chosen, rng, sample_weight=None, groups=None
+    ):
         """Set every fitted attribute from the path and the chosen round."""
         units = setup.units
         support = np.isin(units.unit_of, path.units[chosen])
@@ -509,12 +531,25 @@ class AttributionRFE(
                 break
         if self.refit:
             seed = draw_seed(rng, self.random_state is not None)
+            n_inputs = X.shape[1]
             X, y, X_es, y_es = X[:, support], y, None, None
+            w, w_es = sample_weight, None
             if setup.trainer.auto:
                 fraction = early_stopping_fraction(setup.trainer.estimator)
-                fit, es = split_rows(y, fraction, rng, setup.classifier)
+                fit, es = split_rows(y, fraction, rng, setup.classifier, groups)
                 X, y, X_es, y_es = X[fit], y[fit], X[es], y[es]
-            estimator = setup.trainer.refit(X, y, X_es, y_es, seed)
+                if w is not None:
+                    w, w_es = w[fit], w[es]
+            estimator = setup.trainer.refit(
+                X,
+                y,
+                X_es,
+                y_es,
+                seed,
+                columns=np.flatnonzero(support),
+                n_inputs=n_inputs,
+                weights=None if w is None else (w, w_es),
+            )
         else:
             estimator = path.models[chosen]
         self.estimator_ = estimator

@@ -13,21 +13,28 @@ from sklearn.utils.validation import check_is_fitted
 from skchaos.feature_selection._path import elimination_path, nan_to_worst
 from skchaos.feature_selection._plotting import plot_scores
 from skchaos.feature_selection._rfe import AttributionRFE
-from skchaos.feature_selection._setup import atomic_fit
+from skchaos.feature_selection._setup import atomic_fit, check_fit_metadata
 from skchaos.utils import MAX_SEED, draw_seed
 
 _ONE_SE = "1se"
 
 
-def _fold_path(setup, X, y, train, test, n_stop, seed, seeded):
+def _rows(values, index):
+    return None if values is None else values[index]
+
+
+def _fold_path(
+    setup, X, y, train, test, n_stop, seed, seeded, sample_weight=None, groups=None
+):
     """Run one fold's elimination path; score each size on the fold's test rows."""
     X_test, y_test = X[test], y[test]
+    w_test = _rows(sample_weight, test)
     scaled = {}  # the test rows in the path's units, standardized once
 
     def test_score(model, columns, scaling):
         if not scaled:
             scaled["X"], scaled["y"] = scaling.apply(X_test, y_test)
-        return setup.evaluate.score(model, scaled["X"][:, columns], scaled["y"])
+        return setup.evaluate.score(model, scaled["X"][:, columns], scaled["y"], w_test)
 
     path = elimination_path(
         X[train],
@@ -37,6 +44,8 @@ def _fold_path(setup, X, y, train, test, n_stop, seed, seeded):
         seeded=seeded,
         n_stop=n_stop,
         on_round=test_score,
+        sample_weight=_rows(sample_weight, train),
+        groups=_rows(groups, train),
     )
     return path.n_units, path.on_round
 
@@ -257,7 +266,7 @@ class AttributionRFECV(AttributionRFE):
         self.verbose = verbose
 
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None, groups=None):
         """Score every size by cross-validation, then select and refit.
 
         Parameters
@@ -269,6 +278,16 @@ class AttributionRFECV(AttributionRFE):
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Targets.
 
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the rows, as in :meth:`AttributionRFE.fit`; the test
+            scores of the folds are weighted too.
+
+        groups : array-like of shape (n_samples,), default=None
+            Group labels of the rows, passed to the ``cv`` splitter (e.g.
+            :class:`~sklearn.model_selection.GroupKFold`), as in
+            scikit-learn's ``RFECV``; the inner validation and early-stopping
+            splits also keep each group on one side.
+
         Returns
         -------
         self : object
@@ -276,14 +295,28 @@ class AttributionRFECV(AttributionRFE):
         """
         with atomic_fit(self):
             X, y, setup = self._setup(X, y)
+            sample_weight, groups = check_fit_metadata(
+                self, X, sample_weight, groups, y
+            )
             cv = check_cv(self.cv, y, classifier=setup.classifier)
-            splits = list(cv.split(X, y))
+            splits = list(cv.split(X, y, groups))
             rng = check_random_state(self.random_state)
             seeds = rng.randint(MAX_SEED, size=len(splits))
             seeded = self.random_state is not None
             n_stop = min(self.min_features_to_select, setup.units.n_units)
             results = Parallel(n_jobs=self.n_jobs)(
-                delayed(_fold_path)(setup, X, y, train, test, n_stop, seed, seeded)
+                delayed(_fold_path)(
+                    setup,
+                    X,
+                    y,
+                    train,
+                    test,
+                    n_stop,
+                    seed,
+                    seeded,
+                    sample_weight,
+                    groups,
+                )
                 for (train, test), seed in zip(splits, seeds)
             )
             sizes = np.asarray(results[0][0])[::-1]
@@ -301,8 +334,19 @@ class AttributionRFECV(AttributionRFE):
                 seeded=seeded,
                 n_stop=chosen,
                 keep_models=not self.refit,
+                sample_weight=sample_weight,
+                groups=groups,
             )
-            self._set_fitted(X, y, setup, path, len(path.score) - 1, final_rng)
+            self._set_fitted(
+                X,
+                y,
+                setup,
+                path,
+                len(path.score) - 1,
+                final_rng,
+                sample_weight,
+                groups,
+            )
             key = "n_features" if self.feature_groups is None else "n_groups"
             self.cv_results_ = {
                 key: sizes,

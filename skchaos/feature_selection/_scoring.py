@@ -97,19 +97,39 @@ class Evaluator:
         """Whether the scores come with per-row losses."""
         return self._row_loss is not None
 
-    def __call__(self, model, X, y):
+    def __call__(self, model, X, y, sample_weight=None):
         if self._row_loss is None:
-            return float(self._scorer(model, X, y)), None
-        losses = self._row_loss(model, X, y)
+            kwargs = {} if sample_weight is None else {"sample_weight": sample_weight}
+            return float(self._scorer(model, X, y, **kwargs)), None
+        losses = weighted_rows(self._row_loss(model, X, y), sample_weight)
         offset = 1.0 if self.name == "accuracy" else 0.0
         return float(offset - np.mean(losses)), losses
 
-    def score(self, model, X, y):
+    def score(self, model, X, y, sample_weight=None):
         """The score alone (for test rows)."""
-        return self(model, X, y)[0]
+        return self(model, X, y, sample_weight)[0]
 
 
-def constant_row_losses(name, y):
+def weighted_rows(losses, sample_weight):
+    """Per-row losses scaled by ``w / mean(w)``: their mean is the weighted mean.
+
+    The size rule compares rounds row by row on these values, so a row of
+    weight 0 takes no part in it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skchaos.feature_selection._scoring import weighted_rows
+    >>> weighted_rows(np.array([1.0, 3.0]), np.array([0.0, 2.0])).tolist()
+    [0.0, 6.0]
+    """
+    if sample_weight is None:
+        return losses
+    weight = np.asarray(sample_weight, dtype=np.float64)
+    return losses * (weight / weight.mean())
+
+
+def constant_row_losses(name, y, sample_weight=None):
     """Per-row losses on ``y`` of the best constant prediction for ``y`` itself.
 
     The constant is scikit-learn's dummy estimator fitted on ``y`` (its mean;
@@ -127,7 +147,8 @@ def constant_row_losses(name, y):
         else DummyClassifier(strategy="prior")
     )
     X = np.zeros((len(y), 1))
-    return _ROW_LOSSES[name](constant.fit(X, y), X, y)
+    constant.fit(X, y, sample_weight=sample_weight)
+    return weighted_rows(_ROW_LOSSES[name](constant, X, y), sample_weight)
 
 
 # A network "learned something" when it beats the best constant by this

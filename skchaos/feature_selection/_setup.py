@@ -5,7 +5,7 @@ from contextlib import contextmanager
 import numpy as np
 from sklearn.base import is_classifier
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import column_or_1d
+from sklearn.utils.validation import column_or_1d, has_fit_parameter
 from sklearn_compat.utils.validation import validate_data
 
 from skchaos.feature_selection._importance import (
@@ -13,9 +13,20 @@ from skchaos.feature_selection._importance import (
     check_attribution,
     resolve_attribution,
 )
+from skchaos.feature_selection._nets import is_plain_net, widened_net
 from skchaos.feature_selection._path import Setup
 from skchaos.feature_selection._scoring import Evaluator
-from skchaos.feature_selection._warm_start import RoundTrainer, with_input_penalty
+from skchaos.feature_selection._warm_start import (
+    RoundTrainer,
+    prefix_is_columnwise,
+    with_input_penalty,
+)
+from skchaos.utils import (
+    check_groups,
+    check_sample_weight,
+    final_net,
+    split_estimator,
+)
 
 
 @contextmanager
@@ -42,12 +53,14 @@ def validate_fit_data(selector, X, y):
     regressor's numeric.
     """
     classifier = is_classifier(selector.estimator)
+    # A plain skorch net computes in float32 and converts nothing itself.
+    plain = is_plain_net(selector.estimator)
     X, y = validate_data(
         selector,
         X,
         y,
         reset=True,
-        dtype=(np.float64, np.float32),
+        dtype=np.float32 if plain else (np.float64, np.float32),
         allow_nd=True,
         ensure_min_samples=2,
         ensure_min_features=2,
@@ -59,6 +72,69 @@ def validate_fit_data(selector, X, y):
             y = column_or_1d(y, warn=True)
         check_classification_targets(y)
     return X, y, classifier
+
+
+def checked_net(estimator, X, caller, width=None):
+    """``estimator``, its plain skorch net able to take ``width`` columns of ``X``.
+
+    ``width`` (default: ``X``'s own) is the number of columns (axis 1) the
+    selector will hand the net at most. A plain skorch net whose module
+    cannot take them as it is gets its width parameter set
+    (:func:`~skchaos.feature_selection._nets.widened_net`); one that cannot
+    be widened, or that follows transformers that do not keep one column per
+    column, raises ``ValueError`` before any training.
+    """
+    if not is_plain_net(estimator):
+        return estimator
+    n_inputs = X.shape[1]
+    prefix, _ = split_estimator(estimator)
+    if prefix is not None and not prefix_is_columnwise(estimator, n_inputs):
+        steps = ", ".join(name for name, _ in prefix.steps)
+        raise ValueError(
+            f"{caller}: the transformers ({steps}) before the plain skorch net "
+            f"{type(final_net(estimator)).__name__} change the columns, so the "
+            "selector cannot hand it a subset of them in the module's own "
+            "width. Use transformers that keep one column per column (e.g. "
+            "StandardScaler), or a skchaos net, which builds its module for "
+            "the width it is given."
+        )
+    return widened_net(
+        estimator, n_inputs if width is None else width, n_inputs, caller, X.shape[2:]
+    )
+
+
+def check_fit_metadata(selector, X, sample_weight, groups, y=None):
+    """Validated ``sample_weight`` and ``groups`` of a selector's ``fit``.
+
+    Both before any training: the weights need a net that weighs its loss
+    (the skchaos nets, or an estimator whose ``fit`` takes
+    ``sample_weight``); ``groups`` must have one label per row and at least
+    two groups (the validation split keeps each group on one side).
+    """
+    caller = type(selector).__name__
+    if sample_weight is not None:
+        sample_weight = check_sample_weight(sample_weight, X)
+        _, final = split_estimator(selector.estimator)
+        if is_plain_net(selector.estimator) or not has_fit_parameter(
+            final, "sample_weight"
+        ):
+            raise ValueError(
+                f"{caller}: sample_weight needs an estimator whose fit weighs "
+                f"its loss by row; {type(final).__name__}.fit takes no "
+                "sample_weight. Use a skchaos net (skchaos.neural.MLPRegressor, "
+                "MLPClassifier, ...), or pass no sample_weight."
+            )
+    if sample_weight is not None and y is not None and is_classifier(selector):
+        weighted = np.unique(y[sample_weight > 0])
+        if len(weighted) < 2:
+            raise ValueError(
+                f"{caller}: sample_weight is positive for rows of a single class "
+                f"({weighted[0]!r}); a classifier needs rows of at least 2 "
+                "classes with positive weight."
+            )
+    if groups is not None:
+        groups = check_groups(groups, X, min_groups=2)
+    return sample_weight, groups
 
 
 def build_setup(selector, X, y, units, classifier):
@@ -89,11 +165,10 @@ def build_setup(selector, X, y, units, classifier):
         n_outputs,
     )
     caller = type(selector).__name__
+    estimator = checked_net(selector.estimator, X, caller)
     trainer = RoundTrainer(
-        with_input_penalty(
-            selector.estimator, selector.input_penalty, caller, X.shape[1]
-        ),
-        final_estimator=selector.estimator,
+        with_input_penalty(estimator, selector.input_penalty, caller, X.shape[1]),
+        final_estimator=estimator,
         warm_start=selector.warm_start,
         epochs=selector.fine_tune_epochs,
         schedule=selector.fine_tune_schedule,

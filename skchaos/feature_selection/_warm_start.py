@@ -11,8 +11,11 @@ module only adds what is the selector's concern:
   (``epochs="auto"``), or a fixed count;
 - pipelines whose transformers keep one column per column (scalers), refitted
   on the survivors around the net;
-- the fallback for plain skorch nets, which are sliced here and fine-tuned
-  with ``partial_fit``.
+- plain skorch nets, which receive their columns through
+  :class:`~skchaos.neural.InputSubset` in their module's own width
+  (:mod:`skchaos.feature_selection._nets`) and train with skorch's early
+  stopping;
+- the rows' weights (``sample_weight``), passed to every fit.
 """
 
 from copy import deepcopy
@@ -23,23 +26,24 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 
+from skchaos.feature_selection._nets import (
+    fit_plain_converged,
+    is_plain_net,
+    restrict_subset,
+    subset_net,
+)
 from skchaos.utils import (
     final_net,
-    first_input_layer,
     fit_seeded,
     interrupt_guard,
     seeded_clone,
     seeds_itself,
-    slice_if_same,
     split_estimator,
     torch_random_context,
 )
 
 # Rows used to check that a restricted network reproduces the original one.
 _N_CHECK_ROWS = 64
-# Epochs of a plain skorch net's round under epochs="auto" (it cannot stop
-# on held-out rows): this fraction of its max_epochs.
-_FALLBACK_FRACTION = 0.1
 
 
 @dataclass(frozen=True)
@@ -114,9 +118,28 @@ def with_input_penalty(estimator, penalty, caller, n_features):
 
 
 def converges(estimator):
-    """Whether ``estimator``'s net can train until a held-out loss levels off."""
-    net = final_net(estimator)
-    return net is not None and hasattr(net, "_fit_converged")
+    """Whether ``estimator``'s net can train until a held-out loss levels off.
+
+    The skchaos nets do it themselves (``_fit_converged``), plain skorch nets
+    with skorch's ``EarlyStopping``; other estimators train as they are.
+    """
+    return final_net(estimator) is not None
+
+
+def fit_weighted(estimator, X, y, seed, sample_weight=None):
+    """Fit ``estimator`` (seeded), its final step with ``sample_weight``.
+
+    A pipeline's transformers are fitted first, then its last step with the
+    weights, so that the weights reach the model whether or not metadata
+    routing is enabled.
+    """
+    if sample_weight is None:
+        return fit_seeded(estimator, X, y, seed)
+    prefix, final = split_estimator(estimator)
+    if prefix is not None:
+        X = prefix.fit_transform(X, y)
+    fit_seeded(final, X, y, seed, sample_weight=sample_weight)
+    return estimator
 
 
 def prefix_is_columnwise(estimator, width):
@@ -194,36 +217,109 @@ class RoundTrainer:
         return 10 * int(net.max_epochs)
 
     # ------------------------------------------------------------ rounds
-    def first(self, X, y, X_es, y_es, seed):
-        """Train the first network on all the inputs."""
-        model, info = self._fresh(X, y, X_es, y_es, seed)
+    def first(self, X, y, X_es, y_es, seed, *, weights=None, subset=False):
+        """Train the first network on all the inputs.
+
+        ``weights`` is ``(sample_weight, es_weight)`` of the training and the
+        early-stopping rows, or None. ``subset`` makes a plain skorch net take
+        its columns through :class:`~skchaos.neural.InputSubset`, so that later
+        rounds can restrict it.
+        """
+        columns = np.arange(X.shape[1]) if subset else None
+        model, info = self._fresh(
+            X, y, X_es, y_es, seed, columns=columns, weights=weights
+        )
         return model, RoundInfo("initial", info.epochs, info.converged)
 
-    def next(self, model, keep, X, y, X_es, y_es, X_check, seed, copy=False):
+    def next(
+        self,
+        model,
+        keep,
+        X,
+        y,
+        X_es,
+        y_es,
+        X_check,
+        seed,
+        copy=False,
+        *,
+        columns=None,
+        n_inputs=None,
+        weights=None,
+    ):
         """The network of the next round: ``model`` restricted to ``keep``.
 
         ``X``, ``X_es`` and ``X_check`` hold the current inputs (``keep`` is
         applied here). ``model`` is changed in place unless ``copy``.
+        ``columns`` are the positions of the current inputs among the
+        ``n_inputs`` inputs of the first round (for plain skorch nets).
         """
         if self.warm_start:
-            warm = self._warm(model, keep, X, y, X_es, y_es, X_check, seed, copy)
+            warm = self._warm(
+                model, keep, X, y, X_es, y_es, X_check, seed, copy, weights
+            )
             if warm is not None:
                 return warm
         X_es = None if X_es is None else X_es[:, keep]
-        model, info = self._fresh(X[:, keep], y, X_es, y_es, seed)
+        columns = None if columns is None else np.asarray(columns)[keep]
+        model, info = self._fresh(
+            X[:, keep],
+            y,
+            X_es,
+            y_es,
+            seed,
+            columns=columns,
+            n_inputs=n_inputs,
+            weights=weights,
+        )
         return model, RoundInfo("cold", info.epochs, info.converged)
 
-    def refit(self, X, y, X_es, y_es, seed):
-        """The final estimator, trained on the selected inputs."""
-        return self._fresh(X, y, X_es, y_es, seed, self.final_estimator)[0]
+    def refit(
+        self, X, y, X_es, y_es, seed, *, columns=None, n_inputs=None, weights=None
+    ):
+        """The final estimator, trained on the selected inputs.
+
+        A plain skorch net whose module cannot take ``X``'s width receives
+        its ``columns`` of ``n_inputs`` through
+        :class:`~skchaos.neural.InputSubset`.
+        """
+        if columns is not None and len(columns) == n_inputs:
+            columns = None  # every column: the net as given
+        return self._fresh(
+            X,
+            y,
+            X_es,
+            y_es,
+            seed,
+            self.final_estimator,
+            columns=columns,
+            n_inputs=n_inputs,
+            weights=weights,
+        )[0]
 
     # ----------------------------------------------------------- helpers
-    def _fresh(self, X, y, X_es, y_es, seed, estimator=None):
+    def _fresh(
+        self,
+        X,
+        y,
+        X_es,
+        y_es,
+        seed,
+        estimator=None,
+        *,
+        columns=None,
+        n_inputs=None,
+        weights=None,
+    ):
         estimator = seeded_clone(
             self.estimator if estimator is None else estimator, seed
         )
+        if columns is not None:
+            width = X.shape[1] if n_inputs is None else n_inputs
+            estimator = subset_net(estimator, columns, width)
+        w_fit, w_es = (None, None) if weights is None else weights
         if not self.auto:
-            model = fit_seeded(estimator, X, y, seed)
+            model = fit_weighted(estimator, X, y, seed, w_fit)
             net = final_net(model)
             epochs = None if net is None else len(net.history_)
             return model, RoundInfo("cold", epochs)
@@ -231,6 +327,11 @@ class RoundTrainer:
         if prefix is not None:
             X = prefix.fit_transform(X, y)
             X_es = prefix.transform(X_es)
+        if is_plain_net(net):
+            epochs, converged = fit_plain_converged(
+                net, X, y, X_es, y_es, max_epochs=self.cap(net), seed=seed
+            )
+            return estimator, RoundInfo("cold", epochs, converged)
         result = net._fit_converged(
             X,
             y,
@@ -239,10 +340,12 @@ class RoundTrainer:
             max_epochs=self.cap(net),
             seed=seed,
             on_epoch=self.on_epoch,
+            sample_weight=w_fit,
+            valid_sample_weight=w_es,
         )
         return estimator, RoundInfo("cold", result.n_epochs, result.converged)
 
-    def _warm(self, model, keep, X, y, X_es, y_es, X_check, seed, copy):
+    def _warm(self, model, keep, X, y, X_es, y_es, X_check, seed, copy, weights):
         """Restrict and fine-tune ``model``; None when it cannot be restricted."""
         prefix, net = split_estimator(model)
         if net is None or final_net(model) is None or not net.initialized_:
@@ -264,18 +367,24 @@ class RoundTrainer:
             Z = new_prefix.fit_transform(X_sub, y)
             Z_check = prefix.transform(rows)
             Z_es = None if X_es is None else prefix.transform(X_es)
-        if hasattr(net, "_restrict_inputs"):
-            restricted = net._restrict_inputs(keep, X_check=Z_check)
+        if is_plain_net(net):
+            restricted = restrict_subset(net, keep)
         else:
-            restricted = _restrict_plain_net(net, keep, Z_check)
+            restricted = net._restrict_inputs(keep, X_check=Z_check)
         if not restricted:
             return None
         if new_prefix is not None:
             model.steps = [*new_prefix.steps, model.steps[-1]]
         Z_es = None if Z_es is None else Z_es[:, keep]
-        return model, self._fine_tune(net, Z, y, Z_es, y_es, seed)
+        return model, self._fine_tune(net, Z, y, Z_es, y_es, seed, weights)
 
-    def _fine_tune(self, net, Z, y, Z_es, y_es, seed):
+    def _fine_tune(self, net, Z, y, Z_es, y_es, seed, weights):
+        w_fit, w_es = (None, None) if weights is None else weights
+        if self.auto and is_plain_net(net):
+            epochs, converged = fit_plain_converged(
+                net, Z, y, Z_es, y_es, max_epochs=self.cap(net), seed=seed, warm=True
+            )
+            return RoundInfo("warm", epochs, converged)
         if self.auto:
             result = net._fine_tune(
                 Z,
@@ -286,32 +395,29 @@ class RoundTrainer:
                 min_delta=self.min_delta,
                 seed=seed,
                 on_epoch=self.on_epoch,
+                sample_weight=w_fit,
+                valid_sample_weight=w_es,
             )
             return RoundInfo("warm", result.n_epochs, result.converged)
         epochs = self._fixed_epochs(net)
-        if hasattr(net, "_fine_tune"):
-            net._fine_tune(Z, y, epochs=epochs, schedule=self.schedule, seed=seed)
-        else:
+        if is_plain_net(net):
             _partial_fit_epochs(net, Z, y, epochs, seed)
+        else:
+            net._fine_tune(
+                Z,
+                y,
+                epochs=epochs,
+                schedule=self.schedule,
+                seed=seed,
+                sample_weight=w_fit,
+            )
         return RoundInfo("warm", epochs)
 
     def _fixed_epochs(self, net):
         epochs = self.epochs
         if isinstance(epochs, Integral):
             return int(epochs)
-        fraction = _FALLBACK_FRACTION if epochs == "auto" else epochs
-        return max(1, int(fraction * getattr(net, "max_epochs", 1)))
-
-
-def _restrict_plain_net(net, keep, Z_check):
-    """Slice a plain skorch net's first layer if it then computes the same thing."""
-    layer = first_input_layer(net.module_, Z_check.shape[1], tabular=Z_check.ndim == 2)
-    if layer is None or not slice_if_same(net, layer, keep, Z_check):
-        return False
-    if hasattr(net, "n_features_in_"):
-        net.n_features_in_ = len(keep)
-    net.initialize_optimizer()
-    return True
+        return max(1, int(epochs * getattr(net, "max_epochs", 1)))
 
 
 def _partial_fit_epochs(net, Z, y, epochs, seed):

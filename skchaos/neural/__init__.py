@@ -17,6 +17,7 @@ from skchaos.neural._iterators import TensorBatchDataset, TensorBatchIterator
 from skchaos.neural._layers import ConvStem1d
 from skchaos.neural._mlp import MLPClassifier, MLPRegressor
 from skchaos.neural._modules import MLP
+from skchaos.neural._subset import InputSubset
 from skchaos.neural._training import TrainingDivergedError
 from skchaos.neural._vision import CNNClassifier, ResidualBlock, ResidualCNN
 
@@ -29,6 +30,7 @@ __all__ = [
     "AudioTransformerClassifier",
     "CNNClassifier",
     "ConvStem1d",
+    "InputSubset",
     "MLP",
     "MLPClassifier",
     "MLPRegressor",

@@ -25,9 +25,14 @@ from skorch.utils import is_dataset, to_numpy
 
 from skchaos.neural._device import DeviceMixin
 from skchaos.neural._fine_tune import FineTuneMixin
+from skchaos.neural._iterators import TensorBatchDataset, TensorBatchIterator
 from skchaos.neural._params import ParamsMixin
 from skchaos.neural._training import TrainingMixin
-from skchaos.utils import torch_random_context, torch_seed_from_random_state
+from skchaos.utils import (
+    check_sample_weight,
+    torch_random_context,
+    torch_seed_from_random_state,
+)
 
 
 class NeuralEstimatorMixin(ParamsMixin, DeviceMixin, TrainingMixin, FineTuneMixin):
@@ -155,6 +160,9 @@ class NeuralEstimatorMixin(ParamsMixin, DeviceMixin, TrainingMixin, FineTuneMixi
             X = self._X_to_tensor(np.asarray(X))
         if y is not None and not isinstance(y, torch.Tensor):
             y = torch.as_tensor(np.asarray(y), device=self.device_)
+        weight = vars(self).get("_sample_weight_t")
+        if weight is not None and y is not None and len(weight) == len(X):
+            return TensorBatchDataset(X, y, sample_weight=weight)
         return super().get_dataset(X, y)
 
     def check_data(self, X, y=None):
@@ -162,9 +170,29 @@ class NeuralEstimatorMixin(ParamsMixin, DeviceMixin, TrainingMixin, FineTuneMixi
         pass
 
     # ------------------------------------------------------------ fitting
-    def _fit(self, X, y, *, reset, classes=None, routing_method, fit_params):
+    def _check_sample_weight(self, sample_weight, X):
+        """Validated weights as a float32 tensor on ``device_``, or None."""
+        if sample_weight is None:
+            return None
+        weight = check_sample_weight(sample_weight, X)
+        iterator = self.iterator_train
+        if not (
+            isinstance(iterator, type) and issubclass(iterator, TensorBatchIterator)
+        ):
+            raise ValueError(
+                f"sample_weight needs the default iterator_train "
+                f"(TensorBatchIterator), which batches the weights with their "
+                f"rows; {type(self).__name__} has iterator_train={iterator!r}."
+            )
+        return torch.as_tensor(weight, dtype=torch.float32, device=self.device_)
+
+    def _fit(
+        self, X, y, *, reset, classes=None, routing_method, fit_params, sample_weight
+    ):
         X, y = self._validate_data(X, y, reset=reset, **self._validate_y_kwargs)
         y, n_outputs = self._validate_y(y, reset=reset, classes=classes)
+        if sample_weight is not None:
+            check_sample_weight(sample_weight, X)  # before any initialization
         if reset or not hasattr(self, "_rng_"):
             self._rng_ = check_random_state(self.random_state)
         if reset:
@@ -182,9 +210,10 @@ class NeuralEstimatorMixin(ParamsMixin, DeviceMixin, TrainingMixin, FineTuneMixi
                 self.initialize()
             with self._device_context():
                 X_t, y_t = self._X_to_tensor(X), self._y_to_tensor(y)
+                w_t = self._check_sample_weight(sample_weight, X)
                 self._shuffle_generator_ = generator
                 try:
-                    with self._scoring_targets():
+                    with self._scoring_targets(), self._weighted(w_t):
                         self._train(
                             X_t, y_t, routing_method=routing_method, **fit_params
                         )
@@ -194,7 +223,7 @@ class NeuralEstimatorMixin(ParamsMixin, DeviceMixin, TrainingMixin, FineTuneMixi
         return self
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, **fit_params):
+    def fit(self, X, y, sample_weight=None, **fit_params):
         """Initialize the module and train it for ``max_epochs`` epochs.
 
         The module is re-initialized (for the shape of ``X``) unless
@@ -206,6 +235,11 @@ class NeuralEstimatorMixin(ParamsMixin, DeviceMixin, TrainingMixin, FineTuneMixi
             Training inputs.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-row weights of the training loss, and of the early-stopping
+            loss on the held-out rows: each batch's loss is
+            ``sum(w * loss) / sum(w)``, so a row of weight 0 has no influence.
+            Non-negative, finite, not all zero.
         **fit_params : dict
             Passed to the module's ``forward`` (and to ``train_split``).
 
@@ -215,10 +249,17 @@ class NeuralEstimatorMixin(ParamsMixin, DeviceMixin, TrainingMixin, FineTuneMixi
             The fitted estimator.
         """
         reset = not (self.warm_start and self.initialized_)
-        return self._fit(X, y, reset=reset, routing_method="fit", fit_params=fit_params)
+        return self._fit(
+            X,
+            y,
+            reset=reset,
+            routing_method="fit",
+            fit_params=fit_params,
+            sample_weight=sample_weight,
+        )
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X, y, classes=None, **fit_params):
+    def partial_fit(self, X, y, classes=None, sample_weight=None, **fit_params):
         """Train for ``max_epochs`` more epochs, initializing only on first use.
 
         Parameters
@@ -230,6 +271,8 @@ class NeuralEstimatorMixin(ParamsMixin, DeviceMixin, TrainingMixin, FineTuneMixi
         classes : array-like of shape (n_classes,), default=None
             Classifiers only: every label that any call may see, needed on the
             first call when its ``y`` lacks some of them.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-row weights of the loss (see :meth:`fit`).
         **fit_params : dict
             Passed to the module's ``forward`` (and to ``train_split``).
 
@@ -246,6 +289,7 @@ class NeuralEstimatorMixin(ParamsMixin, DeviceMixin, TrainingMixin, FineTuneMixi
             classes=classes,
             routing_method="partial_fit",
             fit_params=fit_params,
+            sample_weight=sample_weight,
         )
 
     # ----------------------------------------------------------- predicting

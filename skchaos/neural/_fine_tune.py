@@ -24,6 +24,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from skchaos.neural._training import TrainingDivergedError
 from skchaos.utils import (
+    check_sample_weight,
     first_input_layer,
     slice_if_same,
     slice_input_layer,
@@ -226,6 +227,8 @@ class FineTuneMixin:
         min_delta=0.0,
         seed=None,
         on_epoch=None,
+        sample_weight=None,
+        valid_sample_weight=None,
     ):
         """Train the fitted net for more epochs, on tensors converted once.
 
@@ -256,6 +259,9 @@ class FineTuneMixin:
         on_epoch : callable, default=None
             ``on_epoch(epoch, loss)`` after every epoch of a run with
             held-out rows (for progress bars).
+        sample_weight, valid_sample_weight : array-like, default=None
+            Per-row weights of the training rows and of the held-out rows
+            (see ``fit``).
 
         Returns
         -------
@@ -270,6 +276,8 @@ class FineTuneMixin:
                 X_valid, y_valid, reset=False, **self._validate_y_kwargs
             )
             valid = (X_valid, self._validate_y(y_valid, reset=False)[0])
+            if valid_sample_weight is not None:
+                valid_sample_weight = check_sample_weight(valid_sample_weight, X_valid)
             if n_iter_no_change is None:
                 n_iter_no_change = getattr(self, "n_iter_no_change", 20)
         if self.random_state is not None:
@@ -280,26 +288,34 @@ class FineTuneMixin:
             with torch_random_context(seed) as generator, self._device_context():
                 self._shuffle_generator_ = generator
                 X_t, y_t = self._X_to_tensor(X), self._y_to_tensor(y)
+                w_t = self._check_sample_weight(sample_weight, X)
                 if valid is None:
                     n = 0
                     for n_epochs, factor in lr_factors(int(epochs), schedule):
                         for group, lr in zip(optimizer.param_groups, base_lrs):
                             group["lr"] = lr * factor
-                        self._train_epochs(X_t, y_t, n_epochs)
+                        with self._weighted(w_t):
+                            self._train_epochs(X_t, y_t, n_epochs)
                         n += n_epochs
                     result = FineTuneResult(n, True, n, float("nan"))
                 else:
                     valid_t = (self._X_to_tensor(valid[0]), self._y_to_tensor(valid[1]))
-                    result = self._train_until_converged(
-                        X_t,
-                        y_t,
-                        valid_t,
-                        int(epochs),
-                        n_iter_no_change,
-                        min_epochs,
-                        min_delta,
-                        on_epoch,
-                    )
+                    if valid_sample_weight is not None:
+                        valid_t = (
+                            *valid_t,
+                            self._check_sample_weight(valid_sample_weight, valid[0]),
+                        )
+                    with self._weighted(w_t):
+                        result = self._train_until_converged(
+                            X_t,
+                            y_t,
+                            valid_t,
+                            int(epochs),
+                            n_iter_no_change,
+                            min_epochs,
+                            min_delta,
+                            on_epoch,
+                        )
         finally:
             vars(self).pop("_shuffle_generator_", None)
             for group, lr in zip(optimizer.param_groups, base_lrs):
@@ -319,6 +335,8 @@ class FineTuneMixin:
         min_delta=0.0,
         seed=None,
         on_epoch=None,
+        sample_weight=None,
+        valid_sample_weight=None,
     ):
         """Fit from scratch until the loss on ``(X_valid, y_valid)`` levels off.
 
@@ -334,7 +352,7 @@ class FineTuneMixin:
         at_least = self.max_epochs
         self.max_epochs = 1
         try:
-            self.fit(X, y)
+            self.fit(X, y, sample_weight=sample_weight)
         finally:
             self.max_epochs = at_least
         result = self._fine_tune(
@@ -348,6 +366,8 @@ class FineTuneMixin:
             min_delta=min_delta,
             seed=seed,
             on_epoch=on_epoch,
+            sample_weight=sample_weight,
+            valid_sample_weight=valid_sample_weight,
         )
         return FineTuneResult(
             result.n_epochs + 1,

@@ -3,10 +3,11 @@
 A torch ``DataLoader`` fetches samples one by one and collates them into a
 batch on every step; for small fully connected networks this costs far more
 than the forward and backward passes (see ``benchmarks/README.md``).
-:class:`TensorBatchDataset` holds ``X`` and ``y`` as tensors, already on the
-training device; :class:`TensorBatchIterator` slices them: a full batch is
-the tensors themselves (no copy), and mini-batches gather rows through a
-shuffled index tensor.
+:class:`TensorBatchDataset` holds ``X`` and ``y`` (and optional per-row
+weights) as tensors, already on the training device;
+:class:`TensorBatchIterator` slices them: a full batch is the tensors
+themselves (no copy), and mini-batches gather rows through a shuffled index
+tensor. A weighted dataset gives batches ``(X, y, sample_weight)``.
 """
 
 import math
@@ -24,6 +25,9 @@ class TensorBatchDataset(torch.utils.data.Dataset):
         Inputs, already of the dtype and on the device to train on.
     y : torch.Tensor of shape (n_samples, ...) or None, default=None
         Targets, or None (prediction).
+    sample_weight : torch.Tensor of shape (n_samples,) or None, default=None
+        Per-row weights of the loss; :class:`TensorBatchIterator` then yields
+        ``(X, y, sample_weight)`` batches.
 
     Attributes
     ----------
@@ -31,6 +35,8 @@ class TensorBatchDataset(torch.utils.data.Dataset):
         The inputs.
     y : torch.Tensor or None
         The targets.
+    sample_weight : torch.Tensor or None
+        The per-row weights.
 
     See Also
     --------
@@ -45,7 +51,7 @@ class TensorBatchDataset(torch.utils.data.Dataset):
     (5, 2)
     """
 
-    def __init__(self, X, y=None):
+    def __init__(self, X, y=None, sample_weight=None):
         if not isinstance(X, torch.Tensor) or (
             y is not None and not isinstance(y, torch.Tensor)
         ):
@@ -55,8 +61,18 @@ class TensorBatchDataset(torch.utils.data.Dataset):
             )
         if y is not None and len(y) != len(X):
             raise ValueError(f"X and y have different lengths: {len(X)} and {len(y)}.")
+        if sample_weight is not None and (
+            not isinstance(sample_weight, torch.Tensor)
+            or sample_weight.shape != (len(X),)
+        ):
+            raise ValueError(
+                f"sample_weight must be a tensor of shape ({len(X)},), one weight "
+                f"per row of X; got {type(sample_weight).__name__} of shape "
+                f"{tuple(getattr(sample_weight, 'shape', ()))}."
+            )
         self.X = X
         self.y = y
+        self.sample_weight = sample_weight
 
     def __len__(self):
         return len(self.X)
@@ -70,16 +86,16 @@ class TensorBatchDataset(torch.utils.data.Dataset):
 
 
 def _dataset_tensors(dataset):
-    """Return ``(X, y)`` tensors for a dataset, gathering rows only once."""
+    """Return ``(X, y, w)`` tensors for a dataset, gathering rows only once."""
     if isinstance(dataset, TensorBatchDataset):
-        return dataset.X, dataset.y
+        return dataset.X, dataset.y, dataset.sample_weight
     if isinstance(dataset, Subset):
-        X, y = _dataset_tensors(dataset.dataset)
+        X, y, w = _dataset_tensors(dataset.dataset)
         index = torch.as_tensor(dataset.indices, dtype=torch.long, device=X.device)
-        return X[index], (None if y is None else y[index])
+        return X[index], *(None if t is None else t[index] for t in (y, w))
     # Any other dataset: collate all its samples once (not once per epoch).
     X, y = default_collate([dataset[i] for i in range(len(dataset))])
-    return X, y
+    return X, y, None
 
 
 class TensorBatchIterator:
@@ -130,7 +146,7 @@ class TensorBatchIterator:
         self.shuffle = shuffle
         self.generator = generator
         self.drop_last = drop_last
-        self.X, self.y = _dataset_tensors(dataset)
+        self.X, self.y, self.sample_weight = _dataset_tensors(dataset)
         n_samples = len(self.X)
         if batch_size is None or batch_size == -1:
             self._batch_size = n_samples
@@ -151,21 +167,20 @@ class TensorBatchIterator:
         return math.ceil(n_samples / self._batch_size)
 
     def __iter__(self):
-        X, y = self.X, self.y
-        n_samples, batch_size = len(X), self._batch_size
+        tensors = (self.X, self.y, self.sample_weight)
+        if self.sample_weight is None:
+            tensors = tensors[:2]
+        n_samples, batch_size = len(self.X), self._batch_size
         if n_samples == 0:
             return
         if batch_size == n_samples:
-            yield X, y
+            yield tensors
             return
         if self.shuffle:
             order = torch.randperm(n_samples, generator=self.generator)
-            order = order.to(X.device, non_blocking=True)
+            order = order.to(self.X.device, non_blocking=True)
         stop = n_samples - n_samples % batch_size if self.drop_last else n_samples
         for start in range(0, stop, batch_size):
             end = min(start + batch_size, n_samples)
-            if self.shuffle:
-                index = order[start:end]
-                yield X[index], (None if y is None else y[index])
-            else:
-                yield X[start:end], (None if y is None else y[start:end])
+            rows = order[start:end] if self.shuffle else slice(start, end)
+            yield tuple(None if t is None else t[rows] for t in tensors)

@@ -12,6 +12,7 @@ checks its losses, already copied to the host once per pass, and stops with
 """
 
 import math
+from contextlib import contextmanager
 
 import numpy as np
 import torch
@@ -115,11 +116,103 @@ def early_stopping_split(n_samples, validation_fraction, random_state, stratify=
     )
 
 
+def _unpack(batch):
+    """``(X, y, sample_weight)`` of a batch; the weight is None if unweighted."""
+    if isinstance(batch, tuple | list) and len(batch) == 3:
+        return tuple(batch)
+    X, y = batch
+    return X, y, None
+
+
 class TrainingMixin:
     """Callbacks, data split, batching, epochs and the training loop."""
 
     # Whether a training pass drops a last mini-batch of a single sample.
     _drop_single_sample_batch = False
+
+    # ------------------------------------------------------------ weights
+    @contextmanager
+    def _weighted(self, sample_weight):
+        """Train on ``sample_weight`` (a tensor, or None) during the block.
+
+        :meth:`get_dataset` attaches the weights to the dataset of the rows
+        they belong to, so that every batch (and the early-stopping split)
+        carries its rows' weights.
+        """
+        previous = vars(self).get("_sample_weight_t")
+        self._sample_weight_t = sample_weight
+        try:
+            yield
+        finally:
+            if previous is None:
+                vars(self).pop("_sample_weight_t", None)
+            else:
+                self._sample_weight_t = previous
+
+    def _batch_loss(self, y_pred, y_true, X, training, weight):
+        """The criterion's loss of a batch; weighted mean over rows if weighted.
+
+        With weights, the criterion is evaluated per row (its ``reduction``
+        set to ``"none"`` for the call) and the batch loss is
+        ``sum(w * loss) / sum(w)``: a row of weight 0 has no influence, and
+        integer weights act as repeated rows.
+        """
+        if weight is None:
+            return self.get_loss(y_pred, y_true, X=X, training=training)
+        criterion = self.criterion_
+        reduction = criterion.reduction
+        criterion.reduction = "none"
+        try:
+            losses = self.get_loss(y_pred, y_true, X=X, training=training)
+        finally:
+            criterion.reduction = reduction
+        losses = losses.reshape(len(weight), -1).mean(dim=1)
+        weight = weight.to(losses.dtype)
+        return (losses * weight).sum() / weight.sum().clamp_min(1e-12)
+
+    def train_step_single(self, batch, **fit_params):
+        """Forward and backward pass of one batch, with its rows' weights.
+
+        Parameters
+        ----------
+        batch : tuple
+            ``(X, y)``, or ``(X, y, sample_weight)`` for weighted training.
+        **fit_params : dict
+            Passed to the module's ``forward``.
+
+        Returns
+        -------
+        step : dict
+            ``"loss"`` and ``"y_pred"``, as in skorch.
+        """
+        self._set_training(True)
+        Xi, yi, wi = _unpack(batch)
+        y_pred = self.infer(Xi, **fit_params)
+        loss = self._batch_loss(y_pred, yi, Xi, True, wi)
+        loss.backward()
+        return {"loss": loss, "y_pred": y_pred}
+
+    def validation_step(self, batch, **fit_params):
+        """Loss of one validation batch, with its rows' weights.
+
+        Parameters
+        ----------
+        batch : tuple
+            ``(X, y)``, or ``(X, y, sample_weight)``.
+        **fit_params : dict
+            Passed to the module's ``forward``.
+
+        Returns
+        -------
+        step : dict
+            ``"loss"`` and ``"y_pred"``, as in skorch.
+        """
+        self._set_training(False)
+        Xi, yi, wi = _unpack(batch)
+        with torch.no_grad():
+            y_pred = self.infer(Xi, **fit_params)
+            loss = self._batch_loss(y_pred, yi, Xi, False, wi)
+        return {"loss": loss, "y_pred": y_pred}
 
     @property
     def _default_callbacks(self):
