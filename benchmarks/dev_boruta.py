@@ -43,6 +43,17 @@ VARIANTS = {
     "sal_p10": {"attribution": "saliency", "input_penalty": 10.0},
     "ixg_p30": {"attribution": "input_x_gradient", "input_penalty": 30.0},
     "ixg_auto": {"attribution": "input_x_gradient", "input_penalty": "auto"},
+    # A random share of the units in play per iteration, each with its shadow;
+    # each unit is tested on the iterations that included it.
+    "sub50_p10": {"input_penalty": 10.0, "max_features": 0.5, "max_iter": 60},
+    "sub30_p10": {"input_penalty": 10.0, "max_features": 0.3, "max_iter": 80},
+    "sub50_p3": {"input_penalty": 3.0, "max_features": 0.5, "max_iter": 60},
+    "sub50_p10_perc90": {
+        "input_penalty": 10.0,
+        "max_features": 0.5,
+        "max_iter": 60,
+        "perc": 90,
+    },
 }
 TRUNCATE = (10, 20, 30)
 
@@ -58,7 +69,8 @@ def _selector(variant, classifier, seed, max_iter, net=None):
 
     params = {**NET, **(net or {})}
     net = (MLPClassifier if classifier else MLPRegressor)(**params)
-    kwargs = {"max_iter": max_iter, **VARIANTS[variant]}
+    kwargs = {"max_iter": max_iter, "attribution": "input_x_gradient"}
+    kwargs.update(VARIANTS[variant])
     return AttributionBoruta(net, random_state=seed, **kwargs)
 
 
@@ -186,7 +198,10 @@ def main(argv=None):
         delayed(f)(*a) for f, a in cells
     )
     for row in results:
-        row["max_iter"] = args.max_iter
+        row["max_iter"] = VARIANTS.get(row["variant"], {}).get(
+            "max_iter", args.max_iter
+        )
+        row["params"] = VARIANTS.get(row["variant"])
         row["net"] = NET
         with open(args.out, "a") as f:
             f.write(json.dumps(row) + "\n")

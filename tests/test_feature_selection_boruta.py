@@ -10,8 +10,9 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
+from test_feature_selection_nets import make_net
 
-from skchaos.feature_selection import AttributionBoruta
+from skchaos.feature_selection import AttributionBoruta, _boruta_steps
 from skchaos.feature_selection._shadow import (
     ShadowTest,
     benjamini_hochberg,
@@ -19,7 +20,7 @@ from skchaos.feature_selection._shadow import (
     hits,
     shadow_columns,
 )
-from skchaos.neural import MLPClassifier, MLPRegressor
+from skchaos.neural import InputSubset, MLPClassifier, MLPRegressor
 
 
 # ------------------------------------------------------------ the mechanism
@@ -276,3 +277,158 @@ def test_keyboard_interrupt_propagates_and_keeps_a_previous_fit(data, fitted):
     with pytest.raises(KeyboardInterrupt):
         previous.fit(X[:, :5], y)
     assert previous.support_ is support and previous.n_features_in_ == 6
+
+
+# ----------------------------------------------------- a share of the units
+def test_boruta_decisions_take_each_units_own_number_of_trials():
+    counts = np.array([10, 10, 0])
+    confirmed, rejected = boruta_decisions(counts, np.array([10, 20, 10]))
+    # 10 hits of 10 trials confirm; 10 of 20 is a coin flip.
+    assert confirmed.tolist() == [True, False, False]
+    assert rejected.tolist() == [False, False, True]
+    assert boruta_decisions([0], np.array([0]))[1].tolist() == [False]
+
+
+def test_shadow_test_counts_trials_of_the_units_present_only():
+    test = ShadowTest(3)
+    for i in range(16):
+        units = np.array([0, 1]) if i % 2 else np.array([0, 2])
+        test.update(units, np.array([1.0, 0.0]), np.array([0.5, 0.5]))
+    assert test.n_trials.tolist() == [16, 8, 8]
+    assert test.decision.tolist() == [1, -1, -1]
+    assert test.decided_at.tolist() == [8, 16, 15]  # after 8 trials each
+
+
+def test_max_features_draws_a_share_of_the_units_per_iteration(data):
+    X, y = data
+    calls = []
+
+    def attribution(estimator, X_val, y_val):
+        calls.append(X_val.shape[1])
+        return np.r_[1.0, 1.0, np.zeros(X_val.shape[1] - 2)]
+
+    selector = AttributionBoruta(
+        LinearRegression(),
+        attribution=attribution,
+        max_features=0.5,
+        max_iter=4,
+        random_state=0,
+    ).fit(X, y)
+    assert calls == [6, 6, 6, 6]  # three units and their shadows
+    assert selector.n_iter_ == 4
+
+
+# --------------------------------------------------------- plain skorch nets
+def _plain_data():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(240, 6)).astype(np.float32)
+    y = X[:, 0] + X[:, 1] + 0.1 * rng.normal(size=240)
+    return X, y.astype(np.float32).reshape(-1, 1)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize(
+    ("shape", "max_features"),
+    [("width_param", 1.0), ("lazy", 1.0), ("width_param", 0.5)],
+)
+def test_a_plain_skorch_net_is_widened_for_the_shadows(shape, max_features):
+    # With max_features=0.5, narrower iterations reach the widened module
+    # through InputSubset.
+    X, y = _plain_data()
+    net = make_net(shape, X.shape[1], classifier=False).set_params(max_epochs=20)
+    max_iter = 10 if max_features == 1 else 30
+    selector = AttributionBoruta(
+        net, max_iter=max_iter, max_features=max_features, random_state=0
+    ).fit(X, y)
+    assert selector.get_support(indices=True).tolist() == [0, 1]
+    X_kept = selector.transform(X)
+    np.testing.assert_array_equal(X_kept, X[:, :2])
+    np.testing.assert_allclose(
+        selector.predict(X), selector.estimator_.predict(X_kept), rtol=1e-6
+    )
+    module = selector.estimator_.module_
+    if shape == "width_param":  # the refit: the kept columns in the module's width
+        assert isinstance(module, InputSubset) and module.n_inputs == 6
+        assert module.columns.tolist() == [0, 1]
+        assert net.module__input_dim == 6  # the user's net is untouched
+
+
+@pytest.mark.parametrize("shape", ["written", "two_layers"])
+def test_a_module_that_cannot_be_widened_fails_before_training(shape):
+    X, y = _plain_data()
+    net = make_net(shape, X.shape[1], classifier=False)
+    with pytest.raises(ValueError, match=r"cannot take 12 input columns .*lazily"):
+        AttributionBoruta(net).fit(X, y)
+    assert not net.initialized_
+
+
+# ------------------------------------------------ sample weights and groups
+@pytest.fixture(scope="module")
+def corrupted():
+    """40% of the rows with another target, on other columns, and weight 0."""
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(500, 6))
+    bad = rng.rand(500) < 0.4
+    y = np.where(bad, 2 * X[:, 3] - 2 * X[:, 4], X[:, 0] + X[:, 1])
+    return X, y + 0.1 * rng.normal(size=500), np.where(bad, 0.0, 1.0)
+
+
+def test_rows_of_weight_zero_have_no_influence(corrupted):
+    X, y, w = corrupted
+    selector = AttributionBoruta(_net(), max_iter=10, random_state=0)
+    assert selector.fit(X, y, sample_weight=w).get_support(indices=True).tolist() == [
+        0,
+        1,
+    ]
+    assert selector.score(X[w > 0], y[w > 0]) > 0.9
+    unweighted = clone(selector).fit(X, y)
+    assert {3, 4} <= set(unweighted.get_support(indices=True))
+
+
+def test_every_split_keeps_each_group_on_one_side(data, monkeypatch):
+    X, y = data
+    groups = np.repeat(np.arange(20), 10)
+    splits = []
+    original = _boruta_steps.split_rows
+
+    def spy(y_part, fraction, rng, stratify, groups=None):
+        first, second = original(y_part, fraction, rng, stratify, groups)
+        splits.append((groups, first, second))
+        return first, second
+
+    monkeypatch.setattr(_boruta_steps, "split_rows", spy)
+    selector = AttributionBoruta(_net(), max_iter=9, random_state=0)
+    selector.fit(X, y, groups=groups)
+    assert selector.get_support(indices=True).tolist() == [0, 1]
+    # Held-out and early-stopping rows of every iteration, then the refit's.
+    assert len(splits) == 2 * selector.n_iter_ + 1
+    for labels, first, second in splits:
+        assert labels is not None and len(labels) == len(first) + len(second)
+        assert not set(labels[first]) & set(labels[second])
+
+
+@pytest.mark.parametrize(
+    ("metadata", "match"),
+    [
+        ({"sample_weight": np.ones(7)}, "sample_weight"),
+        ({"sample_weight": -np.ones(200)}, "non-negative"),
+        ({"sample_weight": np.zeros(200)}, "zero for every row"),
+        ({"sample_weight": np.r_[np.nan, np.ones(199)]}, "finite"),
+        ({"groups": np.zeros(200)}, "1 distinct group"),
+        ({"groups": np.arange(5)}, "groups"),
+    ],
+)
+def test_bad_sample_weight_or_groups_raise_before_any_training(data, metadata, match):
+    X, y = data
+    net = _net()
+    with pytest.raises(ValueError, match=match):
+        AttributionBoruta(net).fit(X, y, **metadata)
+    assert not net.initialized_
+
+
+def test_sample_weight_needs_a_net_that_weighs_its_loss():
+    X, y = _plain_data()
+    net = make_net("lazy", X.shape[1], classifier=False)
+    with pytest.raises(ValueError, match="NeuralNetRegressor.fit takes no sample"):
+        AttributionBoruta(net).fit(X, y, sample_weight=np.ones(len(X)))
+    assert not net.initialized_

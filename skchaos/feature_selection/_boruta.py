@@ -1,14 +1,11 @@
 """All-relevant selection: the network's attributions against shadow columns."""
 
 import copy
-import sys
 import time
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, _fit_context
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_selection import SelectorMixin
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import (
@@ -18,19 +15,24 @@ from sklearn.utils._param_validation import (
     StrOptions,
 )
 
+from skchaos.feature_selection._boruta_steps import (
+    HISTORY_KEYS,
+    draw_units,
+    iteration_estimator,
+    iteration_penalty,
+    record,
+    refit,
+    report,
+    train_iteration,
+    warn_unconverged,
+)
 from skchaos.feature_selection._importance import (
     AGGREGATIONS,
     _ImportanceComputer,
     check_attribution,
     resolve_attribution,
 )
-from skchaos.feature_selection._path import (
-    MIN_DELTA,
-    Scaling,
-    Setup,
-    early_stopping_fraction,
-    split_rows,
-)
+from skchaos.feature_selection._path import Setup
 from skchaos.feature_selection._progress import epoch_progress, progress_bar
 from skchaos.feature_selection._scoring import (
     Evaluator,
@@ -38,7 +40,12 @@ from skchaos.feature_selection._scoring import (
     warn_if_uninformative,
 )
 from skchaos.feature_selection._selected import SelectedEstimatorMixin
-from skchaos.feature_selection._setup import atomic_fit, validate_fit_data
+from skchaos.feature_selection._setup import (
+    atomic_fit,
+    check_fit_metadata,
+    checked_net,
+    validate_fit_data,
+)
 from skchaos.feature_selection._shadow import (
     CONFIRMED,
     TENTATIVE,
@@ -47,35 +54,8 @@ from skchaos.feature_selection._shadow import (
     shadow_threshold,
 )
 from skchaos.feature_selection._units import check_units
-from skchaos.feature_selection._warm_start import (
-    AUTO_INPUT_PENALTY,
-    RoundTrainer,
-    auto_input_penalty,
-    with_input_penalty,
-)
-from skchaos.utils import draw_seed, split_estimator
-
-# input_penalty="auto" of the iterations' nets: the norm each feature's
-# input weights lose per optimizer step (the proximal step is lr * penalty).
-# The development tables (a few hundred rows, twice 210-230 columns with the
-# shadows) needed a pull this strong before the nets stopped fitting their
-# training rows through the noise and shadow columns (lr 0.003 with penalty
-# 10, and lr 0.01 with 3; benchmarks/results/dev/boruta-dev.md); it grows
-# beyond 1,100 columns as AttributionRFE's does.
-SHRINK_PER_STEP = 0.03
-
-_HISTORY_KEYS = (
-    "n_confirmed",
-    "n_rejected",
-    "n_tentative",
-    "threshold",
-    "confirmed",
-    "rejected",
-    "score",
-    "epochs",
-    "converged",
-    "time",
-)
+from skchaos.feature_selection._warm_start import RoundTrainer, with_input_penalty
+from skchaos.utils import draw_seed
 
 
 class AttributionBoruta(
@@ -96,25 +76,22 @@ class AttributionBoruta(
     The loop stops when every feature is decided or after ``max_iter``
     iterations; the undecided ones are *tentative*.
 
-    This answers "which features carry any signal?" (all-relevant), where
-    :class:`AttributionRFE` answers "which smallest set predicts as well as
-    all of them?" (minimal-optimal): it keeps weak and redundant relevant
-    features that elimination drops.
+    It answers "which features carry any signal?" (all-relevant), where
+    :class:`AttributionRFE` keeps the smallest set that predicts as well as
+    all of them (minimal-optimal).
 
     Parameters
     ----------
     estimator : estimator object
         The model trained at each iteration (a fresh clone each time), one of:
 
-        - a skorch net such as :class:`skchaos.neural.MLPRegressor` or
-          :class:`skchaos.neural.MLPClassifier`, or a
+        - a skchaos net (:class:`skchaos.neural.MLPRegressor`, ...), a
+          plain skorch net whose module takes its input width as a
+          parameter (the selector sets it for the real and shadow columns)
+          or builds its first layer lazily, or a
           :class:`~sklearn.pipeline.Pipeline` ending in one;
         - any scikit-learn estimator, with ``attribution="permutation"``, a
-          perturbation method or a callable (a gradient method falls back to
-          ``"permutation"`` with a warning).
-
-        The net's input width grows with the shadows; its ``max_epochs`` is
-        the least number of epochs of every iteration (see Notes).
+          perturbation method or a callable.
 
     attribution : str or callable, default="input_x_gradient"
         How columns are scored on the held-out rows: a method of
@@ -144,7 +121,14 @@ class AttributionBoruta(
 
     max_iter : int, default=40
         The most iterations (trainings). A feature needs at least about 8
-        iterations to be decided at ``alpha=0.05``.
+        trials to be decided at ``alpha=0.05``.
+
+    max_features : float, default=1.0
+        The share of the features in play that each iteration draws at
+        random, each with its shadow (as a random forest's
+        ``max_features``); a feature is tested on the iterations that drew
+        it (its trials), so that correlated features get iterations without
+        each other. 1.0: every feature in every iteration.
 
     validation_fraction : float, default=0.25
         Fraction of the rows held out for the attributions at each
@@ -156,15 +140,11 @@ class AttributionBoruta(
         (the ``input_penalty`` of :class:`skchaos.neural.MLPRegressor`), as
         in :class:`AttributionRFE`: it keeps the network from fitting the
         training rows through many irrelevant (real or shadow) columns.
-        ``"auto"`` is ``0.03 / lr`` (the net's ``lr``) for nets that have
-        the parameter and leave it at 0, so that the input weights of each
-        feature lose 0.03 in norm per optimizer step and those the network
-        does not need fade out within tens of steps (up to 1,100 columns,
-        real and shadow; it grows like the square root of the width
-        beyond); nothing for other estimators. A float is that strength
-        (0: the networks train as given); a net's own nonzero
-        ``input_penalty`` is kept.
-        ``estimator_`` is trained as given.
+        ``"auto"`` is ``0.03 / lr`` (the net's ``lr``; growing like the
+        square root of the width beyond 1,100 columns) for nets that have
+        the parameter and leave it at 0; nothing for other estimators. A
+        float is that strength; a net's own nonzero ``input_penalty`` is
+        kept. ``estimator_`` is trained as given.
 
     importance_aggregation : {"mean_abs", "rms", "max_abs"}, default="mean_abs"
         How per-row attributions become one importance per column: the
@@ -248,24 +228,19 @@ class AttributionBoruta(
 
     Notes
     -----
-    Every iteration trains a new clone from scratch: a network that has
-    already fitted the real columns (a warm start) would face fresh shadows
-    it has not fitted, and noise columns would beat them. Each iteration
-    draws new shadows and a new split of the rows into training rows (on
-    which the network trains, early-stopping on a part of them, until the
-    loss levels off; see :class:`AttributionRFE`'s ``fine_tune_epochs``)
-    and held-out rows (the attributions), and standardizes the columns (and
-    a regression target) with the training rows' statistics.
+    Every iteration trains a new clone from scratch (a network that has
+    already fitted the real columns would face fresh shadows it has not
+    fitted), on a new split of the rows into training rows (it trains until
+    its early-stopping loss levels off) and held-out rows (the
+    attributions), with the columns (and a regression target) standardized
+    by the training rows' statistics.
 
-    The test is BorutaPy's: after ``k`` iterations, a feature is confirmed
-    when ``P(Binomial(k, 0.5) >= hits)`` and rejected when
-    ``P(Binomial(k, 0.5) <= hits)`` is below ``alpha`` after the
-    correction of ``two_step``. Confirmed features stay in play (with
-    their shadows) until the end.
-
-    When nothing is selected, ``transform`` returns no column (with
-    scikit-learn's warning), ``estimator_`` is None and ``predict`` is not
-    available.
+    The test is BorutaPy's: after ``k`` trials, a feature is confirmed when
+    ``P(Binomial(k, 0.5) >= hits)`` and rejected when ``P(Binomial(k, 0.5)
+    <= hits)`` is below ``alpha`` after the correction of ``two_step``.
+    Confirmed features stay in play until the end. When nothing is
+    selected, ``transform`` returns no column (with scikit-learn's
+    warning) and ``estimator_`` is None.
 
     References
     ----------
@@ -300,6 +275,7 @@ class AttributionBoruta(
         "alpha": [Interval(Real, 0, 1, closed="neither")],
         "two_step": ["boolean"],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "max_features": [Interval(RealNotInt, 0, 1, closed="right")],
         "validation_fraction": [Interval(RealNotInt, 0, 1, closed="neither")],
         "input_penalty": [StrOptions({"auto"}), Interval(Real, 0, None, closed="left")],
         "importance_aggregation": [StrOptions(set(AGGREGATIONS))],
@@ -319,6 +295,7 @@ class AttributionBoruta(
         alpha=0.05,
         two_step=True,
         max_iter=40,
+        max_features=1.0,
         validation_fraction=0.25,
         input_penalty="auto",
         importance_aggregation="mean_abs",
@@ -334,6 +311,7 @@ class AttributionBoruta(
         self.alpha = alpha
         self.two_step = two_step
         self.max_iter = max_iter
+        self.max_features = max_features
         self.validation_fraction = validation_fraction
         self.input_penalty = input_penalty
         self.importance_aggregation = importance_aggregation
@@ -343,7 +321,7 @@ class AttributionBoruta(
         self.verbose = verbose
 
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None, groups=None):
         """Test every feature against shadows and refit on the selected ones.
 
         Parameters
@@ -356,6 +334,16 @@ class AttributionBoruta(
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Targets.
 
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the rows: passed to every iteration's network and to
+            the refit, and used in the held-out scores and the aggregation of
+            the attributions. A row of weight 0 has no influence. Needs an
+            estimator whose ``fit`` takes ``sample_weight``.
+
+        groups : array-like of shape (n_samples,), default=None
+            Group labels of the rows: every split of the rows (held-out and
+            early-stopping rows) keeps each group on one side.
+
         Returns
         -------
         self : object
@@ -363,10 +351,14 @@ class AttributionBoruta(
         """
         with atomic_fit(self):
             X, y, setup = self._setup(X, y)
+            sample_weight, groups = check_fit_metadata(
+                self, X, sample_weight, groups, y
+            )
             rng = check_random_state(self.random_state)
             seeded = self.random_state is not None
-            test, history = self._iterate(X, y, setup, rng, seeded)
-            self._set_fitted(X, y, setup, test, history, rng, seeded)
+            meta = (sample_weight, groups)
+            test, history = self._iterate(X, y, setup, rng, seeded, meta)
+            self._set_fitted(X, y, setup, test, history, rng, seeded, meta)
         return self
 
     def _setup(self, X, y):
@@ -389,11 +381,13 @@ class AttributionBoruta(
         importance = _ImportanceComputer(
             attribution, params, self.importance_aggregation, evaluate.score, n_outputs
         )
+        # The iterations' nets take the real columns and their shadows.
+        final = checked_net(self.estimator, X, caller)
+        widened = checked_net(self.estimator, X, caller, width=2 * X.shape[1])
+        penalty = iteration_penalty(self.estimator, self.input_penalty, 2 * X.shape[1])
         trainer = RoundTrainer(
-            with_input_penalty(
-                self.estimator, self._input_penalty(2 * X.shape[1]), caller, 0
-            ),
-            final_estimator=self.estimator,
+            with_input_penalty(widened, penalty, caller, 0),
+            final_estimator=final,
             warm_start=False,
             epochs="auto",
             schedule="constant",
@@ -413,23 +407,13 @@ class AttributionBoruta(
         )
         return X, y, setup
 
-    def _input_penalty(self, n_columns):
-        """The float penalty of ``input_penalty="auto"`` for a net that has one."""
-        if self.input_penalty != "auto":
-            return self.input_penalty
-        _, net = split_estimator(self.estimator)
-        params = net.get_params(deep=False) if hasattr(net, "get_params") else {}
-        if "input_penalty" not in params:
-            return "auto"  # other estimators stay as they are
-        scale = auto_input_penalty(n_columns) / AUTO_INPUT_PENALTY
-        return SHRINK_PER_STEP / float(params.get("lr") or 0.01) * scale
-
-    def _iterate(self, X, y, setup, rng, seeded):
+    def _iterate(self, X, y, setup, rng, seeded, meta):
         """Boruta's iterations; returns the :class:`ShadowTest` and the history."""
         units = setup.units
         test = ShadowTest(units.n_units, self.perc, self.alpha, self.two_step)
-        history = {key: [] for key in _HISTORY_KEYS}
+        history = {key: [] for key in HISTORY_KEYS}
         trainer = copy.copy(setup.trainer)  # this fit's own hooks
+        widened, max_width = trainer.estimator, 2 * X.shape[1]
         bar = progress_bar(setup, self.max_iter)
         if bar is not None:
             trainer.on_epoch = epoch_progress(bar)
@@ -437,107 +421,65 @@ class AttributionBoruta(
         try:
             while test.n_iter < self.max_iter and not test.done():
                 tic = time.perf_counter()
-                alive = test.in_play()
+                alive = draw_units(test.in_play(), self.max_features, rng)
                 columns = units.columns(alive)
                 unit_of = np.searchsorted(alive, units.unit_of[columns])
                 X_aug, unit_of_aug = shadow_columns(X[:, columns], unit_of, rng)
-                model, info, X_val, y_val = self._train(
-                    X_aug, y, setup, trainer, rng, seeded
+                trainer.estimator = iteration_estimator(
+                    widened, X_aug.shape[1], max_width
                 )
-                score, losses = setup.evaluate(model, X_val, y_val)
+                model, info, (X_val, y_val, w_val) = train_iteration(
+                    X_aug,
+                    y,
+                    setup,
+                    trainer,
+                    self.validation_fraction,
+                    rng,
+                    seeded,
+                    *meta,
+                )
+                score, losses = setup.evaluate(model, X_val, y_val, sample_weight=w_val)
                 if test.n_iter == 0:
-                    baseline = constant_row_losses(setup.evaluate.name, y_val)
+                    baseline = constant_row_losses(setup.evaluate.name, y_val, w_val)
                     warn_if_uninformative(
                         losses, baseline, setup.caller, "the first iteration's"
                     )
                 n = len(alive)
                 importances = setup.importance(
-                    model, X_val, y_val, unit_of_aug, 2 * n, draw_seed(rng, seeded)
+                    model,
+                    X_val,
+                    y_val,
+                    unit_of_aug,
+                    2 * n,
+                    draw_seed(rng, seeded),
+                    sample_weight=w_val,
                 )
                 confirmed, rejected = test.update(
                     alive, importances[:n], importances[n:]
                 )
-                counts = np.bincount(test.decision + 1, minlength=3)
-                values = (
-                    int(counts[2]),
-                    int(counts[0]),
-                    int(counts[1]),
-                    shadow_threshold(importances[n:], self.perc),
-                    units.columns(confirmed),
-                    units.columns(rejected),
-                    score,
-                    info.epochs,
-                    info.converged,
-                    time.perf_counter() - tic,
-                )
-                for key, value in zip(_HISTORY_KEYS, values):
-                    history[key].append(value)
-                self._report(bar, setup, test, history, time.perf_counter() - start)
+                threshold = shadow_threshold(importances[n:], self.perc)
+                toc = time.perf_counter()
+                record(
+                    history, test, units, threshold, confirmed, rejected, score,
+                    info, toc - tic,
+                )  # fmt: skip
+                report(bar, setup, test.n_iter, history, toc - start)
         finally:
             if bar is not None:
                 bar.close()
         return test, history
 
-    def _train(self, X_aug, y, setup, trainer, rng, seeded):
-        """One iteration's network, cold, on a new split of the rows.
-
-        Returns the model, its :class:`RoundInfo` and the standardized
-        held-out rows.
-        """
-        train, val = split_rows(y, self.validation_fraction, rng, setup.classifier)
-        scaling = Scaling.fit(X_aug[train], y[train], setup)
-        X_aug, y = scaling.apply(X_aug, y)
-        trainer.min_delta = MIN_DELTA * scaling.loss_scale(y[train], setup.classifier)
-        X_fit, y_fit, X_es, y_es = X_aug[train], y[train], None, None
-        if trainer.auto:
-            fraction = early_stopping_fraction(trainer.estimator)
-            fit, es = split_rows(y_fit, fraction, rng, setup.classifier)
-            X_fit, y_fit, X_es, y_es = X_fit[fit], y_fit[fit], X_fit[es], y_fit[es]
-        model, info = trainer.first(X_fit, y_fit, X_es, y_es, draw_seed(rng, seeded))
-        return model, info, X_aug[val], y[val]
-
-    def _report(self, bar, setup, test, history, elapsed):
-        """Print the iteration just recorded and advance the bar."""
-        if bar is None:
-            return
-        from tqdm.auto import tqdm
-
-        name = setup.units.name
-        status = (
-            f"{history['n_confirmed'][-1]} confirmed, "
-            f"{history['n_rejected'][-1]} rejected, "
-            f"{history['n_tentative'][-1]} tentative {name}"
-        )
-        epochs = history["epochs"][-1]
-        trained = "" if epochs is None else f"{epochs} epochs, "
-        tqdm.write(
-            f"[{setup.caller}] iteration {test.n_iter}: {status}; shadow "
-            f"threshold {history['threshold'][-1]:.4g}, validation "
-            f"{setup.score_name} = {history['score'][-1]:.6g} ({trained}"
-            f"{history['time'][-1]:.1f} s, {elapsed:.1f} s in all)",
-            file=sys.stdout,
-        )
-        bar.set_postfix_str(status)
-        bar.update(1)
-
-    def _set_fitted(self, X, y, setup, test, history, rng, seeded):
+    def _set_fitted(self, X, y, setup, test, history, rng, seeded, meta):
         """Every fitted attribute, and the refit on the selected features."""
         unit_of = setup.units.unit_of
         decision = test.decision[unit_of]
         confirmed = decision == CONFIRMED
         weak = decision == TENTATIVE
         support = confirmed | weak if self.keep_weak else confirmed
-        self._warn_unconverged(history["converged"])
+        warn_unconverged(type(self).__name__, history["converged"])
         estimator = None
         if support.any():
-            seed = draw_seed(rng, seeded)
-            trainer = setup.trainer
-            X_sel, X_es, y_es = X[:, support], None, None
-            if trainer.auto:
-                fraction = early_stopping_fraction(trainer.estimator)
-                fit, es = split_rows(y, fraction, rng, setup.classifier)
-                X_sel, y, X_es, y_es = X_sel[fit], y[fit], X_sel[es], y[es]
-            estimator = trainer.refit(X_sel, y, X_es, y_es, seed)
+            estimator = refit(setup.trainer, X, y, support, setup, rng, seeded, *meta)
         self.estimator_ = estimator
         self.support_ = support
         self.support_weak_ = weak
@@ -548,16 +490,3 @@ class AttributionBoruta(
         self.history_ = history
         self.n_iter_ = test.n_iter
         self._n_dims = X.ndim
-
-    def _warn_unconverged(self, converged):
-        stopped = sum(ok is False for ok in converged)
-        if stopped:
-            warnings.warn(
-                f"{type(self).__name__}: the networks of {stopped} of "
-                f"{len(converged)} iterations reached 10 times the net's "
-                "max_epochs before their early-stopping loss levelled off; "
-                "their attributions come from networks that were still "
-                "learning. Raise the net's lr or max_epochs.",
-                ConvergenceWarning,
-                stacklevel=4,
-            )

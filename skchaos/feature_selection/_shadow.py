@@ -137,20 +137,20 @@ def benjamini_hochberg(p_values, alpha):
 def boruta_decisions(hit_counts, n_iter, alpha=0.05, two_step=True):
     """Boruta's two-sided binomial test of hit counts: confirmed and rejected.
 
-    After ``n_iter`` iterations a unit with no signal has ``Binomial(n_iter,
-    0.5)`` hits. It is confirmed when ``P(X >= hits)`` is significant and
-    rejected when ``P(X <= hits)`` is, each at level ``alpha`` corrected for
-    the number of units tested: with ``two_step`` (BorutaPy's default) by
-    Benjamini-Hochberg over the units and then Bonferroni over the
-    iterations (``p <= alpha / n_iter``); otherwise by Bonferroni over the
-    units alone.
+    After ``n`` trials (iterations that included it) a unit with no signal
+    has ``Binomial(n, 0.5)`` hits. It is confirmed when ``P(X >= hits)`` is
+    significant and rejected when ``P(X <= hits)`` is, each at level
+    ``alpha`` corrected for the number of units tested: with ``two_step``
+    (BorutaPy's default) by Benjamini-Hochberg over the units and then
+    Bonferroni over the trials (``p <= alpha / n``); otherwise by Bonferroni
+    over the units alone.
 
     Parameters
     ----------
     hit_counts : array-like of int of shape (n_units,)
-        Hits of the undecided units, over ``n_iter`` iterations each.
-    n_iter : int
-        Iterations so far.
+        Hits of the undecided units.
+    n_iter : int or array-like of int of shape (n_units,)
+        Trials of every unit (the iterations so far), or of each unit.
     alpha : float, default=0.05
         Level of the corrected tests.
     two_step : bool, default=True
@@ -170,11 +170,13 @@ def boruta_decisions(hit_counts, n_iter, alpha=0.05, two_step=True):
     [False]
     """
     counts = np.asarray(hit_counts, dtype=float)
-    accept_p = binom.sf(counts - 1, n_iter, 0.5)
-    reject_p = binom.cdf(counts, n_iter, 0.5)
+    n = np.broadcast_to(np.asarray(n_iter), counts.shape)
+    accept_p = np.where(n > 0, binom.sf(counts - 1, n, 0.5), 1.0)
+    reject_p = np.where(n > 0, binom.cdf(counts, n, 0.5), 1.0)
     if two_step:
-        confirmed = benjamini_hochberg(accept_p, alpha) & (accept_p <= alpha / n_iter)
-        rejected = benjamini_hochberg(reject_p, alpha) & (reject_p <= alpha / n_iter)
+        bonferroni = alpha / np.maximum(n, 1)
+        confirmed = benjamini_hochberg(accept_p, alpha) & (accept_p <= bonferroni)
+        rejected = benjamini_hochberg(reject_p, alpha) & (reject_p <= bonferroni)
     else:
         n = max(1, counts.size)
         confirmed, rejected = accept_p <= alpha / n, reject_p <= alpha / n
@@ -200,7 +202,8 @@ class ShadowTest:
     ----------
     n_iter : int
         Iterations recorded.
-    hit_counts : ndarray of shape (n_units,)
+    hit_counts, n_trials : ndarray of shape (n_units,)
+        Hits of each unit, and the iterations that included it.
     decision : ndarray of shape (n_units,)
         ``CONFIRMED`` (1), ``REJECTED`` (-1) or ``TENTATIVE`` (0).
     decided_at : ndarray of shape (n_units,)
@@ -227,6 +230,7 @@ class ShadowTest:
     two_step: bool = True
     n_iter: int = 0
     hit_counts: np.ndarray = field(default=None)
+    n_trials: np.ndarray = field(default=None)
     decision: np.ndarray = field(default=None)
     decided_at: np.ndarray = field(default=None)
     importance_sum: np.ndarray = field(default=None)
@@ -234,6 +238,7 @@ class ShadowTest:
 
     def __post_init__(self):
         self.hit_counts = np.zeros(self.n_units, dtype=int)
+        self.n_trials = np.zeros(self.n_units, dtype=int)
         self.decision = np.full(self.n_units, TENTATIVE, dtype=int)
         self.decided_at = np.full(self.n_units, -1, dtype=int)
         self.importance_sum = np.zeros(self.n_units)
@@ -257,8 +262,9 @@ class ShadowTest:
         Parameters
         ----------
         units : ndarray of int
-            The units in play (:meth:`in_play`), aligned with
-            ``real_importances``.
+            The units of this iteration (:meth:`in_play`, or a subset of
+            them), aligned with ``real_importances``; only they count a
+            trial.
         real_importances : ndarray of shape (len(units),)
         shadow_importances : ndarray
             The importances of their shadows.
@@ -272,10 +278,11 @@ class ShadowTest:
         units = np.asarray(units)
         self.importance_sum[units] += real_importances
         self.importance_count[units] += 1
+        self.n_trials[units] += 1
         self.hit_counts[units] += hits(real_importances, shadow_importances, self.perc)
         open_ = self.tentative()
         confirm, reject = boruta_decisions(
-            self.hit_counts[open_], self.n_iter, self.alpha, self.two_step
+            self.hit_counts[open_], self.n_trials[open_], self.alpha, self.two_step
         )
         confirmed, rejected = open_[confirm], open_[reject]
         self.decision[confirmed], self.decision[rejected] = CONFIRMED, REJECTED

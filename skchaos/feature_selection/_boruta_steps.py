@@ -1,0 +1,234 @@
+"""The steps of :class:`AttributionBoruta`'s fit: iterations, history, refit.
+
+- :func:`iteration_penalty` and :func:`draw_units`: the input penalty of
+  the iterations' nets, and the share of the units each iteration tests;
+- :func:`iteration_estimator`: the estimator an iteration trains, for the
+  width of its real and shadow columns (a plain skorch net widened for the
+  most columns takes fewer through :class:`~skchaos.neural.InputSubset`);
+- :func:`train_iteration`: one cold network on a new split of the rows, with
+  the rows' weights and groups;
+- :func:`record` and :func:`report`: the history and the progress lines;
+- :func:`refit`: the final estimator on the selected columns.
+"""
+
+import sys
+import warnings
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+
+from skchaos.feature_selection._nets import as_net_arrays, is_plain_net, subset_net
+from skchaos.feature_selection._path import (
+    MIN_DELTA,
+    Scaling,
+    early_stopping_fraction,
+    split_rows,
+)
+from skchaos.feature_selection._warm_start import (
+    AUTO_INPUT_PENALTY,
+    auto_input_penalty,
+)
+from skchaos.utils import draw_seed, split_estimator
+
+HISTORY_KEYS = (
+    "n_confirmed",
+    "n_rejected",
+    "n_tentative",
+    "threshold",
+    "confirmed",
+    "rejected",
+    "score",
+    "epochs",
+    "converged",
+    "time",
+)
+
+
+# input_penalty="auto" of the iterations' nets: the norm each feature's
+# input weights lose per optimizer step (the proximal step is lr * penalty).
+# The development tables (a few hundred rows, twice 210-230 columns with the
+# shadows) needed a pull this strong before the nets stopped fitting their
+# training rows through the noise and shadow columns (lr 0.003 with penalty
+# 10, and lr 0.01 with 3; benchmarks/results/dev/boruta-dev.md); it grows
+# beyond 1,100 columns as AttributionRFE's does.
+SHRINK_PER_STEP = 0.03
+
+
+def iteration_penalty(estimator, input_penalty, n_columns):
+    """The iterations' ``input_penalty``: ``"auto"`` as a float for a net with one.
+
+    Other estimators keep ``"auto"`` (they stay as they are).
+    """
+    if input_penalty != "auto":
+        return input_penalty
+    _, net = split_estimator(estimator)
+    params = net.get_params(deep=False) if hasattr(net, "get_params") else {}
+    if "input_penalty" not in params:
+        return "auto"
+    scale = auto_input_penalty(n_columns) / AUTO_INPUT_PENALTY
+    return SHRINK_PER_STEP / float(params.get("lr") or 0.01) * scale
+
+
+def draw_units(alive, max_features, rng):
+    """The units of one iteration: a share ``max_features`` of those in play."""
+    if max_features >= 1 or len(alive) <= 1:
+        return alive
+    n = max(1, int(np.ceil(max_features * len(alive))))
+    return np.sort(rng.choice(alive, n, replace=False))
+
+
+def iteration_estimator(estimator, width, max_width):
+    """``estimator`` for an iteration of ``width`` columns.
+
+    A plain skorch net was widened for ``max_width`` columns (all the real
+    columns and their shadows); a narrower iteration hands it its columns
+    through :class:`~skchaos.neural.InputSubset`, the others held at zero.
+    A lazy module is built for the width it is given and stays as it is.
+    """
+    if width == max_width or not is_plain_net(estimator):
+        return estimator
+    return subset_net(estimator, np.arange(width), max_width)
+
+
+def _weighted_split(X, y, w, groups, fraction, rng, classifier):
+    """``fraction`` of the rows held out, each group on one side, with weights."""
+    first, second = split_rows(y, fraction, rng, classifier, groups)
+    w1 = w2 = None
+    if w is not None:
+        w1, w2 = w[first], w[second]
+    parts = (X[first], y[first], w1, X[second], y[second], w2)
+    return parts, first, second
+
+
+def train_iteration(
+    X_aug, y, setup, trainer, fraction, rng, seeded, sample_weight, groups
+):
+    """One iteration's network, cold, on a new split of the rows.
+
+    Returns the model, its ``RoundInfo`` and the standardized held-out rows
+    ``(X_val, y_val, w_val)``.
+    """
+    train, val = split_rows(y, fraction, rng, setup.classifier, groups)
+    w = sample_weight
+    w_val = None if w is None else w[val]
+    if w_val is not None and not w_val.any():
+        raise ValueError(
+            f"{setup.caller}: sample_weight is zero on all the {len(val)} "
+            "held-out rows of an iteration, so no importance can be measured; "
+            "give more rows a positive weight, or raise validation_fraction."
+        )
+    scaling = Scaling.fit(X_aug[train], y[train], setup)
+    X_aug, y = as_net_arrays(
+        trainer.estimator, *scaling.apply(X_aug, y), setup.classifier
+    )
+    trainer.min_delta = MIN_DELTA * scaling.loss_scale(y[train], setup.classifier)
+    X_fit, y_fit, X_es, y_es = X_aug[train], y[train], None, None
+    weights = None if w is None else (w[train], None)
+    if trainer.auto:
+        (X_fit, y_fit, w_fit, X_es, y_es, w_es), _, _ = _weighted_split(
+            X_fit,
+            y_fit,
+            None if w is None else w[train],
+            None if groups is None else groups[train],
+            early_stopping_fraction(trainer.estimator),
+            rng,
+            setup.classifier,
+        )
+        weights = None if w is None else (w_fit, w_es)
+    model, info = trainer.first(
+        X_fit, y_fit, X_es, y_es, draw_seed(rng, seeded), weights=weights
+    )
+    return model, info, (X_aug[val], y[val], w_val)
+
+
+def record(history, test, units, threshold, confirmed, rejected, score, info, t):
+    """Append one iteration to ``history`` (see ``HISTORY_KEYS``)."""
+    counts = np.bincount(test.decision + 1, minlength=3)
+    values = (
+        int(counts[2]),
+        int(counts[0]),
+        int(counts[1]),
+        threshold,
+        units.columns(confirmed),
+        units.columns(rejected),
+        score,
+        info.epochs,
+        info.converged,
+        t,
+    )
+    for key, value in zip(HISTORY_KEYS, values):
+        history[key].append(value)
+
+
+def report(bar, setup, n_iter, history, elapsed):
+    """Print the iteration just recorded and advance the bar."""
+    if bar is None:
+        return
+    from tqdm.auto import tqdm
+
+    status = (
+        f"{history['n_confirmed'][-1]} confirmed, "
+        f"{history['n_rejected'][-1]} rejected, "
+        f"{history['n_tentative'][-1]} tentative {setup.units.name}"
+    )
+    epochs = history["epochs"][-1]
+    trained = "" if epochs is None else f"{epochs} epochs, "
+    tqdm.write(
+        f"[{setup.caller}] iteration {n_iter}: {status}; shadow "
+        f"threshold {history['threshold'][-1]:.4g}, validation "
+        f"{setup.score_name} = {history['score'][-1]:.6g} ({trained}"
+        f"{history['time'][-1]:.1f} s, {elapsed:.1f} s in all)",
+        file=sys.stdout,
+    )
+    bar.set_postfix_str(status)
+    bar.update(1)
+
+
+def refit(trainer, X, y, support, setup, rng, seeded, sample_weight, groups):
+    """The final estimator, trained on all the rows with the ``support`` columns.
+
+    A part of the rows (each group on one side) stops the training when the
+    net trains until converged; a plain skorch net receives its columns in
+    its module's own width.
+    """
+    seed = draw_seed(rng, seeded)
+    X_sel, y = as_net_arrays(
+        trainer.final_estimator, X[:, support], y, setup.classifier
+    )
+    X_es = y_es = w_es = None
+    w = sample_weight
+    if trainer.auto:
+        (X_sel, y, w, X_es, y_es, w_es), _, _ = _weighted_split(
+            X_sel,
+            y,
+            w,
+            groups,
+            early_stopping_fraction(trainer.estimator),
+            rng,
+            setup.classifier,
+        )
+    return trainer.refit(
+        X_sel,
+        y,
+        X_es,
+        y_es,
+        seed,
+        columns=np.flatnonzero(support),
+        n_inputs=X.shape[1],
+        weights=None if w is None else (w, w_es),
+    )
+
+
+def warn_unconverged(caller, converged):
+    """Warn when iterations' networks hit their epoch cap before levelling off."""
+    stopped = sum(ok is False for ok in converged)
+    if stopped:
+        warnings.warn(
+            f"{caller}: the networks of {stopped} of {len(converged)} "
+            "iterations reached 10 times the net's max_epochs before their "
+            "early-stopping loss levelled off; their attributions come from "
+            "networks that were still learning. Raise the net's lr or "
+            "max_epochs.",
+            ConvergenceWarning,
+            stacklevel=5,
+        )
