@@ -225,8 +225,11 @@ def fit_plain_converged(
 
     skorch's ``EarlyStopping`` on a predefined validation split ends the
     training after ``patience`` epochs without improvement and restores the
-    best epoch's weights; ``max_epochs`` caps it. ``warm`` continues the
-    fitted net (``partial_fit``) instead of a fresh ``fit``.
+    best epoch's weights; ``max_epochs`` caps it. A fresh fit first trains
+    the net's own ``max_epochs`` epochs (as the skchaos nets' first network
+    does), then goes on until the held-out loss levels off; ``warm``
+    continues the fitted net (``partial_fit``) from the start. The net keeps
+    its own ``train_split``, ``max_epochs`` and ``callbacks`` afterwards.
 
     Returns
     -------
@@ -238,13 +241,26 @@ def fit_plain_converged(
     if patience is None:
         patience = early_stopping_patience(net)
     n_before = len(net.history_) if warm and net.initialized_ else 0
-    _with_early_stopping(net, X_es, y_es, patience, max_epochs)
+    own = {key: getattr(net, key) for key in ("train_split", "max_epochs", "callbacks")}
     seed = None if seeds_itself(net) else seed
-    with interrupt_guard() as interrupt, torch_random_context(seed):
-        if warm:
-            net.partial_fit(X, y)
-        else:
-            net.fit(X, y)
+    converged = False
+    try:
+        with interrupt_guard() as interrupt, torch_random_context(seed):
+            left = max_epochs
+            if not warm:
+                at_least = min(int(own["max_epochs"]), max_epochs)
+                net.set_params(train_split=None, max_epochs=at_least)
+                net.fit(X, y)
+                left -= at_least
+            if left > 0:
+                _with_early_stopping(net, X_es, y_es, patience, left)
+                net.partial_fit(X, y)
+                stopping = dict(net.callbacks_)[_EARLY_STOPPING]
+                converged = stopping.misses_ >= patience
+    finally:
+        # The net keeps its own settings (and no reference to the rows).
+        net.set_params(**own)
+        if net.initialized_:
+            net.initialize_callbacks()
     interrupt.check()  # skorch swallows Ctrl-C (its early stop raises one too)
-    n_epochs = len(net.history_) - n_before
-    return n_epochs, n_epochs < max_epochs
+    return len(net.history_) - n_before, converged

@@ -22,10 +22,8 @@ from skchaos.feature_selection._importance import (
     AGGREGATIONS,
 )
 from skchaos.feature_selection._path import (
-    early_stopping_fraction,
     elimination_path,
     smallest_acceptable,
-    split_rows,
     warn_unconverged,
 )
 from skchaos.feature_selection._plotting import plot_scores
@@ -35,12 +33,12 @@ from skchaos.feature_selection._setup import (
     atomic_fit,
     build_setup,
     check_fit_metadata,
+    refit_selected,
     validate_fit_data,
 )
 from skchaos.feature_selection._units import (
     check_units,
 )
-from skchaos.utils import draw_seed
 
 
 class AttributionRFE(
@@ -65,7 +63,10 @@ class AttributionRFE(
 
         - a skorch net such as :class:`skchaos.neural.MLPRegressor` or
           :class:`skchaos.neural.MLPClassifier` (gradient attributions and
-          warm starts);
+          warm starts), or a plain skorch ``NeuralNetClassifier`` /
+          ``NeuralNetRegressor`` with any module (the kept columns reach it
+          through :class:`~skchaos.neural.InputSubset`; see the user
+          guide, :ref:`bring_your_own_net`);
         - a :class:`~sklearn.pipeline.Pipeline` ending in one;
         - any scikit-learn estimator, with ``attribution="permutation"``, a
           perturbation method (``"feature_ablation"``, ...) or a callable; a
@@ -155,8 +156,8 @@ class AttributionRFE(
         loss has levelled off when it has not improved for the net's
         ``n_iter_no_change`` epochs. The first network trains at least the
         net's ``max_epochs`` epochs, and every round at most
-        ``max_round_epochs``. This needs a skchaos net (a plain skorch net
-        fine-tunes ``0.1 * max_epochs`` epochs per round instead). An int
+        ``max_round_epochs`` (a plain skorch net stops with skorch's
+        ``EarlyStopping`` on the early-stopping rows). An int
         is a fixed number of fine-tuning epochs per warm round, a float in
         (0, 1] a fraction of the network's ``max_epochs`` (at least one);
         the first network then trains exactly as configured.
@@ -530,25 +531,9 @@ class AttributionRFE(
             ):
                 break
         if self.refit:
-            seed = draw_seed(rng, self.random_state is not None)
-            n_inputs = X.shape[1]
-            X, y, X_es, y_es = X[:, support], y, None, None
-            w, w_es = sample_weight, None
-            if setup.trainer.auto:
-                fraction = early_stopping_fraction(setup.trainer.estimator)
-                fit, es = split_rows(y, fraction, rng, setup.classifier, groups)
-                X, y, X_es, y_es = X[fit], y[fit], X[es], y[es]
-                if w is not None:
-                    w, w_es = w[fit], w[es]
-            estimator = setup.trainer.refit(
-                X,
-                y,
-                X_es,
-                y_es,
-                seed,
-                columns=np.flatnonzero(support),
-                n_inputs=n_inputs,
-                weights=None if w is None else (w, w_es),
+            seeded = self.random_state is not None
+            estimator = refit_selected(
+                setup, X, y, support, rng, seeded, sample_weight, groups
             )
         else:
             estimator = path.models[chosen]

@@ -3,7 +3,7 @@
 from contextlib import contextmanager
 
 import numpy as np
-from sklearn.base import is_classifier
+from sklearn.base import clone, is_classifier
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d, has_fit_parameter
 from sklearn_compat.utils.validation import validate_data
@@ -13,8 +13,16 @@ from skchaos.feature_selection._importance import (
     check_attribution,
     resolve_attribution,
 )
-from skchaos.feature_selection._nets import is_plain_net, widened_net
-from skchaos.feature_selection._path import Setup
+from skchaos.feature_selection._nets import (
+    as_net_arrays,
+    is_plain_net,
+    widened_net,
+)
+from skchaos.feature_selection._path import (
+    Setup,
+    early_stopping_fraction,
+    split_rows,
+)
 from skchaos.feature_selection._scoring import Evaluator
 from skchaos.feature_selection._warm_start import (
     RoundTrainer,
@@ -24,6 +32,7 @@ from skchaos.feature_selection._warm_start import (
 from skchaos.utils import (
     check_groups,
     check_sample_weight,
+    draw_seed,
     final_net,
     split_estimator,
 )
@@ -88,7 +97,9 @@ def checked_net(estimator, X, caller, width=None):
         return estimator
     n_inputs = X.shape[1]
     prefix, _ = split_estimator(estimator)
-    if prefix is not None and not prefix_is_columnwise(estimator, n_inputs):
+    if prefix is not None and not prefix_is_columnwise(
+        _with_fitted_prefix(estimator, X), n_inputs
+    ):
         steps = ", ".join(name for name, _ in prefix.steps)
         raise ValueError(
             f"{caller}: the transformers ({steps}) before the plain skorch net "
@@ -101,6 +112,18 @@ def checked_net(estimator, X, caller, width=None):
     return widened_net(
         estimator, n_inputs if width is None else width, n_inputs, caller, X.shape[2:]
     )
+
+
+def _with_fitted_prefix(estimator, X):
+    """A pipeline whose transformers are fitted on a few rows of ``X``."""
+    model = clone(estimator)
+    prefix, _ = split_estimator(model)
+    try:
+        prefix.fit(X[:50])
+    except (TypeError, ValueError):
+        return estimator  # judged unfitted, as a prefix that changes columns
+    model.steps = [*prefix.steps, model.steps[-1]]
+    return model
 
 
 def check_fit_metadata(selector, X, sample_weight, groups, y=None):
@@ -188,3 +211,36 @@ def build_setup(selector, X, y, units, classifier):
         standardize=selector.refit,
     )
     return setup
+
+
+def refit_selected(setup, X, y, support, rng, seeded, sample_weight=None, groups=None):
+    """The final estimator, trained on all the rows with the ``support`` columns.
+
+    When the rounds train until converged, a part of the rows (each group on
+    one side, the net's ``validation_fraction``) stops the training; a plain
+    skorch net receives its columns in its module's own width. Shared by the
+    selectors.
+    """
+    trainer = setup.trainer
+    seed = draw_seed(rng, seeded)
+    X_sel, y = as_net_arrays(
+        trainer.final_estimator, X[:, support], y, setup.classifier
+    )
+    X_es = y_es = w_es = None
+    w = sample_weight
+    if trainer.auto:
+        fraction = early_stopping_fraction(trainer.estimator)
+        fit, es = split_rows(y, fraction, rng, setup.classifier, groups)
+        X_sel, y, X_es, y_es = X_sel[fit], y[fit], X_sel[es], y[es]
+        if w is not None:
+            w, w_es = w[fit], w[es]
+    return trainer.refit(
+        X_sel,
+        y,
+        X_es,
+        y_es,
+        seed,
+        columns=np.flatnonzero(support),
+        n_inputs=X.shape[1],
+        weights=None if w is None else (w, w_es),
+    )

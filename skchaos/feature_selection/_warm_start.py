@@ -211,10 +211,12 @@ class RoundTrainer:
         """Whether rounds train until converged (and need held-out rows)."""
         return self.epochs == "auto" and converges(self.estimator)
 
-    def cap(self, net):
+    def cap(self, net=None):
+        """The epochs a round may train at most: ``max_round_epochs``, or 10
+        times the ``max_epochs`` the net was given."""
         if self.max_round_epochs is not None:
             return int(self.max_round_epochs)
-        return 10 * int(net.max_epochs)
+        return 10 * int(final_net(self.estimator).max_epochs)
 
     # ------------------------------------------------------------ rounds
     def first(self, X, y, X_es, y_es, seed, *, weights=None, subset=False):
