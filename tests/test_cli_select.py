@@ -321,3 +321,67 @@ def test_select_rejects_bad_data(regression_csv, tmp_path, capsys):
 )
 def test_task_inference(values, task):
     assert _infer_task(pd.Series(values)) == task
+
+
+class FakeBoruta:
+    """Stands in for AttributionBoruta: confirms the two most |correlated|."""
+
+    def __init__(self, estimator, *, input_penalty, random_state, verbose, **params):
+        self.estimator = estimator
+        self.attribution = params.get("attribution", "input_x_gradient")
+        self.params = {"input_penalty": input_penalty, **params}
+
+    def fit(self, X, y):
+        scores = np.abs([np.corrcoef(column, y)[0, 1] for column in X.T])
+        order = np.argsort(-scores)
+        self.ranking_ = np.full(X.shape[1], 4)
+        self.ranking_[order[:2]] = 1
+        self.ranking_[order[2]] = 2
+        self.support_ = self.ranking_ == 1
+        self.support_weak_ = self.ranking_ == 2
+        self.decision_iteration_ = np.where(self.ranking_ == 2, -1, 9)
+        self.importances_ = scores
+        return self
+
+
+def test_select_method_boruta(regression_csv, tmp_path, capsys, monkeypatch):
+    fitted = []
+
+    class Recorder(FakeBoruta):
+        def fit(self, X, y):
+            fitted.append(self)
+            return super().fit(X, y)
+
+    monkeypatch.setattr("skchaos.feature_selection.AttributionBoruta", Recorder)
+    path, frame = regression_csv
+    report = tmp_path / "decisions.csv"
+    argv = ["select", str(path), "--target", "y", "--method", "boruta"]
+    assert main([*argv, "--report", str(report), "--input-penalty", "0.5"]) == 0
+    printed = capsys.readouterr().out
+    assert "selected 2 of 8 features with AttributionBoruta(input_x_gradient)" in (
+        printed
+    )
+    assert fitted[0].params == {"input_penalty": 0.5}  # the selector's default
+    table = pd.read_csv(report)
+    assert list(table.columns) == [
+        "rank",
+        "feature",
+        "selected",
+        "decision",
+        "decided_in_iteration",
+        "mean_importance",
+    ]
+    assert table["decision"].value_counts().to_dict() == {
+        "confirmed": 2,
+        "rejected": 5,
+        "tentative": 1,
+    }
+    assert (
+        table.loc[table["decision"] == "tentative", "decided_in_iteration"].isna().all()
+    )
+    assert (
+        table.loc[table["decision"] == "confirmed", "decided_in_iteration"] == 9
+    ).all()
+    assert_usage_error(
+        capsys, [*argv, "--n-features", "3"], "--n-features=3 is for --method rfe"
+    )

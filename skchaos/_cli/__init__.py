@@ -130,11 +130,14 @@ def _add_report(commands):
 def _add_select(commands):
     select = commands.add_parser(
         "select",
-        help="attribution-based recursive feature elimination on a CSV",
+        help="attribution-based feature selection on a CSV",
         formatter_class=_HelpFormatter,
-        description="Fit AttributionRFE with an MLP on a CSV file and write the "
-        "selected columns and a feature ranking. Features (and a regression "
-        "target) are standardized first unless --no-standardize.",
+        description="Fit AttributionRFE (--method rfe: the smallest set that "
+        "predicts as well as all the columns) or AttributionBoruta (--method "
+        "boruta: every column that carries signal, tested against shuffled "
+        "shadow columns) with an MLP on a CSV file, and write the selected "
+        "columns and a report. Features (and a regression target) are "
+        "standardized first unless --no-standardize.",
         epilog=EXIT_STATUS_HELP,
     )
     select.add_argument("data", help="a CSV file with a header row")
@@ -147,10 +150,22 @@ def _add_select(commands):
         f"most {MAX_CLASSES} distinct values, else regression",
     )
     select.add_argument(
-        "--attribution", default="saliency", help="attribution method name"
+        "--method",
+        choices=("rfe", "boruta"),
+        default="rfe",
+        help="rfe: minimal-optimal (AttributionRFE); boruta: all-relevant "
+        "(AttributionBoruta)",
     )
     select.add_argument(
-        "--n-features", default="auto", help="'auto' or the number of features to keep"
+        "--attribution",
+        default=None,
+        help="attribution method name (default: saliency for rfe, "
+        "input_x_gradient for boruta)",
+    )
+    select.add_argument(
+        "--n-features",
+        default="auto",
+        help="'auto' or the number of features to keep (rfe only)",
     )
     select.add_argument(
         "--hidden-layer-sizes", default="100,100,100", help="MLP widths, e.g. 100,100"
@@ -172,8 +187,10 @@ def _add_select(commands):
     select.add_argument("--out", help="write the selected columns (and target) here")
     select.add_argument(
         "--report",
-        help="write the ranking here (rank, feature, selected, "
-        "eliminated_in_round, n_features_left, importance_within_round)",
+        help="write the report here; rfe: rank, feature, selected, "
+        "eliminated_in_round, n_features_left, importance_within_round; boruta: "
+        "rank, feature, selected, decision (confirmed, tentative, rejected), "
+        "decided_in_iteration, mean_importance",
     )
     select.add_argument(
         "--force", action="store_true", help="replace an existing --out or --report"
@@ -185,7 +202,7 @@ def _add_select(commands):
         "--verbose",
         type=_int,
         default=1,
-        help="AttributionRFE's verbosity (1: a line per elimination round, 0: quiet)",
+        help="the selector's verbosity (1: a line per round or iteration, 0: quiet)",
     )
     select.set_defaults(func=cmd_select)
 

@@ -203,6 +203,58 @@ def _elimination_table(selector, features):
     )
 
 
+def _decision_table(selector, features):
+    """Each feature's Boruta decision, the iteration it came, its importance."""
+    import numpy as np
+    import pandas as pd
+
+    decision = np.where(
+        selector.ranking_ == 1,
+        "confirmed",
+        np.where(selector.support_weak_, "tentative", "rejected"),
+    )
+    iteration = np.asarray(selector.decision_iteration_)
+    table = pd.DataFrame(
+        {
+            "rank": np.asarray(selector.ranking_, dtype=int),
+            "feature": features,
+            "selected": np.asarray(selector.support_, dtype=bool),
+            "decision": decision,
+            "decided_in_iteration": pd.array(
+                np.where(iteration > 0, iteration, 0), dtype="Int64"
+            ),
+            "mean_importance": np.asarray(selector.importances_, dtype=np.float64),
+        }
+    )
+    table.loc[iteration <= 0, "decided_in_iteration"] = pd.NA
+    return table.sort_values(
+        ["rank", "mean_importance"], ascending=[True, False], kind="stable"
+    )
+
+
+def _selector(args, task, hidden, n_features_to_select, input_penalty):
+    """The selector of ``--method``, with an MLP of the task."""
+    from skchaos.feature_selection import AttributionBoruta, AttributionRFE
+    from skchaos.neural import MLPClassifier, MLPRegressor
+
+    estimator = (MLPRegressor if task == "regression" else MLPClassifier)(
+        hidden_layer_sizes=hidden,
+        max_epochs=args.max_epochs,
+        random_state=args.random_state,
+    )
+    common = {"random_state": args.random_state, "verbose": args.verbose}
+    if args.attribution is not None:
+        common["attribution"] = args.attribution
+    if args.method == "boruta":
+        return AttributionBoruta(estimator, input_penalty=input_penalty, **common)
+    return AttributionRFE(
+        estimator,
+        n_features_to_select=n_features_to_select,
+        input_penalty=input_penalty,
+        **common,
+    )
+
+
 def cmd_select(args):
     import numpy as np
 
@@ -217,6 +269,11 @@ def cmd_select(args):
     if len(outputs) == 2 and same_file(*outputs):
         raise UsageError("--out and --report name the same file; expected two files.")
     n_features_to_select = _parse_n_features(args.n_features)
+    if args.method == "boruta" and n_features_to_select != "auto":
+        raise UsageError(
+            f"--n-features={args.n_features} is for --method rfe; --method "
+            "boruta keeps every column that beats its shadows."
+        )
     input_penalty = _parse_penalty(args.input_penalty)
     hidden = _parse_hidden(args.hidden_layer_sizes)
     if args.max_epochs < 1:
@@ -239,49 +296,50 @@ def cmd_select(args):
     # Arguments and data are fine: now the heavy imports (torch).
     from skchaos.attribution import available_methods
 
-    if args.attribution not in available_methods():
+    if args.attribution is not None and args.attribution not in available_methods():
         raise UsageError(
             f"--attribution={args.attribution!r} is not a known attribution method; "
             f"expected one of {listing(available_methods())}."
         )
-    from skchaos.feature_selection import AttributionRFE
-    from skchaos.neural import MLPClassifier, MLPRegressor
-
-    estimator = MLPRegressor if task == "regression" else MLPClassifier
-    selector = AttributionRFE(
-        estimator(
-            hidden_layer_sizes=hidden,
-            max_epochs=args.max_epochs,
-            random_state=args.random_state,
-        ),
-        attribution=args.attribution,
-        n_features_to_select=n_features_to_select,
-        input_penalty=input_penalty,
-        random_state=args.random_state,
-        verbose=args.verbose,
-    )
+    selector = _selector(args, task, hidden, n_features_to_select, input_penalty)
+    kind = "AttributionBoruta" if args.method == "boruta" else "AttributionRFE"
+    name = f"{kind}({selector.attribution})"
     if args.verbose:
+        what = (
+            "one line per iteration (real and shadow columns)"
+            if args.method == "boruta"
+            else "the first round trains the full network, then one line per round"
+        )
         print(
-            f"{task}: AttributionRFE({args.attribution}) on {len(features)} "
-            f"features with an MLP {hidden} (max_epochs={args.max_epochs}); the "
-            "first round trains the full network, then one line per round:",
+            f"{task}: {name} on {len(features)} features with an MLP {hidden} "
+            f"(max_epochs={args.max_epochs}); {what}:",
             flush=True,
         )
     start = time.perf_counter()
     selector.fit(X, y)
     elapsed = time.perf_counter() - start
 
-    table = _elimination_table(selector, features)
     selected = [f for f, keep in zip(features, selector.support_) if keep]
     print(
         f"{task}: selected {len(selected)} of {len(features)} features with "
-        f"AttributionRFE({args.attribution}) in {elapsed:.1f} s"
+        f"{name} in {elapsed:.1f} s"
     )
-    print(
-        "rank 1 = selected; eliminated_in_round: the round after which a feature "
-        "was dropped, n_features_left: features in that round; importances "
-        "compare only within a round (each round trains its own network)."
-    )
+    if args.method == "boruta":
+        table = _decision_table(selector, features)
+        print(
+            "rank 1 = confirmed, 2 = tentative (undecided after max_iter), "
+            "larger = rejected (earlier); decided_in_iteration: when the "
+            "binomial test decided; mean_importance: over the iterations the "
+            "feature took part in."
+        )
+    else:
+        table = _elimination_table(selector, features)
+        print(
+            "rank 1 = selected; eliminated_in_round: the round after which a "
+            "feature was dropped, n_features_left: features in that round; "
+            "importances compare only within a round (each round trains its own "
+            "network)."
+        )
     print(table.head(max(len(selected), MAX_LISTED)).to_string(index=False))
     if args.out is not None:
         columns = [c for c in frame.columns if c in selected or c == args.target]

@@ -170,9 +170,12 @@ def _net_input(estimator, X):
         where = " after the pipeline's transformers"
     if isinstance(X, torch.Tensor):
         return _check_tensor(X, where)
+    # C order: a column-major array (pandas 3 gives one for a DataFrame)
+    # would go through other matmul kernels and differ by rounding.
     return check_array(
         X,
         dtype="numeric",
+        order="C",
         allow_nd=True,
         ensure_all_finite=True,
         input_name="X",
