@@ -1,0 +1,264 @@
+"""All-relevant selection: AttributionBoruta next to its peers, in one run.
+
+Every selector of a part sees the same rows, folds and seeds; each row of
+the output CSV is one (dataset, fold or seed, selector) cell.
+
+Parts (``--part``):
+
+real
+    Real tables with 200 appended N(0, 1) columns (``real_data`` of
+    ``bench_generalization.py``); 5-fold CV, the selector runs on the
+    training rows of each fold only, then a standardized logistic or ridge
+    regression is fitted on the kept columns and scored on the fold's test
+    rows (R^2 for regression, AUC for a binary target, accuracy otherwise).
+    ``real_only`` is that model on the real columns alone. ``--draw dev``:
+    diabetes and breast cancer (where the defaults were chosen);
+    ``--draw heldout``: wine and fair, run once to report.
+random
+    Random formulas of setting A (``random_formula``; 3,000 rows, 60 noise
+    columns, 20% held out and unused): precision, recall and F1 of the
+    selection. ``--draw dev``: seeds 0-19; ``--draw heldout``: 2000-2019.
+
+Selectors (``--selectors``): ``boruta_nn`` (AttributionBoruta with its
+defaults around ``MLPRegressor/Classifier(max_epochs=300)``), ``rfe``
+(AttributionRFE, same net), ``borutapy`` (BorutaPy, random forest of depth
+5, ``n_estimators="auto"``, 100 iterations), ``grootcv`` (arfs's GrootCV at
+its defaults, LightGBM + SHAP over 5 x 5 folds; run with ``--grootcv-python``,
+the Python of a virtual environment with ``arfs==3.0.0``, ``pandas<3`` and
+``setuptools<81``) and ``sfm_forest`` (SelectFromModel, 100 trees).
+
+Usage::
+
+    python benchmarks/bench_all_relevant.py --part real --draw heldout \\
+        --grootcv-python /path/to/arfs-venv/bin/python \\
+        --out benchmarks/results/all-relevant-real-heldout.csv
+
+Cells run in parallel processes (``--jobs``, default 2), one torch thread
+each; every finished row is appended to ``OUT.partial.jsonl`` at once (a
+killed run loses only the cells in flight, and a rerun skips the finished
+ones); the CSV replaces it at the end. CPU seconds are those of the cell's
+process (and of GrootCV's subprocess).
+"""
+
+import argparse
+import csv
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import warnings
+
+import numpy as np
+from joblib import Parallel, delayed
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from bench_generalization import (  # noqa: E402
+    Clock,
+    _quality,
+    downstream,
+    random_formula,
+    real_data,
+)
+
+SELECTORS = ("boruta_nn", "rfe", "borutapy", "grootcv", "sfm_forest")
+TABLES = {"dev": ("diabetes", "breast"), "heldout": ("wine", "fair")}
+SEEDS = {"dev": range(20), "heldout": range(2000, 2020)}
+NET = {"max_epochs": 300}
+WORKER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_grootcv_worker.py")
+
+
+def _selector(name, seed, classifier):
+    from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
+    from sklearn.feature_selection import SelectFromModel
+
+    from skchaos.feature_selection import AttributionBoruta, AttributionRFE
+    from skchaos.neural import MLPClassifier, MLPRegressor
+
+    forest = RandomForestClassifier if classifier else RandomForestRegressor
+    net = (MLPClassifier if classifier else MLPRegressor)(random_state=seed, **NET)
+    if name == "boruta_nn":
+        return AttributionBoruta(net, random_state=seed)
+    if name == "rfe":
+        return AttributionRFE(net, random_state=seed)
+    if name == "sfm_forest":
+        return SelectFromModel(forest(n_estimators=100, random_state=seed))
+    if name == "borutapy":
+        from boruta import BorutaPy
+
+        return BorutaPy(
+            forest(max_depth=5, n_jobs=1, random_state=seed),
+            n_estimators="auto",
+            random_state=seed,
+        )
+    raise ValueError(f"unknown selector {name!r}")
+
+
+def _grootcv(X, y, classifier, seed, python):
+    classes = len(np.unique(y)) if classifier else 0
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "fold.npz")
+        np.savez(path, X=X, y=y, classes=classes, seed=seed)
+        done = subprocess.run(
+            [python, WORKER, path], capture_output=True, text=True, check=True
+        )
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    return np.asarray(out["support"], bool), out["wall_s"], out["cpu_s"]
+
+
+def _select(name, X, y, classifier, seed, args):
+    """Fit one selector; return its support, wall and CPU seconds."""
+    if name == "grootcv":
+        return _grootcv(X, y, classifier, seed, args.grootcv_python)
+    selector = _selector(name, seed, classifier)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with Clock() as clock:
+            selector.fit(X, y)
+    support = getattr(selector, "support_", None)
+    if support is None:
+        support = selector.get_support()
+    return np.asarray(support, bool), clock.wall, clock.cpu
+
+
+def _score(X, y, train, test, support, classifier):
+    from sklearn.metrics import roc_auc_score
+
+    if not support.any():
+        return None
+    model = downstream(classifier).fit(X[train][:, support], y[train])
+    if classifier and len(np.unique(y)) == 2:
+        proba = model.predict_proba(X[test][:, support])[:, 1]
+        return round(float(roc_auc_score(y[test], proba)), 4)
+    return round(float(model.score(X[test][:, support], y[test])), 4)
+
+
+def real_cell(table, fold, name, args):
+    import torch
+
+    torch.set_num_threads(1)
+    from sklearn.model_selection import KFold, StratifiedKFold
+
+    X, y, relevant, classifier = real_data(table, 0)
+    splitter = (StratifiedKFold if classifier else KFold)(
+        5, shuffle=True, random_state=0
+    )
+    train, test = list(splitter.split(X, y))[fold]
+    row = {"part": "real", "dataset": table, "fold": fold, "selector": name}
+    if name == "real_only":
+        support, wall, cpu = relevant, None, None
+    else:
+        support, wall, cpu = _select(name, X[train], y[train], classifier, fold, args)
+    row.update(
+        real_kept=int(support[relevant].sum()),
+        n_real=int(relevant.sum()),
+        noise_kept=int(support[~relevant].sum()),
+        score=_score(X, y, train, test, support, classifier),
+    )
+    if wall is not None:
+        row.update(wall_s=round(wall, 1), cpu_s=round(cpu, 1))
+    return row
+
+
+def random_cell(seed, name, args):
+    import torch
+
+    torch.set_num_threads(1)
+    from sklearn.model_selection import train_test_split
+
+    data = random_formula(seed, "A")
+    X_train, _, y_train, _ = train_test_split(
+        data.data, data.target, test_size=0.2, random_state=seed
+    )
+    support, wall, cpu = _select(name, X_train, y_train, False, seed, args)
+    row = {"part": "random", "dataset": data.formula_str, "fold": seed}
+    row.update(selector=name, **_quality(data.relevant_mask, support))
+    row.update(wall_s=round(wall, 1), cpu_s=round(cpu, 1))
+    return row
+
+
+def _cells(args):
+    if args.part == "random":
+        return [
+            (random_cell, (seed, name, args))
+            for seed in SEEDS[args.draw]
+            for name in args.selectors
+        ]
+    return [
+        (real_cell, (table, fold, name, args))
+        for table in TABLES[args.draw]
+        for fold in range(5)
+        for name in [*args.selectors, "real_only"]
+    ]
+
+
+def _key(row):
+    return (row["dataset"] if row["part"] == "real" else row["fold"], row["selector"])
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n")[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument("--part", choices=("real", "random"), default="real")
+    parser.add_argument("--draw", choices=("dev", "heldout"), default="dev")
+    parser.add_argument("--selectors", nargs="+", default=list(SELECTORS))
+    parser.add_argument("--grootcv-python", default=None)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args(argv)
+    if "grootcv" in args.selectors and not args.grootcv_python:
+        parser.error("--selectors grootcv needs --grootcv-python (see --help)")
+    if os.path.exists(args.out):
+        parser.error(f"{args.out} exists; choose another --out (never overwritten)")
+    partial = args.out + ".partial.jsonl"
+    done = []
+    if os.path.exists(partial):
+        with open(partial) as handle:
+            done = [json.loads(line) for line in handle if line.strip()]
+    finished = {(r["part"], r["dataset"], r["fold"], r["selector"]) for r in done}
+    cells = _cells(args)
+
+    def todo(cell):
+        function, params = cell
+        if function is real_cell:
+            table, fold, name, _ = params
+            return ("real", table, fold, name) not in finished
+        seed, name, _ = params
+        return not any(
+            key[0] == "random" and key[2] == seed and key[3] == name for key in finished
+        )
+
+    cells = [cell for cell in cells if todo(cell)]
+    print(f"{len(cells)} cells to run ({len(done)} already done)", flush=True)
+
+    def run(function, params):
+        row = function(*params)
+        with open(partial, "a") as handle:
+            handle.write(json.dumps(row) + "\n")
+        print(json.dumps(row), flush=True)
+        return row
+
+    rows = Parallel(n_jobs=args.jobs)(delayed(run)(f, p) for f, p in cells)
+    rows = done + list(rows)
+    fields = sorted({key for row in rows for key in row}, key=_field_order)
+    tmp = args.out + ".tmp"
+    with open(tmp, "w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+    os.replace(tmp, args.out)
+    os.remove(partial)
+
+
+_ORDER = ["part", "dataset", "fold", "selector"]
+
+
+def _field_order(name):
+    return (_ORDER.index(name), name) if name in _ORDER else (len(_ORDER), name)
+
+
+if __name__ == "__main__":
+    main()
