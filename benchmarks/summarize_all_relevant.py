@@ -1,0 +1,66 @@
+"""Tabulate the result files of ``bench_all_relevant.py`` (markdown).
+
+Real tables: per (table, selector), the mean over the 5 folds of the real
+and noise columns kept, the downstream CV score (and its gap to the real
+columns alone), and the median CPU seconds per fold. Random formulas: per
+selector, the mean precision, recall and F1, and the median CPU seconds.
+
+Usage::
+
+    python benchmarks/summarize_all_relevant.py FILE.csv [FILE.csv ...]
+"""
+
+import sys
+
+import pandas as pd
+
+
+def real_table(frame):
+    real_only = frame[frame["selector"] == "real_only"].groupby("dataset")["score"]
+    reference = real_only.mean()
+    rows = []
+    for (table, selector), part in frame.groupby(["dataset", "selector"]):
+        if selector == "real_only":
+            continue
+        score = part["score"].mean()
+        n_real = part["n_real"].iloc[0]
+        rows.append(
+            {
+                "table": table,
+                "selector": selector,
+                "folds": len(part),
+                "real kept": f"{part['real_kept'].mean():.1f} of {n_real}",
+                "noise kept": round(part["noise_kept"].mean(), 1),
+                "CV score": round(score, 3),
+                "vs real only": round(score - reference[table], 3),
+                "CPU s / fold (median)": round(part["cpu_s"].median(), 1),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def random_table(frame):
+    return (
+        frame.groupby("selector")
+        .agg(
+            seeds=("f1", "size"),
+            precision=("precision", "mean"),
+            recall=("recall", "mean"),
+            f1=("f1", "mean"),
+            cpu_s_median=("cpu_s", "median"),
+        )
+        .round(3)
+        .reset_index()
+    )
+
+
+def main(paths):
+    frame = pd.concat([pd.read_csv(path) for path in paths], ignore_index=True)
+    for part, rows in frame.groupby("part"):
+        table = real_table(rows) if part == "real" else random_table(rows)
+        print(f"\n{part}:\n")
+        print(table.to_markdown(index=False))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
