@@ -47,6 +47,13 @@ VARIANTS = {
     # each unit is tested on the iterations that included it.
     "sub50_p10": {"input_penalty": 10.0, "max_features": 0.5, "max_iter": 60},
     "sub30_p10": {"input_penalty": 10.0, "max_features": 0.3, "max_iter": 80},
+    "sub50_p10_i100": {"input_penalty": 10.0, "max_features": 0.5, "max_iter": 100},
+    "sub50_p4": {"input_penalty": 4.0, "max_features": 0.5, "max_iter": 60},
+    "sub50_p1.5": {"input_penalty": 1.5, "max_features": 0.5, "max_iter": 60},
+    "ixg_p4": {"attribution": "input_x_gradient", "input_penalty": 4.0},
+    # The defaults chosen (max_features=0.5, input_penalty="auto" scaled by
+    # the rows), run to 100 iterations: at_60 / at_80 are max_iter 60 / 80.
+    "auto_i100": {"max_iter": 100},
     "sub50_p3": {"input_penalty": 3.0, "max_features": 0.5, "max_iter": 60},
     "sub50_p10_perc90": {
         "input_penalty": 10.0,
@@ -55,7 +62,7 @@ VARIANTS = {
         "perc": 90,
     },
 }
-TRUNCATE = (10, 20, 30)
+TRUNCATE = (10, 20, 30, 40, 50, 60, 80)
 
 
 def _cpu():

@@ -92,6 +92,8 @@ def test_shadow_test_ranks_rejected_units_by_when():
 
 
 # ---------------------------------------------------------------- the selector
+# Most tests test every feature in every iteration (max_features=1.0): a
+# feature is decided after 8 trials at the least, and few iterations suffice.
 def _net(**params):
     defaults = {"hidden_layer_sizes": (16,), "lr": 0.02, "max_epochs": 20}
     return MLPRegressor(**{**defaults, "random_state": 0, **params})
@@ -108,7 +110,9 @@ def data():
 @pytest.fixture(scope="module")
 def fitted(data):
     X, y = data
-    return AttributionBoruta(_net(), max_iter=12, random_state=0).fit(X, y)
+    return AttributionBoruta(_net(), max_iter=12, max_features=1.0, random_state=0).fit(
+        X, y
+    )
 
 
 def test_finds_the_relevant_features_and_sets_every_attribute(data, fitted):
@@ -134,7 +138,9 @@ def test_finds_the_relevant_features_and_sets_every_attribute(data, fitted):
 
 def test_same_random_state_same_result(data, fitted):
     X, y = data
-    again = AttributionBoruta(_net(), max_iter=12, random_state=0).fit(X, y)
+    again = AttributionBoruta(
+        _net(), max_iter=12, max_features=1.0, random_state=0
+    ).fit(X, y)
     np.testing.assert_array_equal(again.ranking_, fitted.ranking_)
     np.testing.assert_allclose(again.importances_, fitted.importances_)
 
@@ -145,7 +151,9 @@ def test_classifier_with_dataframe_and_pandas_output():
     X = pd.DataFrame(rng.normal(size=(160, 4)), columns=["a", "b", "c", "d"])
     y = (X["b"] > 0).astype(int).to_numpy()
     clf = MLPClassifier(hidden_layer_sizes=(8,), lr=0.05, max_epochs=20, random_state=0)
-    selector = AttributionBoruta(clf, max_iter=10, random_state=0).fit(X, y)
+    selector = AttributionBoruta(
+        clf, max_iter=10, max_features=1.0, random_state=0
+    ).fit(X, y)
     assert selector.feature_names_in_.tolist() == ["a", "b", "c", "d"]
     assert "b" in selector.get_feature_names_out().tolist()
     assert selector.classes_.tolist() == [0, 1]
@@ -159,7 +167,7 @@ def test_feature_groups_are_tested_as_units(data):
     X, y = data
     groups = ["x", "x", "n1", "n1", "n2", "n2"]
     selector = AttributionBoruta(
-        _net(), feature_groups=groups, max_iter=10, random_state=0
+        _net(), feature_groups=groups, max_iter=10, max_features=1.0, random_state=0
     ).fit(X, y)
     assert selector.support_.tolist() == [True, True, False, False, False, False]
     assert selector.ranking_[0] == selector.ranking_[1]
@@ -187,6 +195,7 @@ def test_any_estimator_with_permutation_importance(data):
         attribution="permutation",
         attribution_params={"n_repeats": 1},
         max_iter=9,
+        max_features=1.0,
         random_state=0,
     ).fit(X, y)
     assert selector.support_[0] and not selector.support_[2:].any()
@@ -208,7 +217,9 @@ def test_inside_a_pipeline_and_a_grid_search(data):
 def test_a_net_inside_a_pipeline(data):
     X, y = data
     pipe = make_pipeline(StandardScaler(), _net())
-    selector = AttributionBoruta(pipe, max_iter=9, random_state=0).fit(X, y)
+    selector = AttributionBoruta(
+        pipe, max_iter=9, max_features=1.0, random_state=0
+    ).fit(X, y)
     assert selector.support_[:2].all() and not selector.support_[2:].any()
     # The selector's penalty went to the iterations' nets only.
     assert selector.estimator_[-1].input_penalty == 0
@@ -375,7 +386,7 @@ def corrupted():
 
 def test_rows_of_weight_zero_have_no_influence(corrupted):
     X, y, w = corrupted
-    selector = AttributionBoruta(_net(), max_iter=10, random_state=0)
+    selector = AttributionBoruta(_net(), max_iter=10, max_features=1.0, random_state=0)
     assert selector.fit(X, y, sample_weight=w).get_support(indices=True).tolist() == [
         0,
         1,
@@ -397,7 +408,7 @@ def test_every_split_keeps_each_group_on_one_side(data, monkeypatch):
         return first, second
 
     monkeypatch.setattr(_boruta_steps, "split_rows", spy)
-    selector = AttributionBoruta(_net(), max_iter=9, random_state=0)
+    selector = AttributionBoruta(_net(), max_iter=9, max_features=1.0, random_state=0)
     selector.fit(X, y, groups=groups)
     assert selector.get_support(indices=True).tolist() == [0, 1]
     # Held-out and early-stopping rows of every iteration, then the refit's.

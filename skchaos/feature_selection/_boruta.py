@@ -32,7 +32,7 @@ from skchaos.feature_selection._importance import (
     check_attribution,
     resolve_attribution,
 )
-from skchaos.feature_selection._path import Setup
+from skchaos.feature_selection._path import Setup, early_stopping_fraction
 from skchaos.feature_selection._progress import epoch_progress, progress_bar
 from skchaos.feature_selection._scoring import (
     Evaluator,
@@ -119,11 +119,11 @@ class AttributionBoruta(
         undecided features, then Bonferroni over the iterations. False:
         Bonferroni over the undecided features only.
 
-    max_iter : int, default=40
+    max_iter : int, default=60
         The most iterations (trainings). A feature needs at least about 8
         trials to be decided at ``alpha=0.05``.
 
-    max_features : float, default=1.0
+    max_features : float, default=0.5
         The share of the features in play that each iteration draws at
         random, each with its shadow (as a random forest's
         ``max_features``); a feature is tested on the iterations that drew
@@ -140,9 +140,10 @@ class AttributionBoruta(
         (the ``input_penalty`` of :class:`skchaos.neural.MLPRegressor`), as
         in :class:`AttributionRFE`: it keeps the network from fitting the
         training rows through many irrelevant (real or shadow) columns.
-        ``"auto"`` is ``0.03 / lr`` (the net's ``lr``; growing like the
-        square root of the width beyond 1,100 columns) for nets that have
-        the parameter and leave it at 0; nothing for other estimators. A
+        ``"auto"`` is ``0.03 / lr * sqrt(250 / n)`` (the net's ``lr``;
+        ``n`` the training rows of an iteration; growing like the square
+        root of the width beyond 1,100 columns) for nets that have the
+        parameter and leave it at 0; nothing for other estimators. A
         float is that strength; a net's own nonzero ``input_penalty`` is
         kept. ``estimator_`` is trained as given.
 
@@ -256,13 +257,13 @@ class AttributionBoruta(
     >>> X = rng.normal(size=(200, 5))
     >>> y = X[:, 0] + X[:, 1] + 0.1 * rng.normal(size=200)
     >>> net = MLPRegressor(hidden_layer_sizes=(16,), lr=0.02, max_epochs=30)
-    >>> selector = AttributionBoruta(net, max_iter=20, random_state=0).fit(X, y)
+    >>> selector = AttributionBoruta(net, max_iter=30, random_state=0).fit(X, y)
     >>> selector.get_support(indices=True)
     array([0, 1])
     >>> selector.ranking_  # 1 confirmed, 2 tentative, 3+ rejected
-    array([1, 1, 2, 4, 3])
+    array([1, 1, 2, 2, 2])
     >>> selector.decision_iteration_
-    array([ 8,  8, -1,  8, 12])
+    array([12, 15, -1, -1, -1])
     >>> selector.transform(X).shape
     (200, 2)
     """
@@ -294,8 +295,8 @@ class AttributionBoruta(
         perc=100,
         alpha=0.05,
         two_step=True,
-        max_iter=40,
-        max_features=1.0,
+        max_iter=60,
+        max_features=0.5,
         validation_fraction=0.25,
         input_penalty="auto",
         importance_aggregation="mean_abs",
@@ -384,7 +385,11 @@ class AttributionBoruta(
         # The iterations' nets take the real columns and their shadows.
         final = checked_net(self.estimator, X, caller)
         widened = checked_net(self.estimator, X, caller, width=2 * X.shape[1])
-        penalty = iteration_penalty(self.estimator, self.input_penalty, 2 * X.shape[1])
+        n_rows = X.shape[0] * (1 - self.validation_fraction)
+        n_rows *= 1 - early_stopping_fraction(self.estimator)
+        penalty = iteration_penalty(
+            self.estimator, self.input_penalty, 2 * X.shape[1], n_rows
+        )
         trainer = RoundTrainer(
             with_input_penalty(widened, penalty, caller, 0),
             final_estimator=final,

@@ -45,19 +45,33 @@ HISTORY_KEYS = (
 
 
 # input_penalty="auto" of the iterations' nets: the norm each feature's
-# input weights lose per optimizer step (the proximal step is lr * penalty).
-# The development tables (a few hundred rows, twice 210-230 columns with the
-# shadows) needed a pull this strong before the nets stopped fitting their
-# training rows through the noise and shadow columns (lr 0.003 with penalty
-# 10, and lr 0.01 with 3; benchmarks/results/dev/boruta-dev.md); it grows
-# beyond 1,100 columns as AttributionRFE's does.
+# input weights lose per optimizer step (the proximal step is lr * penalty)
+# when an iteration trains on REFERENCE_ROWS rows. The development tables (a
+# few hundred rows, twice 210-230 columns with the shadows) needed a pull
+# this strong before the nets stopped fitting their training rows through
+# the noise and shadow columns (lr 0.003 with penalty 10); on more rows the
+# data's gradient is surer and a pull this strong silenced weak relevant
+# features (setting A: 1,600 training rows, recall 0.48 at penalty 10, 1.0
+# at 4), so it falls like one over the square root of the rows, as a
+# lasso's does (benchmarks/results/dev/boruta-dev.md). It grows beyond
+# 1,100 columns as AttributionRFE's does.
 SHRINK_PER_STEP = 0.03
+REFERENCE_ROWS = 250
 
 
-def iteration_penalty(estimator, input_penalty, n_columns):
+def iteration_penalty(estimator, input_penalty, n_columns, n_rows):
     """The iterations' ``input_penalty``: ``"auto"`` as a float for a net with one.
 
-    Other estimators keep ``"auto"`` (they stay as they are).
+    ``n_columns`` real and shadow columns, ``n_rows`` training rows per
+    iteration. Other estimators keep ``"auto"`` (they stay as they are).
+
+    Examples
+    --------
+    >>> from skchaos.feature_selection._boruta_steps import iteration_penalty
+    >>> from skchaos.neural import MLPRegressor
+    >>> net = MLPRegressor(lr=0.003)
+    >>> [round(iteration_penalty(net, "auto", 420, n), 2) for n in (250, 1000)]
+    [10.0, 5.0]
     """
     if input_penalty != "auto":
         return input_penalty
@@ -66,6 +80,7 @@ def iteration_penalty(estimator, input_penalty, n_columns):
     if "input_penalty" not in params:
         return "auto"
     scale = auto_input_penalty(n_columns) / AUTO_INPUT_PENALTY
+    scale *= float(np.sqrt(REFERENCE_ROWS / max(n_rows, 1)))
     return SHRINK_PER_STEP / float(params.get("lr") or 0.01) * scale
 
 
