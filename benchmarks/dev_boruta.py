@@ -15,8 +15,8 @@ iteration of every feature gives without rerunning.
 
 Usage::
 
-    python benchmarks/dev_boruta.py --part real --variants ixg_p10 sal_p10
-    python benchmarks/dev_boruta.py --part A --seeds 0-9 --variants ixg_p10
+    python benchmarks/dev_boruta.py --part real --variants sub50_p10 sub50_p3
+    python benchmarks/dev_boruta.py --part A --seeds 0-9 --variants ixg_p10 sub50_p4
 """
 
 import argparse
