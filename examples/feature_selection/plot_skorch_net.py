@@ -34,10 +34,10 @@ X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
 
 
 class MyModule(nn.Module):
-    def __init__(self, num_units=10, nonlin=nn.ReLU()):
+    def __init__(self, num_units=10):
         super().__init__()
         self.dense0 = nn.Linear(20, num_units)
-        self.nonlin = nonlin
+        self.nonlin = nn.ReLU()
         self.dropout = nn.Dropout(0.5)
         self.dense1 = nn.Linear(num_units, num_units)
         self.output = nn.Linear(num_units, 2)
