@@ -12,7 +12,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 from test_feature_selection_nets import make_net
 
-from skchaos.feature_selection import AttributionBoruta, _boruta_steps
+from skchaos.feature_selection import AttributionBoruta, _boruta_steps, _setup
 from skchaos.feature_selection._shadow import (
     ShadowTest,
     benjamini_hochberg,
@@ -408,6 +408,7 @@ def test_every_split_keeps_each_group_on_one_side(data, monkeypatch):
         return first, second
 
     monkeypatch.setattr(_boruta_steps, "split_rows", spy)
+    monkeypatch.setattr(_setup, "split_rows", spy)  # the refit's
     selector = AttributionBoruta(_net(), max_iter=9, max_features=1.0, random_state=0)
     selector.fit(X, y, groups=groups)
     assert selector.get_support(indices=True).tolist() == [0, 1]

@@ -21,7 +21,6 @@ from skchaos.feature_selection._boruta_steps import (
     iteration_estimator,
     iteration_penalty,
     record,
-    refit,
     report,
     train_iteration,
     warn_unconverged,
@@ -44,6 +43,7 @@ from skchaos.feature_selection._setup import (
     atomic_fit,
     check_fit_metadata,
     checked_net,
+    refit_selected,
     validate_fit_data,
 )
 from skchaos.feature_selection._shadow import (
@@ -484,7 +484,7 @@ class AttributionBoruta(
         warn_unconverged(type(self).__name__, history["converged"])
         estimator = None
         if support.any():
-            estimator = refit(setup.trainer, X, y, support, setup, rng, seeded, *meta)
+            estimator = refit_selected(setup, X, y, support, rng, seeded, *meta)
         self.estimator_ = estimator
         self.support_ = support
         self.support_weak_ = weak

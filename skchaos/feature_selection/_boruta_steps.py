@@ -8,7 +8,6 @@
 - :func:`train_iteration`: one cold network on a new split of the rows, with
   the rows' weights and groups;
 - :func:`record` and :func:`report`: the history and the progress lines;
-- :func:`refit`: the final estimator on the selected columns.
 """
 
 import sys
@@ -197,41 +196,6 @@ def report(bar, setup, n_iter, history, elapsed):
     )
     bar.set_postfix_str(status)
     bar.update(1)
-
-
-def refit(trainer, X, y, support, setup, rng, seeded, sample_weight, groups):
-    """The final estimator, trained on all the rows with the ``support`` columns.
-
-    A part of the rows (each group on one side) stops the training when the
-    net trains until converged; a plain skorch net receives its columns in
-    its module's own width.
-    """
-    seed = draw_seed(rng, seeded)
-    X_sel, y = as_net_arrays(
-        trainer.final_estimator, X[:, support], y, setup.classifier
-    )
-    X_es = y_es = w_es = None
-    w = sample_weight
-    if trainer.auto:
-        (X_sel, y, w, X_es, y_es, w_es), _, _ = _weighted_split(
-            X_sel,
-            y,
-            w,
-            groups,
-            early_stopping_fraction(trainer.estimator),
-            rng,
-            setup.classifier,
-        )
-    return trainer.refit(
-        X_sel,
-        y,
-        X_es,
-        y_es,
-        seed,
-        columns=np.flatnonzero(support),
-        n_inputs=X.shape[1],
-        weights=None if w is None else (w, w_es),
-    )
 
 
 def warn_unconverged(caller, converged):
