@@ -19,13 +19,18 @@ random
     columns, 20% held out and unused): precision, recall and F1 of the
     selection. ``--draw dev``: seeds 0-19; ``--draw heldout``: 2000-2019.
 
-Selectors (``--selectors``): ``boruta_nn`` (AttributionBoruta with its
-defaults around ``MLPRegressor/Classifier(max_epochs=300)``), ``rfe``
-(AttributionRFE, same net), ``borutapy`` (BorutaPy, random forest of depth
-5, ``n_estimators="auto"``, 100 iterations), ``grootcv`` (arfs's GrootCV at
-its defaults, LightGBM + SHAP over 5 x 5 folds; run with ``--grootcv-python``,
-the Python of a virtual environment with ``arfs==3.0.0``, ``pandas<3`` and
-``setuptools<81``) and ``sfm_forest`` (SelectFromModel, 100 trees).
+Selectors (``--selectors``):
+
+- ``boruta_nn``: AttributionBoruta with its defaults, around
+  ``MLPRegressor/Classifier(hidden_layer_sizes=(64, 64), lr=0.003,
+  max_epochs=300)``, the network its defaults were chosen with;
+- ``rfe``: AttributionRFE around ``MLPRegressor/Classifier(max_epochs=300)``;
+- ``borutapy``: BorutaPy, random forest of depth 5, ``n_estimators="auto"``,
+  100 iterations;
+- ``grootcv``: arfs's GrootCV at its defaults (LightGBM + SHAP over 5 x 5
+  folds); run with ``--grootcv-python``, the Python of a virtual environment
+  with ``arfs==3.0.0``, ``pandas<3`` and ``setuptools<81``;
+- ``sfm_forest``: SelectFromModel, 100 trees.
 
 Usage::
 
@@ -66,6 +71,9 @@ SELECTORS = ("boruta_nn", "rfe", "borutapy", "grootcv", "sfm_forest")
 TABLES = {"dev": ("diabetes", "breast"), "heldout": ("wine", "fair")}
 SEEDS = {"dev": range(20), "heldout": range(2000, 2020)}
 NET = {"max_epochs": 300}
+# AttributionBoruta's network: the one its defaults were chosen with
+# (``dev_boruta.py``).
+BORUTA_NET = {"hidden_layer_sizes": (64, 64), "lr": 0.003, "max_epochs": 300}
 WORKER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_grootcv_worker.py")
 
 
@@ -77,9 +85,11 @@ def _selector(name, seed, classifier):
     from skchaos.neural import MLPClassifier, MLPRegressor
 
     forest = RandomForestClassifier if classifier else RandomForestRegressor
-    net = (MLPClassifier if classifier else MLPRegressor)(random_state=seed, **NET)
+    kind = MLPClassifier if classifier else MLPRegressor
+    net = kind(random_state=seed, **NET)
     if name == "boruta_nn":
-        return AttributionBoruta(net, random_state=seed)
+        boruta_net = kind(random_state=seed, **BORUTA_NET)
+        return AttributionBoruta(boruta_net, random_state=seed)
     if name == "rfe":
         return AttributionRFE(net, random_state=seed)
     if name == "sfm_forest":

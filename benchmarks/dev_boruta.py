@@ -62,6 +62,11 @@ VARIANTS = {
         "perc": 90,
     },
 }
+# Held-out permutation importance (the drop of the score when a column is
+# shuffled: usefulness, not sensitivity) on a random half of the features.
+_PERM = {"attribution": "permutation", "attribution_params": {"n_repeats": 3}}
+VARIANTS["perm_sub50"] = {**_PERM, "max_features": 0.5, "max_iter": 60}
+VARIANTS["perm_sub50_p0.3"] = {**VARIANTS["perm_sub50"], "input_penalty": 0.3}
 TRUNCATE = (10, 20, 30, 40, 50, 60, 80)
 
 
