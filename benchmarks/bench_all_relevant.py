@@ -197,7 +197,7 @@ def _cells(args):
         ]
     return [
         (real_cell, (table, fold, name, args))
-        for table in TABLES[args.draw]
+        for table in args.tables or TABLES[args.draw]
         for fold in range(5)
         for name in [*args.selectors, "real_only"]
     ]
@@ -215,6 +215,9 @@ def main(argv=None):
     parser.add_argument("--part", choices=("real", "random"), default="real")
     parser.add_argument("--draw", choices=("dev", "heldout"), default="dev")
     parser.add_argument("--selectors", nargs="+", default=list(SELECTORS))
+    parser.add_argument(
+        "--tables", nargs="+", default=None, help="real part: these tables only"
+    )
     parser.add_argument("--grootcv-python", default=None)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--out", required=True)
