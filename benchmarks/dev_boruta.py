@@ -32,7 +32,12 @@ from joblib import Parallel, delayed
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from bench_generalization import downstream, random_formula, real_data  # noqa: E402
+from bench_all_relevant import _score as _cv_score  # noqa: E402
+from bench_generalization import (  # noqa: E402
+    _int_list,
+    random_formula,
+    real_data,
+)
 
 # The development network: 2 x 64 GELU, full batch, lr 0.003, at least 300
 # epochs per iteration (then until the early-stopping loss levels off).
@@ -105,18 +110,6 @@ def _supports(selector):
     return out
 
 
-def _cv_score(X, y, train, test, support, classifier):
-    from sklearn.metrics import roc_auc_score
-
-    if not support.any():
-        return None
-    model = downstream(classifier).fit(X[train][:, support], y[train])
-    if classifier:
-        proba = model.predict_proba(X[test][:, support])[:, 1]
-        return round(float(roc_auc_score(y[test], proba)), 4)
-    return round(float(model.score(X[test][:, support], y[test])), 4)
-
-
 def real_cell(name, fold, variant, max_iter):
     import torch
 
@@ -171,14 +164,6 @@ def formula_cell(seed, variant, max_iter):
             "precision": round(tp / max(1, support.sum()), 4),
         }
     return row
-
-
-def _int_list(text):
-    values = []
-    for part in text.split(","):
-        lo, _, hi = part.partition("-")
-        values.extend(range(int(lo), int(hi or lo) + 1))
-    return values
 
 
 def main(argv=None):

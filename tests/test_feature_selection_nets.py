@@ -380,3 +380,11 @@ def test_metadata_routing_reaches_the_selector_its_net_and_the_splits(grouped):
     assert seen["groups"] is not None
     assert search.best_estimator_[1].n_features_ == 2
     assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
+
+
+def test_held_out_rows_of_weight_zero_only_are_refused():
+    weights = np.r_[1.0, np.zeros(9)]
+    np.testing.assert_array_equal(_path.held_out_weights(weights, [0, 3], "X"), [1, 0])
+    assert _path.held_out_weights(None, [0, 3], "X") is None
+    with pytest.raises(ValueError, match="zero on all the 2 held-out rows"):
+        _path.held_out_weights(weights, [2, 3], "AttributionRFE")

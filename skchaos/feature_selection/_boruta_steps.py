@@ -21,6 +21,7 @@ from skchaos.feature_selection._path import (
     MIN_DELTA,
     Scaling,
     early_stopping_fraction,
+    held_out_weights,
     split_rows,
 )
 from skchaos.feature_selection._warm_start import (
@@ -124,13 +125,7 @@ def train_iteration(
     """
     train, val = split_rows(y, fraction, rng, setup.classifier, groups)
     w = sample_weight
-    w_val = None if w is None else w[val]
-    if w_val is not None and not w_val.any():
-        raise ValueError(
-            f"{setup.caller}: sample_weight is zero on all the {len(val)} "
-            "held-out rows of an iteration, so no importance can be measured; "
-            "give more rows a positive weight, or raise validation_fraction."
-        )
+    w_val = held_out_weights(w, val, setup.caller)
     scaling = Scaling.fit(X_aug[train], y[train], setup)
     X_aug, y = as_net_arrays(
         trainer.estimator, *scaling.apply(X_aug, y), setup.classifier

@@ -283,6 +283,24 @@ def split_rows(y, fraction, rng, stratify, groups=None):
     return np.sort(first), np.sort(second)
 
 
+def held_out_weights(sample_weight, rows, caller):
+    """The weights of the held-out ``rows`` (None without weights).
+
+    Raises ``ValueError`` when they are all zero: no importance or score can
+    be measured on them.
+    """
+    if sample_weight is None:
+        return None
+    weights = sample_weight[rows]
+    if not weights.any():
+        raise ValueError(
+            f"{caller}: sample_weight is zero on all the {len(rows)} held-out "
+            "rows, so no importance or score can be measured; give more rows "
+            "a positive weight, or raise validation_fraction."
+        )
+    return weights
+
+
 def early_stopping_fraction(estimator):
     """The fraction of the training part held out to stop each round."""
     net = final_net(estimator)
@@ -345,13 +363,7 @@ def elimination_path(
     trainer = copy.copy(trainer)  # this path's own hooks
     trainer.min_delta = MIN_DELTA * scaling.loss_scale(y[train], setup.classifier)
     X_val, y_val = X[val], y[val]
-    w_val = None if w is None else w[val]
-    if w_val is not None and not w_val.any():
-        raise ValueError(
-            f"{setup.caller}: sample_weight is zero on all the {len(val)} "
-            "validation rows, so no importance or score can be measured; give "
-            "more rows a positive weight, or raise validation_fraction."
-        )
+    w_val = held_out_weights(w, val, setup.caller)
     X_fit, y_fit, X_es, y_es = X[train], y[train], None, None
     w_fit = w_es = None if w is None else w[train]
     if trainer.auto:
