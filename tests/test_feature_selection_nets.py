@@ -165,16 +165,42 @@ def test_every_module_shape_goes_through_attribution_rfe(shape, task, request):
     assert isinstance(selector.score(X, y), float)
 
 
-@pytest.mark.parametrize("shape", ["written", "lazy"])
-def test_cold_rounds_with_a_plain_net(shape, classification):
-    X, y, relevant, informative = classification
-    net = make_net(shape, X.shape[1], classifier=True)
+def _slow_beyond(first, values):
+    """``values`` as pytest params, those after the ``first`` ones marked slow."""
+    return [
+        pytest.param(*value, marks=() if i < first else pytest.mark.slow)
+        for i, value in enumerate(values)
+    ]
+
+
+@pytest.mark.parametrize(
+    "shape, task",
+    _slow_beyond(
+        2,
+        [
+            ("written", "classification"),
+            ("lazy", "classification"),
+            ("width_param", "classification"),
+            ("two_layers", "classification"),
+            ("written", "regression"),
+            ("lazy", "regression"),
+            ("width_param", "regression"),
+            ("two_layers", "regression"),
+        ],
+    ),
+)
+def test_cold_rounds_with_a_plain_net(shape, task, request):
+    X, y, relevant, informative = request.getfixturevalue(task)
+    net = make_net(shape, X.shape[1], classifier=task == "classification")
     cold = AttributionRFE(net, warm_start=False, **_FAST).fit(X, y)
     _check_selection(cold, X, relevant, informative)
     assert set(cold.history_["training"][1:]) == {"cold"}
 
 
-@pytest.mark.parametrize("shape", ["width_param", "two_layers"])
+@pytest.mark.parametrize(
+    "shape",
+    _slow_beyond(2, [("width_param",), ("two_layers",), ("written",), ("lazy",)]),
+)
 def test_cross_validation_with_a_plain_net(shape, regression):
     # On the 1,000-row classification, 3 folds of a log loss are too noisy
     # to size the selection for any net (a skchaos MLP too): the regression.
