@@ -328,14 +328,14 @@ def test_round_trainer_auto_trains_until_converged(fitted):
     net, X, y = fitted
     X_fit, y_fit, X_es, y_es = X[:60], y[:60], X[60:], y[60:]
     trainer = _trainer(clone(net), epochs="auto", max_round_epochs=6)
-    assert trainer.auto and trainer.cap(net) == 6
+    assert trainer.auto and trainer.cap() == 6
     model, info = trainer.next(
         copy.deepcopy(net), KEEP, X_fit, y_fit, X_es, y_es, X, seed=0
     )
     assert info.training == "warm" and 1 <= info.epochs <= 6
     assert isinstance(info.converged, bool)
     assert info.converged or info.epochs == 6
-    assert _trainer(clone(net), epochs="auto").cap(net) == 10 * net.max_epochs
+    assert _trainer(clone(net), epochs="auto").cap() == 10 * net.max_epochs
 
 
 @pytest.fixture(scope="module")

@@ -211,9 +211,10 @@ class RoundTrainer:
         """Whether rounds train until converged (and need held-out rows)."""
         return self.epochs == "auto" and converges(self.estimator)
 
-    def cap(self, net=None):
+    def cap(self):
         """The epochs a round may train at most: ``max_round_epochs``, or 10
-        times the ``max_epochs`` the net was given."""
+        times the ``max_epochs`` the net was given (not a round's own, which
+        a plain net's early stopping sets to the cap)."""
         if self.max_round_epochs is not None:
             return int(self.max_round_epochs)
         return 10 * int(final_net(self.estimator).max_epochs)
@@ -331,7 +332,7 @@ class RoundTrainer:
             X_es = prefix.transform(X_es)
         if is_plain_net(net):
             epochs, converged = fit_plain_converged(
-                net, X, y, X_es, y_es, max_epochs=self.cap(net), seed=seed
+                net, X, y, X_es, y_es, max_epochs=self.cap(), seed=seed
             )
             return estimator, RoundInfo("cold", epochs, converged)
         result = net._fit_converged(
@@ -339,7 +340,7 @@ class RoundTrainer:
             y,
             X_es,
             y_es,
-            max_epochs=self.cap(net),
+            max_epochs=self.cap(),
             seed=seed,
             on_epoch=self.on_epoch,
             sample_weight=w_fit,
@@ -384,14 +385,14 @@ class RoundTrainer:
         w_fit, w_es = (None, None) if weights is None else weights
         if self.auto and is_plain_net(net):
             epochs, converged = fit_plain_converged(
-                net, Z, y, Z_es, y_es, max_epochs=self.cap(net), seed=seed, warm=True
+                net, Z, y, Z_es, y_es, max_epochs=self.cap(), seed=seed, warm=True
             )
             return RoundInfo("warm", epochs, converged)
         if self.auto:
             result = net._fine_tune(
                 Z,
                 y,
-                epochs=self.cap(net),
+                epochs=self.cap(),
                 X_valid=Z_es,
                 y_valid=y_es,
                 min_delta=self.min_delta,
