@@ -61,6 +61,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from bench_generalization import (  # noqa: E402
     Clock,
+    _int_list,
     _quality,
     downstream,
     random_formula,
@@ -192,7 +193,7 @@ def _cells(args):
     if args.part == "random":
         return [
             (random_cell, (seed, name, args))
-            for seed in SEEDS[args.draw]
+            for seed in args.seeds or SEEDS[args.draw]
             for name in args.selectors
         ]
     return [
@@ -217,6 +218,12 @@ def main(argv=None):
     parser.add_argument("--selectors", nargs="+", default=list(SELECTORS))
     parser.add_argument(
         "--tables", nargs="+", default=None, help="real part: these tables only"
+    )
+    parser.add_argument(
+        "--seeds",
+        type=_int_list,
+        default=None,
+        help="random part: these seeds only, e.g. 0-9 (default: the draw's)",
     )
     parser.add_argument("--grootcv-python", default=None)
     parser.add_argument("--jobs", type=int, default=2)

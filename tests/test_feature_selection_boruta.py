@@ -221,8 +221,35 @@ def test_a_net_inside_a_pipeline(data):
         pipe, max_iter=9, max_features=1.0, random_state=0
     ).fit(X, y)
     assert selector.support_[:2].all() and not selector.support_[2:].any()
-    # The selector's penalty went to the iterations' nets only.
+    # The selector's penalty and dropout went to the iterations' nets only.
     assert selector.estimator_[-1].input_penalty == 0
+    assert selector.estimator_[-1].input_dropout == 0
+
+
+@pytest.mark.parametrize(
+    ("input_dropout", "net_dropout", "expected"),
+    [("auto", 0.0, 0.3), (0.5, 0.0, 0.5), (0.0, 0.0, 0.0), ("auto", 0.1, 0.1)],
+)
+def test_input_dropout_of_the_iterations_nets(
+    data, monkeypatch, input_dropout, net_dropout, expected
+):
+    from skchaos.feature_selection import _warm_start
+
+    seen = []
+    first = _warm_start.RoundTrainer.first
+
+    def spy(self, *args, **kwargs):
+        seen.append(self.estimator.input_dropout)
+        return first(self, *args, **kwargs)
+
+    monkeypatch.setattr(_warm_start.RoundTrainer, "first", spy)
+    X, y = data
+    net = _net(max_epochs=2, input_dropout=net_dropout)
+    selector = AttributionBoruta(
+        net, max_iter=2, input_dropout=input_dropout, random_state=0
+    ).fit(X, y)
+    assert seen == [expected, expected]
+    assert selector.estimator.input_dropout == net_dropout  # not changed
 
 
 def test_verbose_shows_a_progress_bar_and_a_line_per_iteration(data, capsys):
@@ -242,6 +269,8 @@ def test_verbose_shows_a_progress_bar_and_a_line_per_iteration(data, capsys):
         ({"max_iter": 0}, ValueError, "max_iter"),
         ({"validation_fraction": 1.5}, ValueError, "validation_fraction"),
         ({"input_penalty": -1.0}, ValueError, "input_penalty"),
+        ({"input_dropout": 1.0}, ValueError, "input_dropout"),
+        ({"input_dropout": "high"}, ValueError, "input_dropout"),
         ({"attribution": "nope"}, ValueError, "attribution='nope'"),
         ({"attribution_params": {"bogus": 1}}, TypeError, "bogus"),
         ({"feature_groups": [0, 1]}, ValueError, "feature_groups"),
@@ -256,11 +285,12 @@ def test_bad_parameters_raise_before_any_training(data, params, error, match):
     assert not net.initialized_
 
 
-def test_input_penalty_needs_a_net_with_one(data):
+@pytest.mark.parametrize("param", ["input_penalty", "input_dropout"])
+def test_net_parameters_need_a_net_with_them(data, param):
     X, y = data
-    with pytest.raises(ValueError, match="input_penalty=1.0"):
+    with pytest.raises(ValueError, match=f"{param}=0.5 needs a network"):
         AttributionBoruta(
-            LinearRegression(), attribution="permutation", input_penalty=1.0
+            LinearRegression(), attribution="permutation", **{param: 0.5}
         ).fit(X, y)
 
 

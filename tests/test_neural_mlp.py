@@ -67,6 +67,25 @@ def test_mlp_module_options():
         assert layers[0] is not layers[1] and layers[0] is not activation
 
 
+def test_input_dropout_zeroes_inputs_while_training_only():
+    module = MLP(50, hidden_layer_sizes=(), input_dropout=0.4)
+    assert isinstance(module.drop_inputs, nn.Dropout)
+    assert module.input_layer is module.layers[0]  # still the first Linear
+    assert not hasattr(MLP(3), "drop_inputs")  # nothing added at 0
+    with torch.no_grad():
+        module.input_layer.weight.fill_(1.0)
+        module.input_layer.bias.zero_()
+        X = torch.ones(200, 50)
+        module.eval()
+        assert torch.equal(module(X), torch.full((200, 1), 50.0))
+        module.train()
+        out = module(X)
+    # Each input kept with probability 0.6 and scaled by 1 / 0.6: the sum
+    # varies by row and is 50 on average.
+    assert out.std() > 1.0
+    assert abs(out.mean().item() - 50.0) < 1.5
+
+
 @pytest.mark.parametrize(
     "kwargs, error, match",
     [
@@ -76,6 +95,8 @@ def test_mlp_module_options():
         ({"hidden_layer_sizes": (4, 0)}, ValueError, "hidden_layer_sizes"),
         ({"n_outputs": 0}, ValueError, "n_outputs=0"),
         ({"dropout": 1.0}, ValueError, "dropout=1.0"),
+        ({"input_dropout": 1.0}, ValueError, "input_dropout=1.0"),
+        ({"input_dropout": -0.1}, ValueError, "input_dropout=-0.1"),
     ],
 )
 def test_mlp_module_rejects_bad_arguments(kwargs, error, match):
@@ -435,6 +456,7 @@ def test_device_auto_stays_in_params(regression_data):
         ({"validation_fraction": 1.0}, ValueError, "'validation_fraction'"),
         ({"device": "toaster"}, ValueError, "device='toaster'"),
         ({"input_penalty": -0.1}, ValueError, "'input_penalty' parameter"),
+        ({"input_dropout": 1.0}, ValueError, "'input_dropout' parameter"),
     ],
 )
 def test_bad_parameters(regression_data, params, error, match):

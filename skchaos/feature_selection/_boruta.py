@@ -18,6 +18,7 @@ from sklearn.utils._param_validation import (
 from skchaos.feature_selection._boruta_steps import (
     HISTORY_KEYS,
     draw_units,
+    iteration_dropout,
     iteration_estimator,
     iteration_penalty,
     record,
@@ -146,6 +147,17 @@ class AttributionBoruta(
         parameter and leave it at 0; nothing for other estimators. A
         float is that strength; a net's own nonzero ``input_penalty`` is
         kept. ``estimator_`` is trained as given.
+
+    input_dropout : "auto" or float, default="auto"
+        Dropout of the inputs of the iterations' networks while they train
+        (the ``input_dropout`` of :class:`skchaos.neural.MLPRegressor`): a
+        network that may lose any column at any step spreads its weight over
+        correlated columns instead of leaning on one of them, as a random
+        forest's feature sampling does, so each of them can beat the
+        shadows. Real and shadow columns are dropped alike. ``"auto"`` is
+        0.3 for nets that have the parameter and leave it at 0, nothing for
+        other estimators; a float in [0, 1) is that probability (0: none).
+        ``estimator_`` is trained as given.
 
     importance_aggregation : {"mean_abs", "rms", "max_abs"}, default="mean_abs"
         How per-row attributions become one importance per column: the
@@ -279,6 +291,7 @@ class AttributionBoruta(
         "max_features": [Interval(RealNotInt, 0, 1, closed="right")],
         "validation_fraction": [Interval(RealNotInt, 0, 1, closed="neither")],
         "input_penalty": [StrOptions({"auto"}), Interval(Real, 0, None, closed="left")],
+        "input_dropout": [StrOptions({"auto"}), Interval(Real, 0, 1, closed="left")],
         "importance_aggregation": [StrOptions(set(AGGREGATIONS))],
         "feature_groups": ["array-like", None],
         "keep_weak": ["boolean"],
@@ -299,6 +312,7 @@ class AttributionBoruta(
         max_features=0.5,
         validation_fraction=0.25,
         input_penalty="auto",
+        input_dropout="auto",
         importance_aggregation="mean_abs",
         feature_groups=None,
         keep_weak=False,
@@ -315,6 +329,7 @@ class AttributionBoruta(
         self.max_features = max_features
         self.validation_fraction = validation_fraction
         self.input_penalty = input_penalty
+        self.input_dropout = input_dropout
         self.importance_aggregation = importance_aggregation
         self.feature_groups = feature_groups
         self.keep_weak = keep_weak
@@ -390,8 +405,9 @@ class AttributionBoruta(
         penalty = iteration_penalty(
             self.estimator, self.input_penalty, 2 * X.shape[1], n_rows
         )
+        widened = with_input_penalty(widened, penalty, caller, 0)
         trainer = RoundTrainer(
-            with_input_penalty(widened, penalty, caller, 0),
+            iteration_dropout(widened, self.input_dropout, caller),
             final_estimator=final,
             warm_start=False,
             epochs="auto",

@@ -1,7 +1,8 @@
 """The steps of :class:`AttributionBoruta`'s fit: iterations, history, refit.
 
-- :func:`iteration_penalty` and :func:`draw_units`: the input penalty of
-  the iterations' nets, and the share of the units each iteration tests;
+- :func:`iteration_penalty`, :func:`iteration_dropout` and
+  :func:`draw_units`: the input penalty and input dropout of the
+  iterations' nets, and the share of the units each iteration tests;
 - :func:`iteration_estimator`: the estimator an iteration trains, for the
   width of its real and shadow columns (a plain skorch net widened for the
   most columns takes fewer through :class:`~skchaos.neural.InputSubset`);
@@ -27,6 +28,7 @@ from skchaos.feature_selection._path import (
 from skchaos.feature_selection._warm_start import (
     AUTO_INPUT_PENALTY,
     auto_input_penalty,
+    with_net_default,
 )
 from skchaos.utils import draw_seed, split_estimator
 
@@ -82,6 +84,29 @@ def iteration_penalty(estimator, input_penalty, n_columns, n_rows):
     scale = auto_input_penalty(n_columns) / AUTO_INPUT_PENALTY
     scale *= float(np.sqrt(REFERENCE_ROWS / max(n_rows, 1)))
     return SHRINK_PER_STEP / float(params.get("lr") or 0.01) * scale
+
+
+# input_dropout="auto" of the iterations' nets. Without it each net leaned
+# on one of a group of correlated columns (breast cancer), so each twin beat
+# the shadows in a fraction of the iterations and most were rejected; 0.3
+# doubled the real columns confirmed there at no more noise and no worse
+# score (benchmarks/results/dev/boruta-dev.md, fourth round).
+AUTO_INPUT_DROPOUT = 0.3
+
+
+def iteration_dropout(estimator, input_dropout, caller):
+    """``estimator`` with the iterations' ``input_dropout`` (see the selector).
+
+    Examples
+    --------
+    >>> from skchaos.feature_selection._boruta_steps import iteration_dropout
+    >>> from skchaos.neural import MLPRegressor
+    >>> iteration_dropout(MLPRegressor(), "auto", "S").input_dropout
+    0.3
+    """
+    return with_net_default(
+        estimator, "input_dropout", input_dropout, caller, AUTO_INPUT_DROPOUT
+    )
 
 
 def draw_units(alive, max_features, rng):

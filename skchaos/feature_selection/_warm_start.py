@@ -87,34 +87,50 @@ def auto_input_penalty(n_features):
     )
 
 
-def with_input_penalty(estimator, penalty, caller, n_features):
-    """The estimator of the rounds: ``estimator`` with its net's input penalty.
+def with_net_default(estimator, name, value, caller, auto):
+    """``estimator`` with its net's parameter ``name`` set to ``value``.
 
-    A net with an ``input_penalty`` parameter (the skchaos MLPs) that leaves
-    it at 0 gets ``penalty`` (``"auto"``: :func:`auto_input_penalty` of
-    ``n_features``); a net that sets its own keeps it, and ``estimator``
-    itself is never changed.
-    ``"auto"`` leaves other estimators as they are; a positive float raises
-    ``ValueError`` for them, before any training.
+    A net with the parameter (the skchaos MLPs) that leaves it at 0 gets
+    ``value`` (``"auto"``: ``auto``); a net that sets its own keeps it, and
+    ``estimator`` itself is never changed. Other estimators stay as they
+    are under ``"auto"`` or 0; a positive ``value`` raises ``ValueError``
+    for them, before any training.
+
+    Examples
+    --------
+    >>> from skchaos.feature_selection._warm_start import with_net_default
+    >>> from skchaos.neural import MLPRegressor
+    >>> net = with_net_default(MLPRegressor(), "input_dropout", "auto", "S", 0.3)
+    >>> net.input_dropout
+    0.3
     """
     prefix, net = split_estimator(estimator)
     params = net.get_params(deep=False) if hasattr(net, "get_params") else {}
-    if "input_penalty" not in params:
-        if penalty != "auto" and penalty > 0:
+    if name not in params:
+        if value != "auto" and value > 0:
             raise ValueError(
-                f"{caller}: input_penalty={penalty} needs a network with an "
-                "input_penalty parameter (the skchaos MLPs); "
-                f"{type(net).__name__} has none. Use input_penalty=0 or 'auto'."
+                f"{caller}: {name}={value} needs a network with an {name} "
+                f"parameter (the skchaos MLPs); {type(net).__name__} has none. "
+                f"Use {name}=0 or 'auto'."
             )
         return estimator
-    if penalty == "auto":
-        penalty = auto_input_penalty(n_features)
-    if params["input_penalty"] or not penalty:
+    if value == "auto":
+        value = auto
+    if params[name] or not value:
         return estimator
-    name = "input_penalty"
     if prefix is not None:
-        name = f"{estimator.steps[-1][0]}__input_penalty"
-    return clone(estimator).set_params(**{name: penalty})
+        name = f"{estimator.steps[-1][0]}__{name}"
+    return clone(estimator).set_params(**{name: value})
+
+
+def with_input_penalty(estimator, penalty, caller, n_features):
+    """The estimator of the rounds: ``estimator`` with its net's input penalty.
+
+    :func:`with_net_default` of ``input_penalty``; ``"auto"`` is
+    :func:`auto_input_penalty` of ``n_features``.
+    """
+    auto = auto_input_penalty(n_features)
+    return with_net_default(estimator, "input_penalty", penalty, caller, auto)
 
 
 def converges(estimator):

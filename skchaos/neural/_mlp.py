@@ -22,6 +22,7 @@ class _MLPMixin:
         ],
         "activation": [StrOptions(set(ACTIVATIONS)), callable],
         "dropout": [Interval(Real, 0, 1, closed="left")],
+        "input_dropout": [Interval(Real, 0, 1, closed="left")],
         "input_penalty": [Interval(Real, 0, None, closed="left")],
     }
 
@@ -82,6 +83,7 @@ class _MLPMixin:
             "hidden_layer_sizes": check_hidden_layer_sizes(self.hidden_layer_sizes),
             "activation": self.activation,
             "dropout": self.dropout,
+            "input_dropout": self.input_dropout,
         }
 
 
@@ -100,6 +102,14 @@ _NETWORK_PARAMETERS = """
 
     dropout : float, default=0.0
         Dropout probability after each activation.
+
+    input_dropout : float, default=0.0
+        Dropout probability of the inputs while training: each feature of
+        each sample is zeroed at random (the others scaled by
+        ``1 / (1 - input_dropout)``), so the network cannot lean on one of
+        several correlated features.
+        :class:`~skchaos.feature_selection.AttributionBoruta` trains its
+        iterations' networks with 0.3.
 
     input_penalty : float, default=0.0
         Strength of a group-lasso penalty on the input layer: the objective
@@ -138,7 +148,7 @@ _MLP_FIELDS = {
     "classes": "",
     "module_args": (
         "``n_features``, ``n_outputs``, ``hidden_layer_sizes``,\n"
-        "        ``activation``, ``dropout``"
+        "        ``activation``, ``dropout``, ``input_dropout``"
     ),
     "module_note": "its first layer is ``module_.input_layer``",
 }
@@ -212,6 +222,7 @@ class MLPRegressor(_MLPMixin, NeuralRegressorMixin, NeuralNetRegressor):
         activation="gelu",
         dropout=0.0,
         *,
+        input_dropout=0.0,
         input_penalty=0.0,
         lr=1e-3,
         max_epochs=1000,
@@ -303,6 +314,7 @@ class MLPClassifier(_MLPMixin, NeuralClassifierMixin, NeuralNetClassifier):
         activation="gelu",
         dropout=0.0,
         *,
+        input_dropout=0.0,
         input_penalty=0.0,
         lr=1e-3,
         max_epochs=1000,

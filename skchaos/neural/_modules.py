@@ -131,6 +131,11 @@ class MLP(nn.Module):
     dropout : float, default=0.0
         Dropout probability after each activation; no ``Dropout`` module is
         added when it is 0.
+    input_dropout : float, default=0.0
+        Dropout probability of the inputs (each feature of each sample is
+        zeroed at random while training, the rest scaled by ``1 / (1 - p)``),
+        which makes the network spread its weight over correlated features
+        instead of relying on one of them; no module is added when it is 0.
 
     Attributes
     ----------
@@ -139,6 +144,8 @@ class MLP(nn.Module):
     input_layer : nn.Linear
         The first layer, ``layers[0]``. Its ``weight`` has one column per input
         feature; slice the columns to restrict the network to a feature subset.
+    drop_inputs : nn.Dropout
+        The dropout of the inputs, only when ``input_dropout > 0``.
 
     Examples
     --------
@@ -164,6 +171,7 @@ class MLP(nn.Module):
         hidden_layer_sizes=(100, 100, 100),
         activation="gelu",
         dropout=0.0,
+        input_dropout=0.0,
     ):
         super().__init__()
         for name, value in (("n_features", n_features), ("n_outputs", n_outputs)):
@@ -171,8 +179,11 @@ class MLP(nn.Module):
                 raise ValueError(
                     f"{name}={value!r} is not valid; expected an int >= 1."
                 )
-        if not 0.0 <= dropout < 1.0:
-            raise ValueError(f"dropout={dropout!r} is not valid; expected 0 <= p < 1.")
+        for name, value in (("dropout", dropout), ("input_dropout", input_dropout)):
+            if not 0.0 <= value < 1.0:
+                raise ValueError(f"{name}={value!r} is not valid; expected 0 <= p < 1.")
+        if input_dropout > 0:
+            self.drop_inputs = nn.Dropout(input_dropout)
         layers = []
         width = int(n_features)
         for size in check_hidden_layer_sizes(hidden_layer_sizes):
@@ -202,4 +213,6 @@ class MLP(nn.Module):
         output : torch.Tensor of shape (n_samples, n_outputs)
             The outputs of the last linear layer.
         """
+        if hasattr(self, "drop_inputs"):
+            X = self.drop_inputs(X)
         return self.layers(X)
