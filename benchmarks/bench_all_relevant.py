@@ -35,8 +35,8 @@ Selectors (``--selectors``):
 Usage::
 
     python benchmarks/bench_all_relevant.py --part real --draw heldout \\
-        --grootcv-python /path/to/arfs-venv/bin/python \\
-        --out benchmarks/results/all-relevant-real-heldout.csv
+        --tables wine --grootcv-python /path/to/arfs-venv/bin/python \\
+        --out benchmarks/results/all-relevant-heldout-wine.csv
 
 Cells run in parallel processes (``--jobs``, default 2), one torch thread
 each; every finished row is appended to ``OUT.partial.jsonl`` at once (a
