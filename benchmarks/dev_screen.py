@@ -1,0 +1,109 @@
+"""Development probe for issue 21: a shadow-test screen before AttributionRFE.
+
+A prototype by composition, before any change to the library: the screen is
+``AttributionBoruta(net, max_iter=k)`` fitted on the training rows, every
+column it *rejects* is dropped, and ``AttributionRFE(net)`` eliminates among
+the survivors as today. ``rfe`` is today's selector alone. Both use the
+network of the setting (``bench_generalization.SETTINGS``), as a user would
+hand the same net to both.
+
+Every finished cell appends one JSON row to ``--out`` (default
+``benchmarks/results/dev/screen-dev.jsonl``): precision / recall / F1 of the
+final selection, the columns the screen dropped (and how many of them were
+relevant), and the CPU seconds of the screen and of the elimination (the
+screen's figure includes AttributionBoruta's refit on its confirmed columns,
+which a built-in screen would not need).
+
+Usage::
+
+    python benchmarks/dev_screen.py --setting A --seeds 0-9 --variants rfe screen20
+"""
+
+import argparse
+import json
+import os
+import resource
+import sys
+import time
+import warnings
+
+import numpy as np
+from joblib import Parallel, delayed
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from bench_generalization import (  # noqa: E402
+    SETTINGS,
+    _int_list,
+    _quality,
+    random_formula,
+)
+
+
+def _cpu():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _timed(selector, X, y):
+    wall, cpu = time.perf_counter(), _cpu()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        selector.fit(X, y)
+    return round(time.perf_counter() - wall, 1), round(_cpu() - cpu, 1)
+
+
+def cell(setting, seed, variant):
+    import torch
+
+    torch.set_num_threads(1)
+    from sklearn.model_selection import train_test_split
+
+    from skchaos.feature_selection import AttributionBoruta, AttributionRFE
+    from skchaos.neural import MLPRegressor
+
+    data = random_formula(seed, setting)
+    X, _, y, _ = train_test_split(
+        data.data, data.target, test_size=0.2, random_state=seed
+    )
+    relevant = np.asarray(data.relevant_mask, bool)
+    net = MLPRegressor(random_state=seed, **SETTINGS[setting]["net"])
+    row = {"setting": setting, "seed": seed, "variant": variant}
+    kept = np.arange(X.shape[1])
+    if variant.startswith("screen"):
+        screen = AttributionBoruta(net, max_iter=int(variant[6:]), random_state=seed)
+        row["screen_wall_s"], row["screen_cpu_s"] = _timed(screen, X, y)
+        kept = np.flatnonzero(screen.ranking_ < 3)  # all but the rejected
+        row["screened_out"] = int(X.shape[1] - kept.size)
+        row["relevant_screened_out"] = int(relevant.sum() - relevant[kept].sum())
+    rfe = AttributionRFE(net, random_state=seed)
+    row["rfe_wall_s"], row["rfe_cpu_s"] = _timed(rfe, X[:, kept], y)
+    row["rounds"] = len(rfe.history_["score"])
+    support = np.zeros(X.shape[1], bool)
+    support[kept[rfe.support_]] = True
+    row.update(_quality(relevant, support))
+    row["cpu_s"] = round(row["rfe_cpu_s"] + row.get("screen_cpu_s", 0.0), 1)
+    return row
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--setting", choices=("A", "W"), default="A")
+    parser.add_argument("--seeds", type=_int_list, default=list(range(10)))
+    parser.add_argument("--variants", nargs="+", default=["rfe", "screen20"])
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--out", default="benchmarks/results/dev/screen-dev.jsonl")
+    args = parser.parse_args(argv)
+    cells = [(args.setting, s, v) for s in args.seeds for v in args.variants]
+    os.makedirs(os.path.dirname(args.out), exist_ok=True)
+    rows = Parallel(n_jobs=min(args.jobs, 2), return_as="generator_unordered")(
+        delayed(cell)(*c) for c in cells
+    )
+    for row in rows:
+        with open(args.out, "a") as handle:
+            handle.write(json.dumps(row) + "\n")
+        print(json.dumps(row), flush=True)
+
+
+if __name__ == "__main__":
+    main()
