@@ -273,9 +273,9 @@ class AttributionBoruta(
     >>> selector.get_support(indices=True)
     array([0, 1])
     >>> selector.ranking_  # 1 confirmed, 2 tentative, 3+ rejected
-    array([1, 1, 2, 2, 2])
+    array([1, 1, 2, 3, 2])
     >>> selector.decision_iteration_
-    array([12, 15, -1, -1, -1])
+    array([12, 21, -1, 11, -1])
     >>> selector.transform(X).shape
     (200, 2)
     """
