@@ -4,6 +4,7 @@ skchaos brings the ChaosMining benchmark (Shi, Kan, Smucny and Davidson, 2024,
 arXiv:2406.12150) into ordinary scikit-learn work:
 
 - :mod:`skchaos.datasets`: ``make_*`` generators that also return the truth;
+- :mod:`skchaos.preprocessing`: mixed-type tables encoded column by column;
 - :mod:`skchaos.neural`: PyTorch models as skorch/scikit-learn estimators;
 - :mod:`skchaos.attribution`: captum attribution methods by name;
 - :mod:`skchaos.feature_selection`: attribution-based recursive elimination;
@@ -21,6 +22,7 @@ __all__ = [
     "feature_selection",
     "metrics",
     "neural",
+    "preprocessing",
 ]
 
 

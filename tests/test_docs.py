@@ -31,6 +31,7 @@ SUBPACKAGES = (
     "feature_selection",
     "metrics",
     "neural",
+    "preprocessing",
 )
 BUILD_REQUIREMENTS = ("sphinx", "pydata_sphinx_theme", "numpydoc", "sphinx_gallery")
 # Build outputs that may exist in a developer's checkout; never copied.

@@ -28,6 +28,7 @@ SUBPACKAGES = (
     "feature_selection",
     "metrics",
     "neural",
+    "preprocessing",
     "utils",
 )
 # scikit-learn's list: these may leave out ``y=None``.

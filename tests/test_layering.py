@@ -1,8 +1,9 @@
 """The import layering of skchaos, read from the source with ``ast``.
 
 From the bottom up: ``utils`` and ``metrics`` (``metrics`` imports nothing of
-ours, ``utils`` only itself), then ``datasets``, ``neural``, ``attribution``,
-``feature_selection``, ``benchmark``, and on top the command line and the
+ours, ``utils`` only itself), then ``datasets`` and ``preprocessing``,
+``neural``, ``attribution``, ``feature_selection``, ``benchmark``, and on
+top the command line and the
 package root (``skchaos/_cli.py``, ``skchaos/__main__.py``). Nothing imports
 upward, and nothing imports another subpackage's private module or name
 (``skchaos.X._module`` or ``from skchaos.X import _name``): promote what is
@@ -26,6 +27,7 @@ LAYERS = {
     "utils": 0,
     "metrics": 0,
     "datasets": 1,
+    "preprocessing": 1,
     "neural": 2,
     "attribution": 3,
     "feature_selection": 4,

@@ -1,0 +1,172 @@
+"""A default preprocessor for mixed-type tables, one block of outputs per column."""
+
+from numbers import Integral
+
+import numpy as np
+import pandas as pd
+from sklearn.compose import ColumnTransformer
+from sklearn.impute import SimpleImputer
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from sklearn.utils.validation import check_is_fitted
+
+
+def _kind(column):
+    """``"numeric"`` or ``"categorical"`` for a DataFrame column, else None."""
+    dtype = column.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        return "categorical"
+    if pd.api.types.is_numeric_dtype(dtype):
+        return "numeric"
+    if (
+        isinstance(dtype, pd.CategoricalDtype)
+        or pd.api.types.is_object_dtype(dtype)
+        or pd.api.types.is_string_dtype(dtype)
+    ):
+        return "categorical"
+    return None
+
+
+def make_tabular_preprocessor(X, *, max_levels=100):
+    """A preprocessor for a mixed-type table: one transformer per column.
+
+    Numeric columns get median imputation with a missing-value indicator
+    (only where the column has missing cells) and standardization;
+    categorical columns (string, ``object``, ``category`` and ``bool``
+    dtypes) get one-hot encoding, with a missing cell as a level of its own
+    and levels first seen at ``transform`` encoded as all zeros
+    (``handle_unknown="ignore"``). Every column has its own transformer, named
+    ``c<i>`` for the ``i``-th column, so each output column comes from one
+    input column: :func:`input_columns` gives that map, which a selector
+    needs to keep or drop a column with all its encoded outputs.
+
+    Parameters
+    ----------
+    X : pandas.DataFrame of shape (n_samples, n_features)
+        The table (its column types decide the transformers; nothing is
+        fitted).
+
+    max_levels : int, default=100
+        The most distinct levels a categorical column may have; a column with
+        more (an identifier, a free-text field) raises ``ValueError``, since
+        one-hot encoding it would add as many inputs as levels.
+
+    Returns
+    -------
+    preprocessor : sklearn.compose.ColumnTransformer
+        Unfitted, with dense output and ``verbose_feature_names_out=True``
+        (output names ``c<i>__<name>``).
+
+    Raises
+    ------
+    TypeError
+        If ``X`` is not a DataFrame, or a column has another dtype
+        (datetimes, for example: derive numeric columns from them first).
+    ValueError
+        If a column is entirely missing, or a categorical column has more
+        than ``max_levels`` levels.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from skchaos.preprocessing import input_columns, make_tabular_preprocessor
+    >>> X = pd.DataFrame({"age": [30.0, np.nan, 50.0, 41.0],
+    ...                   "city": ["a", "b", "a", None]})
+    >>> pre = make_tabular_preprocessor(X).fit(X)
+    >>> pre.get_feature_names_out().tolist()
+    ['c0__age', 'c0__missingindicator_age', 'c1__city_a', 'c1__city_b', 'c1__city_nan']
+    >>> input_columns(pre).tolist()
+    [0, 0, 1, 1, 1]
+    """
+    if not isinstance(X, pd.DataFrame):
+        raise TypeError(
+            f"X must be a pandas DataFrame (its column types choose the "
+            f"encoders); got {type(X).__name__}."
+        )
+    if not isinstance(max_levels, Integral) or max_levels < 2:
+        raise ValueError(
+            f"max_levels={max_levels!r} is not valid; expected an int >= 2."
+        )
+    transformers = []
+    for i, name in enumerate(X.columns):
+        column = X[name]
+        kind = _kind(column)
+        if kind is None:
+            raise TypeError(
+                f"column {name!r} has dtype {column.dtype}, which is neither "
+                "numeric nor categorical; convert it (e.g. a date to numbers) "
+                "or drop it."
+            )
+        missing = column.isna()
+        if missing.all():
+            raise ValueError(f"column {name!r} is entirely missing; drop it.")
+        if kind == "numeric":
+            steps = [StandardScaler()]
+            if missing.any():
+                steps.insert(0, SimpleImputer(strategy="median", add_indicator=True))
+            transformer = make_pipeline(*steps)
+        else:
+            n_levels = column.nunique(dropna=True)
+            if n_levels > max_levels:
+                raise ValueError(
+                    f"column {name!r} has {n_levels} distinct levels, more than "
+                    f"max_levels={max_levels}: one-hot encoding would add as "
+                    "many inputs. Drop it (an identifier?), group its rare "
+                    "levels, or raise max_levels."
+                )
+            transformer = OneHotEncoder(handle_unknown="ignore", sparse_output=False)
+        transformers.append((f"c{i}", transformer, [name]))
+    return ColumnTransformer(
+        transformers, remainder="drop", verbose_feature_names_out=True
+    )
+
+
+def input_columns(preprocessor):
+    """The input column of each output column of a fitted ColumnTransformer.
+
+    Parameters
+    ----------
+    preprocessor : sklearn.compose.ColumnTransformer
+        Fitted, each of its transformers taking one column (as
+        :func:`make_tabular_preprocessor` builds it).
+
+    Returns
+    -------
+    columns : ndarray of int of shape (n_outputs,)
+        For each output column, the position of its input column in the
+        ``X`` the preprocessor was fitted on.
+
+    Raises
+    ------
+    ValueError
+        If a transformer takes several columns (its outputs cannot be told
+        apart) or the remainder passes columns through.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skchaos.preprocessing import input_columns, make_tabular_preprocessor
+    >>> X = pd.DataFrame({"x": [1.0, 2.0, 3.0], "color": ["r", "g", "r"]})
+    >>> input_columns(make_tabular_preprocessor(X).fit(X)).tolist()
+    [0, 1, 1]
+    """
+    check_is_fitted(preprocessor, "output_indices_")
+    names = list(getattr(preprocessor, "feature_names_in_", []))
+    n_outputs = max((s.stop for s in preprocessor.output_indices_.values()), default=0)
+    columns = np.full(n_outputs, -1, dtype=np.intp)
+    for name, _, selected in preprocessor.transformers_:
+        block = preprocessor.output_indices_[name]
+        if block.stop == block.start:
+            continue
+        selected = np.atleast_1d(np.asarray(selected, dtype=object))
+        if name == "remainder" or selected.size != 1:
+            raise ValueError(
+                f"transformer {name!r} takes {selected.size} columns, so its "
+                "outputs cannot be traced to one input column each; give every "
+                "column its own transformer (make_tabular_preprocessor does)."
+            )
+        column = selected[0]
+        position = names.index(column) if column in names else int(column)
+        columns[block] = position
+    return columns
