@@ -54,9 +54,9 @@ def test_levels_first_seen_at_transform_are_all_zeros():
     X = pd.DataFrame({"city": ["a", "b", "a", "b"], "x": [1.0, 2.0, 3.0, 4.0]})
     pre = make_tabular_preprocessor(X).fit(X)
     new = pd.DataFrame({"city": ["z"], "x": [2.0]})
-    np.testing.assert_array_equal(pre.transform(new)[0, :2], [0.0, 0.0])
-    # No missing cell when fitted: no indicator, a constant column is kept.
-    assert input_columns(pre).tolist() == [0, 0, 1]
+    # The complete numeric columns come first, through one shared scaler.
+    assert input_columns(pre).tolist() == [1, 0, 0]
+    np.testing.assert_array_equal(pre.transform(new)[0, 1:], [0.0, 0.0])
 
 
 def test_bool_and_constant_columns():
@@ -64,7 +64,8 @@ def test_bool_and_constant_columns():
     pre = make_tabular_preprocessor(X).fit(X)
     out = pre.transform(X)
     assert out.shape == (3, 3)
-    np.testing.assert_array_equal(out[:, 2], 0.0)  # a constant scales to 0
+    assert input_columns(pre).tolist() == [1, 0, 0]
+    np.testing.assert_array_equal(out[:, 0], 0.0)  # a constant scales to 0
 
 
 @pytest.mark.parametrize(
@@ -95,16 +96,17 @@ def test_max_levels_is_checked():
     )
 
 
-def test_input_columns_refuses_transformers_of_several_columns():
-    X = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [2.0, 0.0, 1.0]})
+def test_input_columns_maps_one_to_one_transformers_and_refuses_others():
+    X = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [2.0, 0.0, 1.0], "c": [0, 1, 0]})
     pca = ColumnTransformer([("pca", PCA(1), ["a", "b"])]).fit(X)
     with pytest.raises(ValueError, match="'pca' takes 2 columns"):
         input_columns(pca)
-    passthrough = ColumnTransformer(
-        [("s", StandardScaler(), ["a"])], remainder="passthrough"
+    # A scaler of several columns and a passthrough remainder: one output
+    # per input column, traced by name.
+    mixed = ColumnTransformer(
+        [("s", StandardScaler(), ["c", "a"])], remainder="passthrough"
     ).fit(X)
-    with pytest.raises(ValueError, match="'remainder'"):
-        input_columns(passthrough)
+    assert input_columns(mixed).tolist() == [2, 0, 1]
 
 
 def test_a_selector_keeps_or_drops_each_input_column_whole():

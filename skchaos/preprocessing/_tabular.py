@@ -35,10 +35,12 @@ def make_tabular_preprocessor(X, *, max_levels=100):
     categorical columns (string, ``object``, ``category`` and ``bool``
     dtypes) get one-hot encoding, with a missing cell as a level of its own
     and levels first seen at ``transform`` encoded as all zeros
-    (``handle_unknown="ignore"``). Every column has its own transformer, named
-    ``c<i>`` for the ``i``-th column, so each output column comes from one
-    input column: :func:`input_columns` gives that map, which a selector
-    needs to keep or drop a column with all its encoded outputs.
+    (``handle_unknown="ignore"``). The numeric columns without missing cells
+    share one ``StandardScaler`` (named ``numeric``, one output per column);
+    every other column has its own transformer, named ``c<i>`` for the
+    ``i``-th column. Each output column thus comes from one input column:
+    :func:`input_columns` gives that map, which a selector needs to keep or
+    drop a column with all its encoded outputs.
 
     Parameters
     ----------
@@ -55,7 +57,7 @@ def make_tabular_preprocessor(X, *, max_levels=100):
     -------
     preprocessor : sklearn.compose.ColumnTransformer
         Unfitted, with dense output and ``verbose_feature_names_out=True``
-        (output names ``c<i>__<name>``).
+        (output names ``numeric__<name>`` and ``c<i>__<name>``).
 
     Raises
     ------
@@ -76,6 +78,9 @@ def make_tabular_preprocessor(X, *, max_levels=100):
     >>> pre = make_tabular_preprocessor(X).fit(X)
     >>> pre.get_feature_names_out().tolist()
     ['c0__age', 'c0__missingindicator_age', 'c1__city_a', 'c1__city_b', 'c1__city_nan']
+    >>> X["age"] = X["age"].fillna(40.0)  # complete numeric columns share a scaler
+    >>> make_tabular_preprocessor(X).fit(X).get_feature_names_out().tolist()
+    ['numeric__age', 'c1__city_a', 'c1__city_b', 'c1__city_nan']
     >>> input_columns(pre).tolist()
     [0, 0, 1, 1, 1]
     """
@@ -88,7 +93,7 @@ def make_tabular_preprocessor(X, *, max_levels=100):
         raise ValueError(
             f"max_levels={max_levels!r} is not valid; expected an int >= 2."
         )
-    transformers = []
+    transformers, complete = [], []
     for i, name in enumerate(X.columns):
         column = X[name]
         kind = _kind(column)
@@ -101,11 +106,12 @@ def make_tabular_preprocessor(X, *, max_levels=100):
         missing = column.isna()
         if missing.all():
             raise ValueError(f"column {name!r} is entirely missing; drop it.")
+        if kind == "numeric" and not missing.any():
+            complete.append(name)
+            continue
         if kind == "numeric":
-            steps = [StandardScaler()]
-            if missing.any():
-                steps.insert(0, SimpleImputer(strategy="median", add_indicator=True))
-            transformer = make_pipeline(*steps)
+            imputer = SimpleImputer(strategy="median", add_indicator=True)
+            transformer = make_pipeline(imputer, StandardScaler())
         else:
             n_levels = column.nunique(dropna=True)
             if n_levels > max_levels:
@@ -117,6 +123,8 @@ def make_tabular_preprocessor(X, *, max_levels=100):
                 )
             transformer = OneHotEncoder(handle_unknown="ignore", sparse_output=False)
         transformers.append((f"c{i}", transformer, [name]))
+    if complete:
+        transformers.insert(0, ("numeric", StandardScaler(), complete))
     return ColumnTransformer(
         transformers, remainder="drop", verbose_feature_names_out=True
     )
@@ -128,8 +136,9 @@ def input_columns(preprocessor):
     Parameters
     ----------
     preprocessor : sklearn.compose.ColumnTransformer
-        Fitted, each of its transformers taking one column (as
-        :func:`make_tabular_preprocessor` builds it).
+        Fitted; each of its transformers takes one column, or several with
+        one output each, named as its input (a scaler), as
+        :func:`make_tabular_preprocessor` builds it.
 
     Returns
     -------
@@ -153,6 +162,7 @@ def input_columns(preprocessor):
     """
     check_is_fitted(preprocessor, "output_indices_")
     names = list(getattr(preprocessor, "feature_names_in_", []))
+    index = {name: i for i, name in enumerate(names)}
     n_outputs = max((s.stop for s in preprocessor.output_indices_.values()), default=0)
     columns = np.full(n_outputs, -1, dtype=np.intp)
     for name, _, selected in preprocessor.transformers_:
@@ -160,13 +170,19 @@ def input_columns(preprocessor):
         if block.stop == block.start:
             continue
         selected = np.atleast_1d(np.asarray(selected, dtype=object))
-        if name == "remainder" or selected.size != 1:
+        positions = [index[c] if c in index else int(c) for c in selected]
+        if selected.size == 1 and name != "remainder":
+            columns[block] = positions[0]
+            continue
+        transformer = preprocessor.named_transformers_[name]
+        outputs = None
+        if hasattr(transformer, "get_feature_names_out"):
+            outputs = list(transformer.get_feature_names_out(list(selected)))
+        if outputs != [str(c) for c in selected]:
             raise ValueError(
                 f"transformer {name!r} takes {selected.size} columns, so its "
                 "outputs cannot be traced to one input column each; give every "
                 "column its own transformer (make_tabular_preprocessor does)."
             )
-        column = selected[0]
-        position = names.index(column) if column in names else int(column)
-        columns[block] = position
+        columns[block] = positions
     return columns
