@@ -223,23 +223,45 @@ def test_select_rejects_bad_data(regression_csv, tmp_path, capsys):
         table.to_csv(target, index=False)
         return str(target)
 
+    # --no-preprocess keeps the strict refusal of text and missing cells.
     text = frame.assign(city="paris", day="mon")
     assert_usage_error(
         capsys,
-        ["select", write("text.csv", text), "--target", "y"],
+        ["select", write("text.csv", text), "--target", "y", "--no-preprocess"],
         "non-numeric feature column(s)",
         "'city' (str)",
         "'day'",
+        "leave out --no-preprocess",
     )
     holes = frame.copy()
     holes.loc[:2, "f3"] = np.nan
+    assert_usage_error(
+        capsys,
+        ["select", write("nan.csv", holes), "--target", "y", "--no-preprocess"],
+        "missing values",
+        "'f3' (3)",
+    )
+    # A missing target is refused either way; so are columns the encoder
+    # cannot take.
     holes.loc[5, "y"] = np.nan
     assert_usage_error(
         capsys,
-        ["select", write("nan.csv", holes), "--target", "y"],
-        "missing values",
-        "'f3' (3)",
-        "'y' (1)",
+        ["select", write("nan_y.csv", holes), "--target", "y"],
+        "target column 'y'",
+        "1 missing value(s)",
+    )
+    empty = frame.assign(gone=np.nan)
+    assert_usage_error(
+        capsys,
+        ["select", write("empty.csv", empty), "--target", "y"],
+        "column 'gone' is entirely missing",
+    )
+    ids = frame.assign(user=[f"u{i}" for i in range(len(frame))])
+    assert_usage_error(
+        capsys,
+        ["select", write("ids.csv", ids), "--target", "y"],
+        "column 'user' has 150 distinct levels",
+        "--no-preprocess",
     )
     assert_usage_error(
         capsys,
@@ -385,3 +407,37 @@ def test_select_method_boruta(regression_csv, tmp_path, capsys, monkeypatch):
     assert_usage_error(
         capsys, [*argv, "--n-features", "3"], "--n-features=3 is for --method rfe"
     )
+
+
+def test_select_a_mixed_table_by_its_own_columns(tmp_path, capsys):
+    from skchaos.datasets import make_mixed
+
+    data = make_mixed(
+        n_samples=600,
+        n_numeric_noise=6,
+        n_categorical_noise=3,
+        n_levels=4,
+        noise=0.3,
+        random_state=0,
+        return_X_y=False,
+    )
+    frame = data.data.assign(target=data.target)
+    path, out, ranking = (tmp_path / n for n in ("mixed.csv", "out.csv", "rank.csv"))
+    frame.to_csv(path, index=False)
+    argv = ["select", str(path), "--target", "target", "--max-epochs", "100"]
+    argv += ["--hidden-layer-sizes", "32", "--out", str(out), "--report", str(ranking)]
+    assert main(argv) == 0
+    printed = capsys.readouterr().out
+    assert "on 13 features (encoded as 41 columns)" in printed
+    report = pd.read_csv(ranking)
+    # One row per column of the CSV, by its own name.
+    assert sorted(report["feature"]) == sorted(data.feature_names)
+    relevant = {n for n, r in zip(data.feature_names, data.relevant_mask) if r}
+    kept = set(report.loc[report["selected"], "feature"])
+    assert kept == relevant  # 2 numeric and 2 categorical, no noise
+    selected = pd.read_csv(out)
+    assert set(selected.columns) == kept | {"target"}
+    # The user's values, not their encoding (categories, missing cells).
+    cat = next(c for c in kept if c.startswith("cat"))
+    assert set(selected[cat].dropna()) <= set("abcd")
+    assert selected[cat].isna().any()

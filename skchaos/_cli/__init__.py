@@ -137,7 +137,13 @@ def _add_select(commands):
         "boruta: every column that carries signal, tested against shuffled "
         "shadow columns) with an MLP on a CSV file, and write the selected "
         "columns and a report. Features (and a regression target) are "
-        "standardized first unless --no-standardize.",
+        "standardized first unless --no-standardize. A table with categorical "
+        "(non-numeric or boolean) columns or missing cells is encoded first, "
+        "column by column (numeric: median imputation, a missing-value "
+        "indicator, standardization; categorical: one-hot, a missing cell as a "
+        "level of its own), and each of your columns is kept or dropped with all "
+        "its encoded columns: the report and --out list your columns. "
+        "--no-preprocess refuses such tables instead.",
         epilog=EXIT_STATUS_HELP,
     )
     select.add_argument("data", help="a CSV file with a header row")
@@ -183,6 +189,12 @@ def _add_select(commands):
         action="store_true",
         help="fit on the raw columns (otherwise features and a regression target "
         "are centred and scaled to unit variance first)",
+    )
+    select.add_argument(
+        "--no-preprocess",
+        action="store_true",
+        help="refuse categorical columns and missing cells instead of encoding "
+        "them (at most 100 levels per categorical column)",
     )
     select.add_argument("--out", help="write the selected columns (and target) here")
     select.add_argument(

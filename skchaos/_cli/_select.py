@@ -44,7 +44,12 @@ def _infer_task(y):
     return "regression"
 
 
-def _check_select_data(frame, target, path):
+def _check_select_data(frame, target, path, preprocess=True):
+    """The feature columns, after every check of the table (``UsageError``).
+
+    With ``preprocess``, categorical columns and missing cells are left to
+    the preprocessor; without, they are refused as before.
+    """
     import numpy as np
     import pandas as pd
 
@@ -59,26 +64,34 @@ def _check_select_data(frame, target, path):
             f"{path!r} has {len(features)} feature column(s) besides the target "
             f"{target!r}; feature selection needs at least 2."
         )
-    non_numeric = [
-        f"{c!r} ({frame[c].dtype})"
-        for c in features
-        if not pd.api.types.is_numeric_dtype(frame[c])
-    ]
-    if non_numeric:
+    n_target_missing = int(frame[target].isna().sum())
+    if n_target_missing:
         raise UsageError(
-            f"non-numeric feature column(s) in {path!r}: {', '.join(non_numeric)}; "
-            "encode them as numbers (e.g. one-hot) or drop them."
+            f"the target column {target!r} of {path!r} has {n_target_missing} "
+            "missing value(s); drop those rows first."
         )
-    n_missing = frame.isna().sum()
-    n_missing = n_missing[n_missing > 0]
-    if len(n_missing):
-        counts = ", ".join(f"{c!r} ({int(n)})" for c, n in n_missing.items())
-        raise UsageError(
-            f"missing values in {path!r}: {counts} (column (count)); impute them "
-            "or drop those rows first."
-        )
-    numeric = frame[features].to_numpy(dtype=np.float64)
-    infinite = [c for c, bad in zip(features, ~np.isfinite(numeric).all(axis=0)) if bad]
+    numeric = [c for c in features if pd.api.types.is_numeric_dtype(frame[c])]
+    if not preprocess:
+        non_numeric = [
+            f"{c!r} ({frame[c].dtype})" for c in features if c not in numeric
+        ]
+        if non_numeric:
+            raise UsageError(
+                f"non-numeric feature column(s) in {path!r}: "
+                f"{', '.join(non_numeric)}; encode them as numbers (e.g. one-hot) "
+                "or drop them, or leave out --no-preprocess to have them encoded."
+            )
+        n_missing = frame[features].isna().sum()
+        n_missing = n_missing[n_missing > 0]
+        if len(n_missing):
+            counts = ", ".join(f"{c!r} ({int(n)})" for c, n in n_missing.items())
+            raise UsageError(
+                f"missing values in {path!r}: {counts} (column (count)); impute "
+                "them or drop those rows first, or leave out --no-preprocess to "
+                "have them imputed."
+            )
+    values = frame[numeric].to_numpy(dtype=np.float64)
+    infinite = [c for c, bad in zip(numeric, np.isinf(values).any(axis=0)) if bad]
     if infinite:
         raise UsageError(
             f"infinite values in the feature column(s) {listing(infinite)} of "
@@ -95,6 +108,68 @@ def _check_select_data(frame, target, path):
             "least two distinct values."
         )
     return features
+
+
+def _encoded(frame, features, path):
+    """The preprocessed features and the input column of each encoded one.
+
+    None when every feature is numeric and complete (they are used as they
+    are, as before); else the output of
+    :func:`skchaos.preprocessing.make_tabular_preprocessor`.
+    """
+    import numpy as np
+    import pandas as pd
+
+    table = frame[features]
+    numeric = all(pd.api.types.is_numeric_dtype(table[c]) for c in features)
+    if numeric and not table.isna().to_numpy().any():
+        return None
+    from skchaos.preprocessing import input_columns, make_tabular_preprocessor
+
+    try:
+        preprocessor = make_tabular_preprocessor(table).fit(table)
+    except (TypeError, ValueError) as error:
+        raise UsageError(
+            f"{path!r}: {error} (or pass --no-preprocess and encode the table yourself)"
+        ) from None
+    X = np.asarray(preprocessor.transform(table), dtype=np.float64)
+    return X, input_columns(preprocessor)
+
+
+class _ByColumn:
+    """A fitted selector's results per input column, for the report tables.
+
+    The selector ran on the encoded columns with ``feature_groups`` equal to
+    their input columns; each input column reads its group's values from its
+    first encoded column.
+    """
+
+    def __init__(self, selector, groups, n_columns):
+        import numpy as np
+
+        first = np.array([np.flatnonzero(groups == i)[0] for i in range(n_columns)])
+        for name in (
+            "support_",
+            "ranking_",
+            "support_weak_",
+            "decision_iteration_",
+            "importances_",
+        ):
+            if hasattr(selector, name):
+                setattr(self, name, np.asarray(getattr(selector, name))[first])
+        history = getattr(selector, "history_", {})
+        if "features" in history:
+            rounds = [np.sort(np.asarray(k, dtype=int)) for k in history["features"]]
+            self.history_ = {
+                "features": [np.unique(groups[kept]) for kept in rounds],
+                "n_features": list(history.get("n_groups", history["n_features"])),
+                "importances": [
+                    np.asarray(values, dtype=np.float64)[
+                        np.searchsorted(kept, first[np.unique(groups[kept])])
+                    ]
+                    for kept, values in zip(rounds, history["importances"])
+                ],
+            }
 
 
 def _parse_n_features(text):
@@ -232,7 +307,7 @@ def _decision_table(selector, features):
     )
 
 
-def _selector(args, task, hidden, n_features_to_select, input_penalty):
+def _selector(args, task, hidden, n_features_to_select, input_penalty, groups):
     """The selector of ``--method``, with an MLP of the task."""
     from skchaos.feature_selection import AttributionBoruta, AttributionRFE
     from skchaos.neural import MLPClassifier, MLPRegressor
@@ -243,6 +318,8 @@ def _selector(args, task, hidden, n_features_to_select, input_penalty):
         random_state=args.random_state,
     )
     common = {"random_state": args.random_state, "verbose": args.verbose}
+    if groups is not None:  # the encoded columns of each input column
+        common["feature_groups"] = groups
     if args.attribution is not None:
         common["attribution"] = args.attribution
     if args.method == "boruta":
@@ -279,7 +356,9 @@ def cmd_select(args):
     if args.max_epochs < 1:
         raise UsageError(f"--max-epochs={args.max_epochs} is invalid; expected >= 1.")
     frame = read_csv(args.data, "data file")
-    features = _check_select_data(frame, args.target, args.data)
+    features = _check_select_data(
+        frame, args.target, args.data, preprocess=not args.no_preprocess
+    )
     if n_features_to_select != "auto" and n_features_to_select >= len(features):
         raise UsageError(
             f"--n-features={n_features_to_select} is invalid; expected 'auto' or an "
@@ -288,10 +367,15 @@ def cmd_select(args):
         )
     task = _infer_task(frame[args.target]) if args.task == "auto" else args.task
     y = _select_target(frame, args, task)
-    X = frame[features].to_numpy(dtype=np.float64)
-    if not args.no_standardize:
-        scale = X.std(axis=0)
-        X = (X - X.mean(axis=0)) / np.where(scale > 0, scale, 1.0)
+    encoded = None if args.no_preprocess else _encoded(frame, features, args.data)
+    groups = None
+    if encoded is not None:  # categorical columns or missing cells
+        X, groups = encoded
+    else:
+        X = frame[features].to_numpy(dtype=np.float64)
+        if not args.no_standardize:
+            scale = X.std(axis=0)
+            X = (X - X.mean(axis=0)) / np.where(scale > 0, scale, 1.0)
 
     # Arguments and data are fine: now the heavy imports (torch).
     from skchaos.attribution import available_methods
@@ -301,7 +385,9 @@ def cmd_select(args):
             f"--attribution={args.attribution!r} is not a known attribution method; "
             f"expected one of {listing(available_methods())}."
         )
-    selector = _selector(args, task, hidden, n_features_to_select, input_penalty)
+    selector = _selector(
+        args, task, hidden, n_features_to_select, input_penalty, groups
+    )
     kind = "AttributionBoruta" if args.method == "boruta" else "AttributionRFE"
     name = f"{kind}({selector.attribution})"
     if args.verbose:
@@ -310,8 +396,10 @@ def cmd_select(args):
             if args.method == "boruta"
             else "the first round trains the full network, then one line per round"
         )
+        encoded_note = "" if groups is None else f" (encoded as {X.shape[1]} columns)"
         print(
-            f"{task}: {name} on {len(features)} features with an MLP {hidden} "
+            f"{task}: {name} on {len(features)} features{encoded_note} with an "
+            f"MLP {hidden} "
             f"(max_epochs={args.max_epochs}); {what}:",
             flush=True,
         )
@@ -319,13 +407,14 @@ def cmd_select(args):
     selector.fit(X, y)
     elapsed = time.perf_counter() - start
 
-    selected = [f for f, keep in zip(features, selector.support_) if keep]
+    fitted = selector if groups is None else _ByColumn(selector, groups, len(features))
+    selected = [f for f, keep in zip(features, fitted.support_) if keep]
     print(
         f"{task}: selected {len(selected)} of {len(features)} features with "
         f"{name} in {elapsed:.1f} s"
     )
     if args.method == "boruta":
-        table = _decision_table(selector, features)
+        table = _decision_table(fitted, features)
         print(
             "rank 1 = confirmed, 2 = tentative (undecided after max_iter), "
             "larger = rejected (earlier); decided_in_iteration: when the "
@@ -333,7 +422,7 @@ def cmd_select(args):
             "feature took part in."
         )
     else:
-        table = _elimination_table(selector, features)
+        table = _elimination_table(fitted, features)
         print(
             "rank 1 = selected; eliminated_in_round: the round after which a "
             "feature was dropped, n_features_left: features in that round; "
