@@ -114,7 +114,7 @@ def pick_penalty(X, y, classifier, seed):
     """The penalty of PICK_GRID x "auto" whose network predicts held-out rows best."""
     from sklearn.model_selection import train_test_split
 
-    from skchaos.feature_selection._boruta_steps import iteration_penalty
+    from skchaos.feature_selection._boruta_steps import auto_iteration_penalty
     from skchaos.neural import MLPClassifier, MLPRegressor
 
     rng = np.random.RandomState(seed)
@@ -134,7 +134,7 @@ def pick_penalty(X, y, classifier, seed):
     X_aug = ((X_aug - mean) / std).astype(np.float32)
     if not classifier:
         y = ((y - y[train].mean()) / y[train].std()).astype(np.float32)
-    auto = iteration_penalty(kind(**NET), "auto", X_aug.shape[1], len(train) * 0.9)
+    auto = auto_iteration_penalty(kind(**NET), X_aug.shape[1], len(train) * 0.9)
     losses = {}
     for factor in PICK_GRID:
         net = kind(**NET, input_penalty=auto * factor, random_state=seed)

@@ -144,10 +144,10 @@ class _ByColumn:
     first encoded column.
     """
 
-    def __init__(self, selector, groups, n_columns):
+    def __init__(self, selector, groups):
         import numpy as np
 
-        first = np.array([np.flatnonzero(groups == i)[0] for i in range(n_columns)])
+        _, first = np.unique(groups, return_index=True)  # groups are 0..n-1
         for name in (
             "support_",
             "ranking_",
@@ -407,7 +407,7 @@ def cmd_select(args):
     selector.fit(X, y)
     elapsed = time.perf_counter() - start
 
-    fitted = selector if groups is None else _ByColumn(selector, groups, len(features))
+    fitted = selector if groups is None else _ByColumn(selector, groups)
     selected = [f for f, keep in zip(features, fitted.support_) if keep]
     print(
         f"{task}: selected {len(selected)} of {len(features)} features with "

@@ -16,11 +16,11 @@ from sklearn.utils._param_validation import (
 )
 
 from skchaos.feature_selection._boruta_steps import (
+    AUTO_INPUT_DROPOUT,
     HISTORY_KEYS,
+    auto_iteration_penalty,
     draw_units,
-    iteration_dropout,
     iteration_estimator,
-    iteration_penalty,
     record,
     report,
     train_iteration,
@@ -55,7 +55,7 @@ from skchaos.feature_selection._shadow import (
     shadow_threshold,
 )
 from skchaos.feature_selection._units import check_units
-from skchaos.feature_selection._warm_start import RoundTrainer, with_input_penalty
+from skchaos.feature_selection._warm_start import RoundTrainer, with_net_default
 from skchaos.utils import draw_seed
 
 
@@ -402,12 +402,15 @@ class AttributionBoruta(
         widened = checked_net(self.estimator, X, caller, width=2 * X.shape[1])
         n_rows = X.shape[0] * (1 - self.validation_fraction)
         n_rows *= 1 - early_stopping_fraction(self.estimator)
-        penalty = iteration_penalty(
-            self.estimator, self.input_penalty, 2 * X.shape[1], n_rows
+        auto = auto_iteration_penalty(self.estimator, 2 * X.shape[1], n_rows)
+        widened = with_net_default(
+            widened, "input_penalty", self.input_penalty, caller, auto
         )
-        widened = with_input_penalty(widened, penalty, caller, 0)
+        widened = with_net_default(
+            widened, "input_dropout", self.input_dropout, caller, AUTO_INPUT_DROPOUT
+        )
         trainer = RoundTrainer(
-            iteration_dropout(widened, self.input_dropout, caller),
+            widened,
             final_estimator=final,
             warm_start=False,
             epochs="auto",

@@ -1,7 +1,7 @@
 """The steps of :class:`AttributionBoruta`'s fit: iterations, history, refit.
 
-- :func:`iteration_penalty`, :func:`iteration_dropout` and
-  :func:`draw_units`: the input penalty and input dropout of the
+- :func:`auto_iteration_penalty`, ``AUTO_INPUT_DROPOUT`` and
+  :func:`draw_units`: the ``"auto"`` input penalty and input dropout of the
   iterations' nets, and the share of the units each iteration tests;
 - :func:`iteration_estimator`: the estimator an iteration trains, for the
   width of its real and shadow columns (a plain skorch net widened for the
@@ -28,7 +28,6 @@ from skchaos.feature_selection._path import (
 from skchaos.feature_selection._warm_start import (
     AUTO_INPUT_PENALTY,
     auto_input_penalty,
-    with_net_default,
 )
 from skchaos.utils import draw_seed, split_estimator
 
@@ -61,29 +60,26 @@ SHRINK_PER_STEP = 0.03
 REFERENCE_ROWS = 250
 
 
-def iteration_penalty(estimator, input_penalty, n_columns, n_rows):
-    """The iterations' ``input_penalty``: ``"auto"`` as a float for a net with one.
+def auto_iteration_penalty(estimator, n_columns, n_rows):
+    """The iterations' ``input_penalty="auto"`` strength for ``estimator``'s net.
 
     ``n_columns`` real and shadow columns, ``n_rows`` training rows per
-    iteration. Other estimators keep ``"auto"`` (they stay as they are).
+    iteration; the net's ``lr`` sets the proximal step (0.01 for a net
+    without one, which then has no ``input_penalty`` to set either).
 
     Examples
     --------
-    >>> from skchaos.feature_selection._boruta_steps import iteration_penalty
+    >>> from skchaos.feature_selection._boruta_steps import auto_iteration_penalty
     >>> from skchaos.neural import MLPRegressor
     >>> net = MLPRegressor(lr=0.003)
-    >>> [round(iteration_penalty(net, "auto", 420, n), 2) for n in (250, 1000)]
+    >>> [round(auto_iteration_penalty(net, 420, n), 2) for n in (250, 1000)]
     [10.0, 5.0]
     """
-    if input_penalty != "auto":
-        return input_penalty
     _, net = split_estimator(estimator)
-    params = net.get_params(deep=False) if hasattr(net, "get_params") else {}
-    if "input_penalty" not in params:
-        return "auto"
+    lr = net.get_params(deep=False).get("lr") if hasattr(net, "get_params") else None
     scale = auto_input_penalty(n_columns) / AUTO_INPUT_PENALTY
     scale *= float(np.sqrt(REFERENCE_ROWS / max(n_rows, 1)))
-    return SHRINK_PER_STEP / float(params.get("lr") or 0.01) * scale
+    return SHRINK_PER_STEP / float(lr or 0.01) * scale
 
 
 # input_dropout="auto" of the iterations' nets. Without it each net leaned
@@ -92,21 +88,6 @@ def iteration_penalty(estimator, input_penalty, n_columns, n_rows):
 # doubled the real columns confirmed there at no more noise and no worse
 # score (benchmarks/results/dev/boruta-dev.md, fourth round).
 AUTO_INPUT_DROPOUT = 0.3
-
-
-def iteration_dropout(estimator, input_dropout, caller):
-    """``estimator`` with the iterations' ``input_dropout`` (see the selector).
-
-    Examples
-    --------
-    >>> from skchaos.feature_selection._boruta_steps import iteration_dropout
-    >>> from skchaos.neural import MLPRegressor
-    >>> iteration_dropout(MLPRegressor(), "auto", "S").input_dropout
-    0.3
-    """
-    return with_net_default(
-        estimator, "input_dropout", input_dropout, caller, AUTO_INPUT_DROPOUT
-    )
 
 
 def draw_units(alive, max_features, rng):
