@@ -94,6 +94,16 @@ def test_unshuffled_columns_keep_the_relevant_ones_first():
     assert data.relevant_mask[32:34].all() and not data.relevant_mask[34:].any()
 
 
+@pytest.mark.parametrize("kind", ["numeric", "categorical"])
+def test_tables_of_one_type_only(kind):
+    other = "categorical" if kind == "numeric" else "numeric"
+    params = {f"n_{other}": 0, f"n_{other}_noise": 0}
+    data = make_mixed(n_samples=50, random_state=0, return_X_y=False, **params)
+    assert data.data.shape == (50, {"numeric": 32, "categorical": 12}[kind])
+    assert data.categorical_mask.all() == (kind == "categorical")
+    assert data.relevant_mask.sum() == 2
+
+
 @pytest.mark.parametrize(
     ("params", "match"),
     [

@@ -167,9 +167,9 @@ def make_mixed(
     n_num = n_numeric + n_numeric_noise
     n_cat = n_categorical + n_categorical_noise
     numeric = rng.standard_normal((n_samples, n_num))
-    codes = np.column_stack(
-        [_levels(n_samples, n_levels, rng) for _ in range(n_cat)]
-    ).reshape(n_samples, n_cat)
+    codes = np.zeros((n_samples, n_cat), dtype=int)
+    for j in range(n_cat):
+        codes[:, j] = _levels(n_samples, n_levels, rng)
     signal = np.zeros(n_samples)
     shapes = rng.choice(sorted(_NUMERIC_EFFECTS), size=n_numeric)
     level_effects = rng.standard_normal((n_categorical, n_levels))
@@ -188,9 +188,9 @@ def make_mixed(
         np.arange(n_num) < n_numeric, np.arange(n_cat) < n_categorical
     ].astype(bool)
     categorical = np.r_[np.zeros(n_num, bool), np.ones(n_cat, bool)]
-    order = rng.permutation(n_num + n_cat) if shuffle_features else None
-    order = np.arange(n_num + n_cat) if order is None else order
-    missing = rng.random_sample((n_samples, n_num + n_cat)) < missing_rate
+    n_columns = n_num + n_cat
+    order = rng.permutation(n_columns) if shuffle_features else np.arange(n_columns)
+    missing = rng.random_sample((n_samples, n_columns)) < missing_rate
     labels = np.array([chr(ord("a") + k % 26) * (1 + k // 26) for k in range(n_levels)])
     columns, names, counts = {}, [], {"num": 0, "cat": 0}
     effects = {}
