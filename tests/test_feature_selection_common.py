@@ -1,7 +1,11 @@
 """scikit-learn's common estimator checks on the attribution-based selectors."""
 
 import pytest
+from sklearn.compose import ColumnTransformer
+from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 from sklearn.utils.validation import has_fit_parameter
 from test_neural_common import run_check
@@ -19,6 +23,14 @@ _NET = MLPRegressor(hidden_layer_sizes=(4,), lr=0.05, max_epochs=3, random_state
 _CLF = MLPClassifier(hidden_layer_sizes=(4,), lr=0.05, max_epochs=3, random_state=0)
 _FAST = {"fine_tune_epochs": 1, "step": 0.5, "random_state": 0}
 _AUTO = {"max_round_epochs": 4, "step": 0.5, "random_state": 0}
+
+
+def _encoding(net):
+    """A pipeline that encodes its table (imputes, scales) before ``net``."""
+    impute = make_pipeline(SimpleImputer(), StandardScaler())
+    return make_pipeline(ColumnTransformer([], remainder=impute), net)
+
+
 ESTIMATORS = [
     AttributionRFE(_NET, **_FAST),
     # A classifier without gradients, through permutation importance.
@@ -38,6 +50,10 @@ ESTIMATORS = [
     # checks see a fitted estimator_ to delegate to.
     AttributionBoruta(_NET, max_iter=2, keep_weak=True, random_state=0),
     AttributionBoruta(_CLF, max_iter=2, keep_weak=True, random_state=0),
+    # Pipelines that begin with a column transformer: the selectors select
+    # the table's own columns through it (and take missing cells).
+    AttributionRFE(_encoding(_NET), **_FAST),
+    AttributionBoruta(_encoding(_CLF), max_iter=2, keep_weak=True, random_state=0),
 ]
 
 

@@ -7,11 +7,10 @@ cells, and the question is about *its* columns: does ``city`` matter? Here
 :func:`~skchaos.datasets.make_mixed` draws such a table with a known truth:
 2 numeric and 2 categorical columns drive the target, 6 numeric and 3
 categorical columns do not, and 5% of the cells are missing.
-:func:`~skchaos.preprocessing.make_tabular_preprocessor` encodes it column
-by column, and :func:`~skchaos.preprocessing.input_columns` gives
-:class:`~skchaos.feature_selection.AttributionRFE` the input column of every
-encoded one as ``feature_groups``: each of the table's columns is kept or
-dropped with all its encoded columns.
+:class:`~skchaos.feature_selection.AttributionRFE` takes a pipeline that
+encodes the table (:func:`~skchaos.preprocessing.make_tabular_preprocessor`)
+and ends in the network: it keeps or drops each of the table's columns with
+all its encoded columns, and hands back the kept columns as they are.
 """
 
 # %%
@@ -22,11 +21,12 @@ import warnings
 import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.model_selection import train_test_split
+from sklearn.pipeline import make_pipeline
 
 from skchaos.datasets import make_mixed
 from skchaos.feature_selection import AttributionRFE
 from skchaos.neural import MLPRegressor
-from skchaos.preprocessing import input_columns, make_tabular_preprocessor
+from skchaos.preprocessing import make_tabular_preprocessor
 
 data = make_mixed(
     n_samples=1500,
@@ -44,31 +44,28 @@ print(X_train.head())
 print("relevant columns:", relevant)
 
 # %%
-# Encode on the training rows, then select by input column
-# ---------------------------------------------------------
-# The preprocessor is fitted on the training rows only; 13 columns become
-# about 40 encoded ones (one-hot levels, a missing-value level, missing-value
-# indicators).
-pre = make_tabular_preprocessor(X_train).fit(X_train)
-Z_train, groups = pre.transform(X_train), input_columns(pre)
-print(f"{X_train.shape[1]} columns encoded as {Z_train.shape[1]}")
-
+# Select the table's columns through the encoding pipeline
+# --------------------------------------------------------
+# The preprocessor is fitted on the rows ``fit`` receives (the training
+# rows); 13 columns become about 40 encoded ones (one-hot levels, a
+# missing-value level, missing-value indicators).
 net = MLPRegressor((32,), lr=0.01, max_epochs=100, random_state=0)
-selector = AttributionRFE(net, feature_groups=groups, random_state=0)
+pipe = make_pipeline(make_tabular_preprocessor(X_train), net)
+selector = AttributionRFE(pipe, random_state=0)
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # a short training, for the example
-    selector.fit(Z_train, y_train)
-kept = X.columns[np.unique(groups[selector.support_])].tolist()
-print("kept:", kept)
-print(f"R^2 on the test rows: {selector.score(pre.transform(X_test), y_test):.3f}")
+    selector.fit(X_train, y_train)
+print(f"{X_train.shape[1]} columns encoded as {selector.history_['n_encoded'][0]}")
+print("kept:", selector.get_feature_names_out().tolist())
+print(selector.transform(X_test).head())  # the kept columns, as they are
+print(f"R^2 on the test rows: {selector.score(X_test, y_test):.3f}")
 
 # %%
 # Each column's rank
 # ------------------
-# The rank of each input column (1: kept; larger: eliminated earlier), read
-# from its first encoded column. The relevant columns are marked.
-first = np.array([np.flatnonzero(groups == i)[0] for i in range(X.shape[1])])
-ranks = selector.ranking_[first]
+# The rank of each column (1: kept; larger: eliminated earlier). The
+# relevant columns are marked.
+ranks = selector.ranking_
 order = np.argsort(ranks, kind="stable")
 colors = ["tab:red" if X.columns[i] in relevant else "tab:gray" for i in order]
 fig, ax = plt.subplots(figsize=(7, 3.5))

@@ -111,65 +111,30 @@ def _check_select_data(frame, target, path, preprocess=True):
 
 
 def _encoded(frame, features, path):
-    """The preprocessed features and the input column of each encoded one.
+    """The preprocessor of the features and the number of encoded columns.
 
     None when every feature is numeric and complete (they are used as they
-    are, as before); else the output of
-    :func:`skchaos.preprocessing.make_tabular_preprocessor`.
+    are, as before); else :func:`skchaos.preprocessing.make_tabular_preprocessor`
+    of the table (unfitted; fitted once here to report its errors and its
+    width before any training).
     """
-    import numpy as np
     import pandas as pd
+    from sklearn.base import clone
 
     table = frame[features]
     numeric = all(pd.api.types.is_numeric_dtype(table[c]) for c in features)
     if numeric and not table.isna().to_numpy().any():
         return None
-    from skchaos.preprocessing import input_columns, make_tabular_preprocessor
+    from skchaos.preprocessing import make_tabular_preprocessor
 
     try:
-        preprocessor = make_tabular_preprocessor(table).fit(table)
+        preprocessor = make_tabular_preprocessor(table)
+        width = len(clone(preprocessor).fit(table).get_feature_names_out())
     except (TypeError, ValueError) as error:
         raise UsageError(
             f"{path!r}: {error} (or pass --no-preprocess and encode the table yourself)"
         ) from None
-    X = np.asarray(preprocessor.transform(table), dtype=np.float64)
-    return X, input_columns(preprocessor)
-
-
-class _ByColumn:
-    """A fitted selector's results per input column, for the report tables.
-
-    The selector ran on the encoded columns with ``feature_groups`` equal to
-    their input columns; each input column reads its group's values from its
-    first encoded column.
-    """
-
-    def __init__(self, selector, groups):
-        import numpy as np
-
-        _, first = np.unique(groups, return_index=True)  # groups are 0..n-1
-        for name in (
-            "support_",
-            "ranking_",
-            "support_weak_",
-            "decision_iteration_",
-            "importances_",
-        ):
-            if hasattr(selector, name):
-                setattr(self, name, np.asarray(getattr(selector, name))[first])
-        history = getattr(selector, "history_", {})
-        if "features" in history:
-            rounds = [np.sort(np.asarray(k, dtype=int)) for k in history["features"]]
-            self.history_ = {
-                "features": [np.unique(groups[kept]) for kept in rounds],
-                "n_features": list(history.get("n_groups", history["n_features"])),
-                "importances": [
-                    np.asarray(values, dtype=np.float64)[
-                        np.searchsorted(kept, first[np.unique(groups[kept])])
-                    ]
-                    for kept, values in zip(rounds, history["importances"])
-                ],
-            }
+    return preprocessor, width
 
 
 def _parse_n_features(text):
@@ -307,8 +272,14 @@ def _decision_table(selector, features):
     )
 
 
-def _selector(args, task, hidden, n_features_to_select, input_penalty, groups):
-    """The selector of ``--method``, with an MLP of the task."""
+def _selector(args, task, hidden, n_features_to_select, input_penalty, preprocessor):
+    """The selector of ``--method``, with an MLP of the task.
+
+    With a ``preprocessor`` the estimator is the pipeline (preprocessor, MLP),
+    and the selector selects the table's own columns through it.
+    """
+    from sklearn.pipeline import make_pipeline
+
     from skchaos.feature_selection import AttributionBoruta, AttributionRFE
     from skchaos.neural import MLPClassifier, MLPRegressor
 
@@ -317,9 +288,9 @@ def _selector(args, task, hidden, n_features_to_select, input_penalty, groups):
         max_epochs=args.max_epochs,
         random_state=args.random_state,
     )
+    if preprocessor is not None:
+        estimator = make_pipeline(preprocessor, estimator)
     common = {"random_state": args.random_state, "verbose": args.verbose}
-    if groups is not None:  # the encoded columns of each input column
-        common["feature_groups"] = groups
     if args.attribution is not None:
         common["attribution"] = args.attribution
     if args.method == "boruta":
@@ -368,9 +339,10 @@ def cmd_select(args):
     task = _infer_task(frame[args.target]) if args.task == "auto" else args.task
     y = _select_target(frame, args, task)
     encoded = None if args.no_preprocess else _encoded(frame, features, args.data)
-    groups = None
+    preprocessor = None
     if encoded is not None:  # categorical columns or missing cells
-        X, groups = encoded
+        preprocessor, width = encoded
+        X = frame[features]
     else:
         X = frame[features].to_numpy(dtype=np.float64)
         if not args.no_standardize:
@@ -386,7 +358,7 @@ def cmd_select(args):
             f"expected one of {listing(available_methods())}."
         )
     selector = _selector(
-        args, task, hidden, n_features_to_select, input_penalty, groups
+        args, task, hidden, n_features_to_select, input_penalty, preprocessor
     )
     kind = "AttributionBoruta" if args.method == "boruta" else "AttributionRFE"
     name = f"{kind}({selector.attribution})"
@@ -396,7 +368,7 @@ def cmd_select(args):
             if args.method == "boruta"
             else "the first round trains the full network, then one line per round"
         )
-        encoded_note = "" if groups is None else f" (encoded as {X.shape[1]} columns)"
+        encoded_note = "" if encoded is None else f" (encoded as {width} columns)"
         print(
             f"{task}: {name} on {len(features)} features{encoded_note} with an "
             f"MLP {hidden} "
@@ -407,14 +379,13 @@ def cmd_select(args):
     selector.fit(X, y)
     elapsed = time.perf_counter() - start
 
-    fitted = selector if groups is None else _ByColumn(selector, groups)
-    selected = [f for f, keep in zip(features, fitted.support_) if keep]
+    selected = [f for f, keep in zip(features, selector.support_) if keep]
     print(
         f"{task}: selected {len(selected)} of {len(features)} features with "
         f"{name} in {elapsed:.1f} s"
     )
     if args.method == "boruta":
-        table = _decision_table(fitted, features)
+        table = _decision_table(selector, features)
         print(
             "rank 1 = confirmed, 2 = tentative (undecided after max_iter), "
             "larger = rejected (earlier); decided_in_iteration: when the "
@@ -422,7 +393,7 @@ def cmd_select(args):
             "feature took part in."
         )
     else:
-        table = _elimination_table(fitted, features)
+        table = _elimination_table(selector, features)
         print(
             "rank 1 = selected; eliminated_in_round: the round after which a "
             "feature was dropped, n_features_left: features in that round; "

@@ -26,6 +26,7 @@ from skchaos.feature_selection._boruta_steps import (
     train_iteration,
     warn_unconverged,
 )
+from skchaos.feature_selection._encoded import fits_by_input_column
 from skchaos.feature_selection._importance import (
     AGGREGATIONS,
     _ImportanceComputer,
@@ -366,6 +367,8 @@ class AttributionBoruta(
             The fitted selector.
         """
         with atomic_fit(self):
+            if fits_by_input_column(self, X, y, sample_weight, groups):
+                return self
             X, y, setup = self._setup(X, y)
             sample_weight, groups = check_fit_metadata(
                 self, X, sample_weight, groups, y

@@ -18,6 +18,7 @@ from sklearn.utils._param_validation import (
 )
 from sklearn.utils.validation import check_is_fitted
 
+from skchaos.feature_selection._encoded import fits_by_input_column
 from skchaos.feature_selection._importance import (
     AGGREGATIONS,
 )
@@ -443,6 +444,8 @@ class AttributionRFE(
             The fitted selector.
         """
         with atomic_fit(self):
+            if fits_by_input_column(self, X, y, sample_weight, groups):
+                return self
             X, y, setup = self._setup(X, y)
             sample_weight, groups = check_fit_metadata(
                 self, X, sample_weight, groups, y

@@ -10,6 +10,7 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted
 
+from skchaos.feature_selection._encoded import fits_by_input_column
 from skchaos.feature_selection._path import elimination_path, nan_to_worst
 from skchaos.feature_selection._plotting import plot_scores
 from skchaos.feature_selection._rfe import AttributionRFE
@@ -294,6 +295,8 @@ class AttributionRFECV(AttributionRFE):
             The fitted selector.
         """
         with atomic_fit(self):
+            if fits_by_input_column(self, X, y, sample_weight, groups):
+                return self
             X, y, setup = self._setup(X, y)
             sample_weight, groups = check_fit_metadata(
                 self, X, sample_weight, groups, y

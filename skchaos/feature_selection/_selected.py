@@ -14,6 +14,7 @@ from sklearn.utils._tags import get_tags
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
+from skchaos.feature_selection._encoded import leading_encoder, transform_columns
 from skchaos.feature_selection._units import check_channels, expand_channels
 
 
@@ -29,6 +30,10 @@ class SelectedEstimatorMixin:
     def _channels(self):
         """Whether the selector was fitted on inputs with channels."""
         return self._n_dims > 2
+
+    def _encodes(self):
+        """Whether the selector selected the input columns of its encoder."""
+        return hasattr(self, "encoder_") and leading_encoder(self.estimator) is not None
 
     def _get_support_mask(self):
         check_is_fitted(self)
@@ -52,6 +57,8 @@ class SelectedEstimatorMixin:
         check_is_fitted(self)
         if self._channels():
             return check_channels(X, self.n_features_in_)[:, self.support_]
+        if self._encodes():
+            return transform_columns(self, X)
         return super().transform(X)
 
     def inverse_transform(self, X):
@@ -181,7 +188,12 @@ class SelectedEstimatorMixin:
             tags.regressor_tags.poor_score = True
         tags.target_tags.required = True
         tags.target_tags.multi_output = sub_tags.target_tags.multi_output
-        tags.input_tags.allow_nan = False
+        # A selector whose pipeline begins with a column transformer takes
+        # the table as it comes: its encoder handles the missing cells and
+        # categories (and says so if it does not).
+        encodes = leading_encoder(self.estimator) is not None
+        tags.input_tags.allow_nan = encodes
+        tags.input_tags.categorical = tags.input_tags.string = encodes
         tags.input_tags.three_d_array = sub_tags.input_tags.three_d_array
         tags.non_deterministic = self.random_state is None
         return tags

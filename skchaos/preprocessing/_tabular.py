@@ -175,10 +175,15 @@ def input_columns(preprocessor):
             columns[block] = positions[0]
             continue
         transformer = preprocessor.named_transformers_[name]
+        labels = [str(names[p]) for p in positions] if names else None
+        labels = labels or [f"x{p}" for p in positions]
         outputs = None
         if hasattr(transformer, "get_feature_names_out"):
-            outputs = list(transformer.get_feature_names_out(list(selected)))
-        if outputs != [str(c) for c in selected]:
+            try:
+                outputs = list(transformer.get_feature_names_out(labels))
+            except ValueError:  # names that the transformer did not see
+                outputs = list(transformer.get_feature_names_out())
+        if outputs != labels:
             raise ValueError(
                 f"transformer {name!r} takes {selected.size} columns, so its "
                 "outputs cannot be traced to one input column each; give every "
@@ -186,3 +191,68 @@ def input_columns(preprocessor):
             )
         columns[block] = positions
     return columns
+
+
+def restrict_inputs(preprocessor, keep):
+    """An unfitted copy of a fitted ColumnTransformer that takes only ``keep``.
+
+    Each transformer keeps its settings and the kept columns among those it
+    took; a transformer left without columns goes, and so does a ``"drop"``.
+    Fitted on the kept columns of the same rows, the copy's outputs are the
+    fitted preprocessor's outputs of those columns, in the same order, for
+    transformers that work column by column (encoders, imputers, scalers);
+    :func:`input_columns` checks that each output has one input column.
+
+    Parameters
+    ----------
+    preprocessor : sklearn.compose.ColumnTransformer
+        Fitted.
+
+    keep : array-like of int
+        Positions of the kept input columns, in the ``X`` the preprocessor
+        was fitted on.
+
+    Returns
+    -------
+    restricted : sklearn.compose.ColumnTransformer
+        Unfitted, for an ``X`` of the kept columns only (in their order):
+        the columns are named if the preprocessor was fitted on a DataFrame,
+        else given by their new positions.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skchaos.preprocessing import make_tabular_preprocessor, restrict_inputs
+    >>> X = pd.DataFrame({"x": [1.0, 2.0, 3.0], "z": [0.0, 1.0, 0.0],
+    ...                   "color": ["r", "g", "r"]})
+    >>> pre = make_tabular_preprocessor(X).fit(X)
+    >>> restricted = restrict_inputs(pre, [0, 2]).fit(X[["x", "color"]])
+    >>> restricted.get_feature_names_out().tolist()
+    ['numeric__x', 'c2__color_g', 'c2__color_r']
+    """
+    from sklearn.base import clone
+
+    columns = input_columns(preprocessor)  # also checks the one-to-one map
+    keep = np.sort(np.unique(np.asarray(keep, dtype=np.intp)))
+    names = getattr(preprocessor, "feature_names_in_", None)
+    position = {int(c): i for i, c in enumerate(keep)}
+    transformers = []
+    for name, transformer, _ in preprocessor.transformers_:
+        block = preprocessor.output_indices_[name]
+        if transformer == "drop" or block.stop == block.start:
+            continue
+        taken = [int(c) for c in dict.fromkeys(columns[block]) if int(c) in position]
+        if not taken:
+            continue
+        if names is not None:
+            selected = [str(names[c]) for c in taken]
+        else:
+            selected = [position[c] for c in taken]
+        if not isinstance(transformer, str):
+            transformer = clone(transformer)
+        if name == "remainder":  # a reserved name: the rest becomes explicit
+            name = "remainder_columns"
+        transformers.append((name, transformer, selected))
+    params = preprocessor.get_params(deep=False)
+    params.update(transformers=transformers, remainder="drop")
+    return type(preprocessor)(**params)
