@@ -90,8 +90,188 @@ VARIANTS["nodrop"] = {"max_iter": 60, "input_dropout": 0.0}
 # iteration-like network (a random half of the columns with their shadows,
 # 75% of the rows) at each multiple of the "auto" strength in PICK_GRID.
 VARIANTS["pick"] = {"max_iter": 60}
+# "rank*": the sixth round. Besides Boruta's hits (beating the best shadow),
+# each feature's percentile among the shadows at every trial (mid-rank over
+# n_shadows + 1; uniform with mean 1/2 for a feature exchangeable with its
+# shadows) is summed; a feature whose mean percentile is significantly above
+# 1/2 (z test, Benjamini-Hochberg over the open features, then Bonferroni
+# over its trials) is confirmed, and one that Boruta would reject is kept
+# while its mean percentile is above 1/2 at the unadjusted level RANK_PROTECT.
+VARIANTS["rank"] = {"max_iter": 60}
+VARIANTS["rank_half"] = {"max_iter": 60, "penalty_factor": 0.5}
+VARIANTS["rank_only"] = {"max_iter": 60}  # rank confirmation, no protection
+# "rank_pair": each feature against its own shadow only (the shadows of other
+# features have other distributions, which biased "rank" on breast cancer:
+# 25 noise columns confirmed on breast_small fold 0), by Wilcoxon's
+# signed-rank test of (real - own shadow) / median shadow over the trials.
+VARIANTS["rank_pair"] = {"max_iter": 60}
+VARIANTS["fixed"] = {"max_iter": 60}
+VARIANTS["fixed_half"] = {"max_iter": 60, "penalty_factor": 0.5}
+VARIANTS["fixed_max"] = {"max_iter": 60}
+VARIANTS["fixed_log"] = {"max_iter": 60}
+FIXED_MIN = 6
+VARIANTS["rank_pair_half"] = {"max_iter": 60, "penalty_factor": 0.5}
+RANK_PROTECT = 0.05
 PICK_GRID = (0.0625, 0.125, 0.25, 0.5, 1.0, 2.0)
 TRUNCATE = (10, 20, 30, 40, 50, 60, 80)
+
+
+def _configure_fixed(variant, boruta_module, _shadow):
+    """The "fixed" test: one shadow per feature for the whole fit, mean importances.
+
+    Each column's shadow is drawn once (a permutation seeded by the column's
+    values), so that a real feature without signal and its shadow are
+    exchangeable over all iterations, including their chance association
+    with the target in this sample. Importances are divided by the median
+    shadow importance of their iteration and averaged over each unit's
+    trials; the shadows of the units in play give the null distribution of
+    those means. Confirmed: mean above mean + z sd of the shadows' means
+    (z at alpha / n_units, one-sided; from FIXED_MIN trials). Rejected: mean
+    below the shadows' median from FIXED_MIN trials, their 75th percentile
+    from 2 x FIXED_MIN, their 90th from 3 x FIXED_MIN.
+    """
+    from scipy.stats import norm
+
+    def fixed_shadows(X, unit_of, rng):
+        unit_of = np.asarray(unit_of)
+        n_units = int(unit_of.max()) + 1 if unit_of.size else 0
+        shadows = np.empty_like(X)
+        for unit in range(n_units):
+            columns = np.flatnonzero(unit_of == unit)
+            key = np.ascontiguousarray(X[:, columns]).tobytes()
+            seed = int.from_bytes(
+                __import__("hashlib").sha1(key).digest()[:4], "little"
+            )
+            order = np.random.RandomState(seed).permutation(X.shape[0])
+            shadows[:, columns] = X[order][:, columns]
+        return np.concatenate([X, shadows], axis=1), np.r_[unit_of, n_units + unit_of]
+
+    class FixedShadowTest(_shadow.ShadowTest):
+        def update(self, units, real_importances, shadow_importances):
+            if not hasattr(self, "shadow_sum"):
+                self.real_sum = np.zeros(self.n_units)
+                self.shadow_sum = np.zeros(self.n_units)
+            self.n_iter += 1
+            units = np.asarray(units)
+            real = np.asarray(real_importances, float)
+            own = np.asarray(shadow_importances, float)
+            scale = max(float(np.median(own)), 1e-12)
+            self.real_sum[units] += real / scale
+            self.shadow_sum[units] += own / scale
+            self.importance_sum[units] += real
+            self.importance_count[units] += 1
+            self.n_trials[units] += 1
+            self.hit_counts[units] += _shadow.hits(real, own, self.perc)
+            play = self.in_play()
+            n = np.maximum(self.n_trials, 1)
+            r_mean, s_mean = self.real_sum / n, self.shadow_sum / n
+            ref = s_mean[play][self.n_trials[play] >= FIXED_MIN]
+            open_ = self.tentative()
+            if ref.size < 5:
+                return np.zeros(0, int), np.zeros(0, int)
+            z = norm.isf(self.alpha / self.n_units)
+            if variant.startswith("fixed_max"):
+                high = ref.max()
+            elif variant.startswith("fixed_log"):
+                logs = np.log(np.maximum(ref, 1e-6))
+                high = np.exp(logs.mean() + z * logs.std())
+            else:
+                high = ref.mean() + z * ref.std()
+            t = self.n_trials[open_]
+            low = np.select(
+                [t >= 3 * FIXED_MIN, t >= 2 * FIXED_MIN, t >= FIXED_MIN],
+                [np.percentile(ref, 90), np.percentile(ref, 75), np.median(ref)],
+                -np.inf,
+            )
+            ready = t >= FIXED_MIN
+            confirm = ready & (r_mean[open_] > high)
+            reject = ready & (r_mean[open_] < low)
+            confirmed, rejected = open_[confirm], open_[reject]
+            self.decision[confirmed] = _shadow.CONFIRMED
+            self.decision[rejected] = _shadow.REJECTED
+            self.decided_at[confirmed] = self.decided_at[rejected] = self.n_iter
+            return confirmed, rejected
+
+    boruta_module.shadow_columns = fixed_shadows
+    boruta_module.ShadowTest = FixedShadowTest
+
+
+def _signed_rank_p(diffs):
+    """One-sided p of Wilcoxon's signed-rank test that the differences exceed 0."""
+    from scipy.stats import norm, rankdata
+
+    d = np.asarray(diffs, float)
+    d = d[d != 0]
+    n = d.size
+    if n < 3:
+        return 1.0
+    ranks = rankdata(np.abs(d))
+    w = ranks[d > 0].sum() - n * (n + 1) / 4
+    return float(norm.sf(w / np.sqrt(n * (n + 1) * (2 * n + 1) / 24)))
+
+
+def _configure(variant, penalty_factor):
+    """This worker's AttributionBoruta: its test and its "auto" penalty's factor."""
+    from scipy.stats import norm
+
+    import skchaos.feature_selection._boruta as boruta_module
+    from skchaos.feature_selection import _boruta_steps, _shadow
+
+    def scaled_penalty(*args):
+        return penalty_factor * _boruta_steps.auto_iteration_penalty(*args)
+
+    boruta_module.auto_iteration_penalty = scaled_penalty
+    boruta_module.ShadowTest = _shadow.ShadowTest
+    boruta_module.shadow_columns = _shadow.shadow_columns
+    if variant.startswith("fixed"):
+        _configure_fixed(variant, boruta_module, _shadow)
+        return
+    if not variant.startswith("rank"):
+        return
+
+    protect = 0.0 if variant == "rank_only" else RANK_PROTECT  # noqa: F841
+
+    class RankShadowTest(_shadow.ShadowTest):
+        def update(self, units, real_importances, shadow_importances):
+            if not hasattr(self, "rank_sum"):
+                self.rank_sum = np.zeros(self.n_units)
+                self.diffs = [[] for _ in range(self.n_units)]
+            self.n_iter += 1
+            units = np.asarray(units)
+            real = np.asarray(real_importances, float)
+            own = np.asarray(shadow_importances, float)
+            shadows = np.sort(own)
+            below = np.searchsorted(shadows, real, "left")
+            above = np.searchsorted(shadows, real, "right")
+            self.rank_sum[units] += ((below + above) / 2 + 0.5) / (shadows.size + 1)
+            scale = max(float(np.median(own)), 1e-12)
+            for unit, d in zip(units, (real - own) / scale):
+                self.diffs[unit].append(d)
+            self.importance_sum[units] += real
+            self.importance_count[units] += 1
+            self.n_trials[units] += 1
+            self.hit_counts[units] += _shadow.hits(real, shadows, self.perc)
+            open_ = self.tentative()
+            n = self.n_trials[open_]
+            confirm, reject = _shadow.boruta_decisions(
+                self.hit_counts[open_], n, self.alpha, self.two_step
+            )
+            if variant.startswith("rank_pair"):
+                p_up = np.array([_signed_rank_p(self.diffs[u]) for u in open_])
+            else:
+                z = (self.rank_sum[open_] / np.maximum(n, 1) - 0.5) * np.sqrt(12 * n)
+                p_up = np.where(n >= 3, norm.sf(z), 1.0)
+            confirm |= _shadow.benjamini_hochberg(p_up, self.alpha) & (
+                p_up <= self.alpha / np.maximum(n, 1)
+            )
+            reject &= ~confirm & (p_up > protect)
+            confirmed, rejected = open_[confirm], open_[reject]
+            self.decision[confirmed] = _shadow.CONFIRMED
+            self.decision[rejected] = _shadow.REJECTED
+            self.decided_at[confirmed] = self.decided_at[rejected] = self.n_iter
+            return confirmed, rejected
+
+    boruta_module.ShadowTest = RankShadowTest
 
 
 def _cpu():
@@ -107,6 +287,7 @@ def _selector(variant, classifier, seed, max_iter, net=None):
     net = (MLPClassifier if classifier else MLPRegressor)(**params)
     kwargs = {"max_iter": max_iter, "attribution": "input_x_gradient"}
     kwargs.update(VARIANTS[variant])
+    _configure(variant, kwargs.pop("penalty_factor", 1.0))
     return AttributionBoruta(net, random_state=seed, **kwargs)
 
 
