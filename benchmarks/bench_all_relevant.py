@@ -46,7 +46,6 @@ process (and of GrootCV's subprocess).
 """
 
 import argparse
-import csv
 import json
 import os
 import subprocess
@@ -55,10 +54,10 @@ import tempfile
 import warnings
 
 import numpy as np
-from joblib import Parallel, delayed
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+from _resumable import run_resumable  # noqa: E402
 from bench_generalization import (  # noqa: E402
     Clock,
     _int_list,
@@ -233,44 +232,21 @@ def main(argv=None):
         parser.error("--selectors grootcv needs --grootcv-python (see --help)")
     if os.path.exists(args.out):
         parser.error(f"{args.out} exists; choose another --out (never overwritten)")
-    partial = args.out + ".partial.jsonl"
-    done = []
-    if os.path.exists(partial):
-        with open(partial) as handle:
-            done = [json.loads(line) for line in handle if line.strip()]
-    finished = {(r["part"], r["dataset"], r["fold"], r["selector"]) for r in done}
-    cells = _cells(args)
+    run_resumable(_cells(args), args.out, args.jobs, _cell_key, _row_key, _field_order)
 
-    def todo(cell):
-        function, params = cell
-        if function is real_cell:
-            table, fold, name, _ = params
-            return ("real", table, fold, name) not in finished
-        seed, name, _ = params
-        return not any(
-            key[0] == "random" and key[2] == seed and key[3] == name for key in finished
-        )
 
-    cells = [cell for cell in cells if todo(cell)]
-    print(f"{len(cells)} cells to run ({len(done)} already done)", flush=True)
+def _cell_key(function, params):
+    if function is real_cell:
+        table, fold, name, _ = params
+        return ("real", table, fold, name)
+    seed, name, _ = params
+    return ("random", seed, name)
 
-    def run(function, params):
-        row = function(*params)
-        with open(partial, "a") as handle:
-            handle.write(json.dumps(row) + "\n")
-        print(json.dumps(row), flush=True)
-        return row
 
-    rows = Parallel(n_jobs=args.jobs)(delayed(run)(f, p) for f, p in cells)
-    rows = done + list(rows)
-    fields = sorted({key for row in rows for key in row}, key=_field_order)
-    tmp = args.out + ".tmp"
-    with open(tmp, "w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(rows)
-    os.replace(tmp, args.out)
-    os.remove(partial)
+def _row_key(row):
+    if row["part"] == "real":
+        return ("real", row["dataset"], row["fold"], row["selector"])
+    return ("random", row["fold"], row["selector"])
 
 
 _ORDER = ["part", "dataset", "fold", "selector"]

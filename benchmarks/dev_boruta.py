@@ -90,6 +90,12 @@ VARIANTS["nodrop"] = {"max_iter": 60, "input_dropout": 0.0}
 # iteration-like network (a random half of the columns with their shadows,
 # 75% of the rows) at each multiple of the "auto" strength in PICK_GRID.
 VARIANTS["pick"] = {"max_iter": 60}
+# "pick2" (sixth round): the same grid without 1/16, two splits (each its
+# own random half of the columns with shadows and 75% of the rows), the
+# mean held-out loss per factor, and the mildest factor whose mean loss is
+# within one standard error (over the two splits) of the best one.
+VARIANTS["pick2"] = {"max_iter": 60}
+PICK2_GRID = (0.125, 0.25, 0.5, 1.0, 2.0)
 # "rank*": the sixth round. Besides Boruta's hits (beating the best shadow),
 # each feature's percentile among the shadows at every trial (mid-rank over
 # n_shadows + 1; uniform with mean 1/2 for a feature exchangeable with its
@@ -291,7 +297,23 @@ def _selector(variant, classifier, seed, max_iter, net=None):
     return AttributionBoruta(net, random_state=seed, **kwargs)
 
 
-def pick_penalty(X, y, classifier, seed):
+def pick_penalty_robust(X, y, classifier, seed, n_splits=2):
+    """The mildest penalty of PICK2_GRID x "auto" within 1 SE of the best loss."""
+    runs = [
+        pick_penalty(X, y, classifier, seed * 100 + k, grid=PICK2_GRID)[1]
+        for k in range(n_splits)
+    ]
+    losses = np.array([[run["losses"][f] for f in PICK2_GRID] for run in runs])
+    mean = losses.mean(axis=0)
+    se = losses.std(axis=0, ddof=1) / np.sqrt(n_splits)
+    best = int(np.argmin(mean))
+    factor = PICK2_GRID[int(np.flatnonzero(mean <= mean[best] + se[best])[0])]
+    auto = runs[0]["auto"]
+    info = {"auto": auto, "best_factor": factor, "mean_losses": mean.round(5).tolist()}
+    return auto * factor, info
+
+
+def pick_penalty(X, y, classifier, seed, grid=None):
     """The penalty of PICK_GRID x "auto" whose network predicts held-out rows best."""
     from sklearn.model_selection import train_test_split
 
@@ -317,7 +339,7 @@ def pick_penalty(X, y, classifier, seed):
         y = ((y - y[train].mean()) / y[train].std()).astype(np.float32)
     auto = auto_iteration_penalty(kind(**NET), X_aug.shape[1], len(train) * 0.9)
     losses = {}
-    for factor in PICK_GRID:
+    for factor in grid or PICK_GRID:
         net = kind(**NET, input_penalty=auto * factor, random_state=seed)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -374,6 +396,11 @@ def real_cell(name, fold, variant, max_iter):
     if variant == "pick":
         penalty, row["pick"] = pick_penalty(X[train], y[train], classifier, fold)
         selector.set_params(input_penalty=penalty)
+    if variant == "pick2":
+        cpu = _cpu()
+        penalty, row["pick"] = pick_penalty_robust(X[train], y[train], classifier, fold)
+        row["pick_cpu_s"] = round(_cpu() - cpu, 1)
+        selector.set_params(input_penalty=penalty)
     row["wall_s"], row["cpu_s"] = _fit(selector, X[train], y[train])
     row["n_iter"] = selector.n_iter_
     row["weak_real"] = int(selector.support_weak_[relevant].sum())
@@ -402,6 +429,11 @@ def formula_cell(seed, variant, max_iter):
     row = {"part": "A", "dataset": "A-dev", "seed": seed, "variant": variant}
     if variant == "pick":
         penalty, row["pick"] = pick_penalty(X, y, False, seed)
+        selector.set_params(input_penalty=penalty)
+    if variant == "pick2":
+        cpu = _cpu()
+        penalty, row["pick"] = pick_penalty_robust(X, y, False, seed)
+        row["pick_cpu_s"] = round(_cpu() - cpu, 1)
         selector.set_params(input_penalty=penalty)
     row["wall_s"], row["cpu_s"] = _fit(selector, X, y)
     row["n_iter"] = selector.n_iter_

@@ -1,0 +1,48 @@
+"""Run benchmark cells in parallel so that a killed run loses only the cells in flight.
+
+Every finished row is appended to ``OUT.partial.jsonl`` at once; a rerun
+with the same ``OUT`` skips the cells whose rows are there; the CSV replaces
+the partial file at the end (written to a temporary file, then renamed).
+"""
+
+import csv
+import json
+import os
+
+from joblib import Parallel, delayed
+
+
+def run_resumable(cells, out, jobs, cell_key, row_key, field_order=None):
+    """Run ``cells`` (``(function, params)``) and write their rows to ``out``.
+
+    ``cell_key(function, params)`` and ``row_key(row)`` name a cell and the
+    row it made, so that the finished ones are skipped. Returns all rows.
+    """
+    partial = out + ".partial.jsonl"
+    done = []
+    if os.path.exists(partial):
+        with open(partial) as handle:
+            done = [json.loads(line) for line in handle if line.strip()]
+    finished = {row_key(row) for row in done}
+    cells = [(f, p) for f, p in cells if cell_key(f, p) not in finished]
+    print(f"{len(cells)} cells to run ({len(done)} already done)", flush=True)
+
+    def run(function, params):
+        row = function(*params)
+        with open(partial, "a") as handle:
+            handle.write(json.dumps(row) + "\n")
+        print(json.dumps(row), flush=True)
+        return row
+
+    rows = done + list(Parallel(n_jobs=jobs)(delayed(run)(f, p) for f, p in cells))
+    fields = list(dict.fromkeys(key for row in rows for key in row))
+    if field_order is not None:
+        fields.sort(key=field_order)
+    tmp = out + ".tmp"
+    with open(tmp, "w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+    os.replace(tmp, out)
+    os.remove(partial)
+    return rows
