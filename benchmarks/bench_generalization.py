@@ -234,7 +234,9 @@ def real_data(name, seed):
 
     ``"wine"`` and ``"fair"`` are the reported tables; ``"breast"`` (breast
     cancer) and ``"diabetes"`` are the development tables of
-    ``dev_real_tables.py``.
+    ``dev_real_tables.py``; ``"anes96"`` and ``"star98"`` (statsmodels) the
+    second held-out draw of ``bench_all_relevant.py``, chosen before any
+    selector ran on them.
     """
     from sklearn.datasets import load_breast_cancer, load_diabetes, load_wine
 
@@ -246,6 +248,19 @@ def real_data(name, seed):
     if name in loaders:
         loader, classifier = loaders[name]
         X, y = loader(return_X_y=True)
+    elif name == "anes96":  # 944 voters: Clinton (0) or Dole (1), 10 columns
+        import statsmodels.datasets.anes96 as anes96
+
+        frame = anes96.load_pandas().data
+        y = frame.pop("vote").to_numpy(int)
+        X, classifier = frame.to_numpy(float), True
+    elif name == "star98":  # 303 school districts: share above the median
+        import statsmodels.datasets.star98 as star98
+
+        frame = star98.load_pandas().data
+        above, below = frame.pop("NABOVE"), frame.pop("NBELOW")
+        y = (above / (above + below)).to_numpy(float)
+        X, classifier = frame.to_numpy(float), False
     else:
         import statsmodels.datasets.fair as fair
 

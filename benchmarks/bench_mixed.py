@@ -13,8 +13,11 @@ synthetic
     categorical), 5% of the cells missing completely at random, regression.
     Precision, recall and F1 of the kept columns against the truth.
     ``--draw dev``: seeds 0-2 (where the harness was tried); ``--draw
-    heldout``: seeds 100-109, run once to report. Mode ``table`` hands the
-    selector the DataFrame; mode ``encoded`` (``--encoded``) hands it the
+    heldout``: seeds 100-109, run once to report; ``--draw heldout2``:
+    seeds 200-209, for the code after the changes that run led to (group
+    importances averaged, AttributionBoruta's penalty chosen per fit). Mode
+    ``table`` hands the selector the DataFrame; mode ``encoded``
+    (``--encoded``) hands it the
     same table encoded beforehand by the same preprocessor, with
     ``feature_groups`` from ``input_columns``: the cost of selecting through
     the pipeline against the numeric pre-encoded table, same seed, same run.
@@ -60,7 +63,7 @@ from _resumable import run_resumable  # noqa: E402
 from bench_generalization import _int_list  # noqa: E402
 
 SELECTORS = ("rfe", "boruta")
-SEEDS = {"dev": range(3), "heldout": range(100, 110)}
+SEEDS = {"dev": range(3), "heldout": range(100, 110), "heldout2": range(200, 210)}
 NET = {"max_epochs": 300}
 BORUTA_NET = {"hidden_layer_sizes": (64, 64), "lr": 0.003, "max_epochs": 300}
 PENGUIN_NOISE = {"numeric": 35, "categorical": 15}
@@ -227,7 +230,7 @@ def main(argv=None):
     )
     parts = ("synthetic", "penguins")
     parser.add_argument("--part", choices=parts, default="synthetic")
-    parser.add_argument("--draw", choices=("dev", "heldout"), default="dev")
+    parser.add_argument("--draw", choices=tuple(SEEDS), default="dev")
     parser.add_argument("--seeds", type=_int_list, default=None)
     parser.add_argument("--selectors", nargs="+", default=list(SELECTORS))
     parser.add_argument("--encoded", action="store_true", help="also mode 'encoded'")

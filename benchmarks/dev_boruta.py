@@ -96,6 +96,10 @@ VARIANTS["pick"] = {"max_iter": 60}
 # within one standard error (over the two splits) of the best one.
 VARIANTS["pick2"] = {"max_iter": 60}
 PICK2_GRID = (0.125, 0.25, 0.5, 1.0, 2.0)
+# "chosen": the library's own choice under input_penalty="auto" (the
+# sixth round's candidate default, skchaos/feature_selection/
+# _penalty_choice.py: pick2's rule with the selector's own training).
+VARIANTS["chosen"] = {"max_iter": 60}
 # "rank*": the sixth round. Besides Boruta's hits (beating the best shadow),
 # each feature's percentile among the shadows at every trial (mid-rank over
 # n_shadows + 1; uniform with mean 1/2 for a feature exchangeable with its
@@ -403,6 +407,7 @@ def real_cell(name, fold, variant, max_iter):
         selector.set_params(input_penalty=penalty)
     row["wall_s"], row["cpu_s"] = _fit(selector, X[train], y[train])
     row["n_iter"] = selector.n_iter_
+    row["input_penalty"] = getattr(selector, "input_penalty_", None)
     row["weak_real"] = int(selector.support_weak_[relevant].sum())
     row["weak_noise"] = int(selector.support_weak_[~relevant].sum())
     for key, support in _supports(selector).items():
@@ -437,6 +442,7 @@ def formula_cell(seed, variant, max_iter):
         selector.set_params(input_penalty=penalty)
     row["wall_s"], row["cpu_s"] = _fit(selector, X, y)
     row["n_iter"] = selector.n_iter_
+    row["input_penalty"] = getattr(selector, "input_penalty_", None)
     row["n_relevant"] = int(relevant.sum())
     row["weak_real"] = int(selector.support_weak_[relevant].sum())
     row["weak_noise"] = int(selector.support_weak_[~relevant].sum())

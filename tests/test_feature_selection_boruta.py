@@ -13,6 +13,7 @@ from sklearn.utils.validation import check_is_fitted
 from test_feature_selection_nets import make_net
 
 from skchaos.feature_selection import AttributionBoruta, _boruta_steps, _setup
+from skchaos.feature_selection._penalty_choice import FACTORS, N_SPLITS
 from skchaos.feature_selection._shadow import (
     ShadowTest,
     benjamini_hochberg,
@@ -248,8 +249,43 @@ def test_input_dropout_of_the_iterations_nets(
     selector = AttributionBoruta(
         net, max_iter=2, input_dropout=input_dropout, random_state=0
     ).fit(X, y)
-    assert seen == [expected, expected]
+    # The two iterations, after the trials that choose the input penalty.
+    assert len(seen) == 2 + N_SPLITS * len(FACTORS)
+    assert set(seen) == {expected}
     assert selector.estimator.input_dropout == net_dropout  # not changed
+
+
+def test_auto_input_penalty_is_chosen_on_held_out_rows(data, monkeypatch):
+    from skchaos.feature_selection import _warm_start
+    from skchaos.feature_selection._boruta_steps import auto_iteration_penalty
+
+    seen = []
+    first = _warm_start.RoundTrainer.first
+
+    def spy(self, *args, **kwargs):
+        seen.append(self.estimator.input_penalty)
+        return first(self, *args, **kwargs)
+
+    monkeypatch.setattr(_warm_start.RoundTrainer, "first", spy)
+    X, y = data
+    net = _net(max_epochs=5)
+    selector = AttributionBoruta(net, max_iter=2, random_state=0).fit(X, y)
+    n_rows = X.shape[0] * 0.75 * 0.9  # held-out and early-stopping rows out
+    reference = auto_iteration_penalty(net, 2 * X.shape[1], n_rows)
+    tried = [reference * f for f in FACTORS] * N_SPLITS
+    np.testing.assert_allclose(seen[: len(tried)], tried)
+    # The iterations use the chosen strength, one of those tried.
+    assert seen[len(tried) :] == [selector.input_penalty_] * 2
+    assert np.isclose(tried, selector.input_penalty_).any()
+    again = AttributionBoruta(net, max_iter=2, random_state=0).fit(X, y)
+    assert again.input_penalty_ == selector.input_penalty_  # random_state
+    # A given strength, or the net's own, is used as it is: no trials.
+    seen.clear()
+    fixed = AttributionBoruta(net, max_iter=2, input_penalty=3.0, random_state=0)
+    assert fixed.fit(X, y).input_penalty_ == 3.0 and seen == [3.0, 3.0]
+    seen.clear()
+    own = AttributionBoruta(_net(max_epochs=5, input_penalty=1.5), max_iter=2)
+    assert own.fit(X, y).input_penalty_ == 1.5 and seen == [1.5, 1.5]
 
 
 def test_verbose_shows_a_progress_bar_and_a_line_per_iteration(data, capsys):
@@ -442,8 +478,10 @@ def test_every_split_keeps_each_group_on_one_side(data, monkeypatch):
     selector = AttributionBoruta(_net(), max_iter=9, max_features=1.0, random_state=0)
     selector.fit(X, y, groups=groups)
     assert selector.get_support(indices=True).tolist() == [0, 1]
-    # Held-out and early-stopping rows of every iteration, then the refit's.
-    assert len(splits) == 2 * selector.n_iter_ + 1
+    # Held-out and early-stopping rows of every trial of the input penalty
+    # and every iteration, then the refit's.
+    n_trainings = N_SPLITS * len(FACTORS) + selector.n_iter_
+    assert len(splits) == 2 * n_trainings + 1
     for labels, first, second in splits:
         assert labels is not None and len(labels) == len(first) + len(second)
         assert not set(labels[first]) & set(labels[second])

@@ -365,3 +365,15 @@ def test_the_path_is_reproducible_with_the_same_rng(data):
         for _ in range(2)
     ]
     assert paths[0].score == paths[1].score
+
+
+def test_split_rows_keeps_a_row_of_each_class_on_the_training_side():
+    # A class of one row cannot be stratified: the random split must still
+    # give the first (training) part a row of every class it holds out.
+    from skchaos.feature_selection._path import split_rows
+
+    y = np.array([0] * 10 + [1] * 10 + [2])
+    for seed in range(30):
+        first, second = split_rows(y, 0.3, np.random.RandomState(seed), True)
+        assert set(y[second]) <= set(y[first])
+        assert sorted(np.r_[first, second]) == list(range(len(y)))

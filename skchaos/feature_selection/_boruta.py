@@ -34,6 +34,7 @@ from skchaos.feature_selection._importance import (
     resolve_attribution,
 )
 from skchaos.feature_selection._path import Setup, early_stopping_fraction
+from skchaos.feature_selection._penalty_choice import choose_iteration_penalty
 from skchaos.feature_selection._progress import epoch_progress, progress_bar
 from skchaos.feature_selection._scoring import (
     Evaluator,
@@ -56,8 +57,18 @@ from skchaos.feature_selection._shadow import (
     shadow_threshold,
 )
 from skchaos.feature_selection._units import check_units
-from skchaos.feature_selection._warm_start import RoundTrainer, with_net_default
-from skchaos.utils import draw_seed
+from skchaos.feature_selection._warm_start import (
+    RoundTrainer,
+    set_net_param,
+    with_net_default,
+)
+from skchaos.utils import draw_seed, split_estimator
+
+
+def _net_param(estimator, name):
+    """The value of the parameter ``name`` of ``estimator``'s net, or None."""
+    net = split_estimator(estimator)[1]
+    return net.get_params(deep=False).get(name) if hasattr(net, "get_params") else None
 
 
 class AttributionBoruta(
@@ -142,12 +153,16 @@ class AttributionBoruta(
         (the ``input_penalty`` of :class:`skchaos.neural.MLPRegressor`), as
         in :class:`AttributionRFE`: it keeps the network from fitting the
         training rows through many irrelevant (real or shadow) columns.
-        ``"auto"`` is ``0.03 / lr * sqrt(250 / n)`` (the net's ``lr``;
-        ``n`` the training rows of an iteration; growing like the square
-        root of the width beyond 1,100 columns) for nets that have the
-        parameter and leave it at 0; nothing for other estimators. A
-        float is that strength; a net's own nonzero ``input_penalty`` is
-        kept. ``estimator_`` is trained as given.
+        ``"auto"``, for nets that have the parameter and leave it at 0: the
+        mildest of 1/8, 1/4, 1/2, 1 and 2 times ``0.03 / lr * sqrt(250 /
+        n)`` (the net's ``lr``; ``n`` the training rows of an iteration;
+        growing like the square root of the width beyond 1,100 columns)
+        whose networks score within one standard error of the best on
+        held-out rows, over two trial draws of features, shadows and rows
+        (10 trial trainings before the iterations); nothing for other
+        estimators. A float is that strength; a net's own nonzero
+        ``input_penalty`` is kept. ``input_penalty_`` is the strength used;
+        ``estimator_`` is trained as given.
 
     input_dropout : "auto" or float, default="auto"
         Dropout of the inputs of the iterations' networks while they train
@@ -167,7 +182,7 @@ class AttributionBoruta(
 
     feature_groups : array-like of shape (n_features,), default=None
         Group id of each column of a 2-D ``X``: a group is tested as one
-        unit, its importance the sum of its columns', and its shadow
+        unit, its importance the mean of its columns', and its shadow
         permutes the rows of all its columns together. Inputs with more
         than two dimensions, ``(n, C, ...)``, are tested by channel.
 
@@ -224,6 +239,10 @@ class AttributionBoruta(
 
     n_iter_ : int
         Iterations run.
+
+    input_penalty_ : float or None
+        The input penalty of the iterations' networks (chosen under
+        ``input_penalty="auto"``); None for estimators without one.
 
     n_features_in_ : int
         Number of features (channels) seen during fit.
@@ -441,6 +460,17 @@ class AttributionBoruta(
         history = {key: [] for key in HISTORY_KEYS}
         trainer = copy.copy(setup.trainer)  # this fit's own hooks
         widened, max_width = trainer.estimator, 2 * X.shape[1]
+        self.input_penalty_ = _net_param(widened, "input_penalty")
+        if self._chooses_penalty():
+            draw = {
+                "max_features": self.max_features,
+                "validation_fraction": self.validation_fraction,
+                "max_width": max_width,
+            }
+            self.input_penalty_, _ = choose_iteration_penalty(
+                X, y, setup, trainer, self.input_penalty_, draw, rng, seeded, meta
+            )
+            widened = set_net_param(widened, "input_penalty", self.input_penalty_)
         bar = progress_bar(setup, self.max_iter)
         if bar is not None:
             trainer.on_epoch = epoch_progress(bar)
@@ -495,6 +525,14 @@ class AttributionBoruta(
             if bar is not None:
                 bar.close()
         return test, history
+
+    def _chooses_penalty(self):
+        """Whether ``input_penalty="auto"`` chooses the strength on held-out rows.
+
+        Only for nets with the parameter that leave it at 0.
+        """
+        value = _net_param(self.estimator, "input_penalty")
+        return self.input_penalty == "auto" and value is not None and not value
 
     def _set_fitted(self, X, y, setup, test, history, rng, seeded, meta):
         """Every fitted attribute, and the refit on the selected features."""

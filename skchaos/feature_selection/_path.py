@@ -278,8 +278,15 @@ def split_rows(y, fraction, rng, stratify, groups=None):
     except ValueError:
         if not stratify:
             raise
-        # A class too small to be stratified: split at random.
+        # A class too small to be stratified: split at random, then give
+        # the first part one row of each class it lacks (a network cannot
+        # be scored on, or stop early on, labels it never saw).
         first, second = train_test_split(rows, test_size=fraction, random_state=seed)
+        missing = np.setdiff1d(np.unique(y[second]), np.unique(y[first]))
+        if missing.size and second.size > missing.size:
+            moved = [second[np.flatnonzero(y[second] == c)[0]] for c in missing]
+            first = np.r_[first, moved]
+            second = np.setdiff1d(second, moved)
     return np.sort(first), np.sort(second)
 
 

@@ -198,10 +198,12 @@ class AttributionRFE(
     feature_groups : array-like of shape (n_features,), default=None
         Group id of each column of a 2-D ``X`` (e.g. the sensor of each
         measurement): whole groups are eliminated together, and a group's
-        importance is the sum of its features' aggregated attributions
-        (perturbation methods and ``"permutation"`` perturb the whole group
-        at once instead). Inputs with more than two dimensions, ``(n, C,
-        ...)``, are always selected by channel (axis 1).
+        importance is the mean of its features' aggregated attributions (so
+        that a wide group, such as a one-hot block, does not outrank a
+        single column by its width; perturbation methods and
+        ``"permutation"`` perturb the whole group at once instead). Inputs
+        with more than two dimensions, ``(n, C, ...)``, are always selected
+        by channel (axis 1).
 
     min_features_to_select : int, default=1
         Smallest number of features (groups, channels) that

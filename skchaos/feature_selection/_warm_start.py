@@ -104,7 +104,7 @@ def with_net_default(estimator, name, value, caller, auto):
     >>> net.input_dropout
     0.3
     """
-    prefix, net = split_estimator(estimator)
+    _, net = split_estimator(estimator)
     params = net.get_params(deep=False) if hasattr(net, "get_params") else {}
     if name not in params:
         if value != "auto" and value > 0:
@@ -118,7 +118,24 @@ def with_net_default(estimator, name, value, caller, auto):
         value = auto
     if params[name] or not value:
         return estimator
-    if prefix is not None:
+    return set_net_param(estimator, name, value)
+
+
+def set_net_param(estimator, name, value):
+    """A clone of ``estimator`` whose net (a pipeline's last step) has ``name=value``.
+
+    Examples
+    --------
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from skchaos.feature_selection._warm_start import set_net_param
+    >>> from skchaos.neural import MLPRegressor
+    >>> pipe = set_net_param(make_pipeline(StandardScaler(), MLPRegressor()),
+    ...                      "input_penalty", 2.0)
+    >>> pipe[-1].input_penalty
+    2.0
+    """
+    if split_estimator(estimator)[0] is not None:
         name = f"{estimator.steps[-1][0]}__{name}"
     return clone(estimator).set_params(**{name: value})
 
