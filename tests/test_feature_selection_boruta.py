@@ -1,5 +1,7 @@
 """AttributionBoruta and its shadow-column test (``_shadow.py``)."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -512,3 +514,26 @@ def test_sample_weight_needs_a_net_that_weighs_its_loss():
     with pytest.raises(ValueError, match="NeuralNetRegressor.fit takes no sample"):
         AttributionBoruta(net).fit(X, y, sample_weight=np.ones(len(X)))
     assert not net.initialized_
+
+
+def test_warns_only_when_none_of_the_first_iterations_learned():
+    from skchaos.feature_selection._scoring import warn_if_none_learned
+
+    rng = np.random.RandomState(0)
+    baseline = 1.0 + 0.1 * rng.rand(100)
+    useless, useful = baseline + 0.01, 0.2 * baseline
+    # One iteration that drew no relevant feature fails alone: no warning.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert not warn_if_none_learned(
+            [(useless, baseline), (useful, baseline), (useless, baseline)], "S"
+        )
+    with pytest.warns(UserWarning, match="the best of the first 2 iterations'"):
+        assert warn_if_none_learned([(useless, baseline)] * 2, "S")
+
+
+def test_a_target_without_signal_warns(data):
+    X, _ = data
+    y = np.random.RandomState(1).normal(size=len(X))
+    with pytest.warns(UserWarning, match="no better than a constant"):
+        AttributionBoruta(_net(max_epochs=5), max_iter=3, random_state=0).fit(X, y)

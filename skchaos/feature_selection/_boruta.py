@@ -18,6 +18,7 @@ from sklearn.utils._param_validation import (
 from skchaos.feature_selection._boruta_steps import (
     AUTO_INPUT_DROPOUT,
     HISTORY_KEYS,
+    N_CHECKED,
     auto_iteration_penalty,
     draw_units,
     iteration_estimator,
@@ -39,7 +40,7 @@ from skchaos.feature_selection._progress import epoch_progress, progress_bar
 from skchaos.feature_selection._scoring import (
     Evaluator,
     constant_row_losses,
-    warn_if_uninformative,
+    warn_if_none_learned,
 )
 from skchaos.feature_selection._selected import SelectedEstimatorMixin
 from skchaos.feature_selection._setup import (
@@ -293,9 +294,9 @@ class AttributionBoruta(
     >>> selector.get_support(indices=True)
     array([0, 1])
     >>> selector.ranking_  # 1 confirmed, 2 tentative, 3+ rejected
-    array([1, 1, 2, 3, 2])
+    array([1, 1, 2, 2, 3])
     >>> selector.decision_iteration_
-    array([12, 21, -1, 11, -1])
+    array([12, 14, -1, -1, 15])
     >>> selector.transform(X).shape
     (200, 2)
     """
@@ -472,6 +473,7 @@ class AttributionBoruta(
             )
             widened = set_net_param(widened, "input_penalty", self.input_penalty_)
         bar = progress_bar(setup, self.max_iter)
+        first = []  # per-row losses of the first iterations, and the constant's
         if bar is not None:
             trainer.on_epoch = epoch_progress(bar)
         start = time.perf_counter()
@@ -496,11 +498,11 @@ class AttributionBoruta(
                     *meta,
                 )
                 score, losses = setup.evaluate(model, X_val, y_val, sample_weight=w_val)
-                if test.n_iter == 0:
+                if test.n_iter < N_CHECKED:
                     baseline = constant_row_losses(setup.evaluate.name, y_val, w_val)
-                    warn_if_uninformative(
-                        losses, baseline, setup.caller, "the first iteration's"
-                    )
+                    first.append((losses, baseline))
+                    if len(first) == N_CHECKED:
+                        warn_if_none_learned(first, setup.caller)
                 n = len(alive)
                 importances = setup.importance(
                     model,
@@ -524,6 +526,8 @@ class AttributionBoruta(
         finally:
             if bar is not None:
                 bar.close()
+        if len(first) < N_CHECKED:  # fewer iterations than that
+            warn_if_none_learned(first, setup.caller)
         return test, history
 
     def _chooses_penalty(self):

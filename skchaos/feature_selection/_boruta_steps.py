@@ -31,6 +31,10 @@ from skchaos.feature_selection._warm_start import (
 )
 from skchaos.utils import draw_seed, split_estimator
 
+# Iterations whose networks are checked against a constant predictor: with
+# max_features < 1 one of them may draw none of the relevant features.
+N_CHECKED = 3
+
 HISTORY_KEYS = (
     "n_confirmed",
     "n_rejected",

@@ -157,6 +157,34 @@ def constant_row_losses(name, y, sample_weight=None):
 MIN_GAIN = 0.01
 
 
+def learned_something(losses, baseline):
+    """Whether per-row ``losses`` beat the best constant's ``baseline``.
+
+    The mean loss must be lower by more than ``MIN_GAIN`` of the constant's
+    and by more than two standard errors of the paired differences (True
+    when there are too few rows to tell).
+    """
+    if losses is None or baseline is None or len(losses) < 2:
+        return True
+    gain = np.asarray(baseline) - np.asarray(losses)
+    se = gain.std(ddof=1) / np.sqrt(len(gain))
+    return gain.mean() > max(2 * se, MIN_GAIN * np.mean(baseline))
+
+
+def warn_if_none_learned(checked, caller):
+    """Warn when none of the first iterations' networks beat a constant.
+
+    ``checked`` holds ``(losses, baseline)`` of each; an iteration that drew
+    none of the relevant features may fail alone, so the warning needs all
+    of them to.
+    """
+    if not checked or any(learned_something(*pair) for pair in checked):
+        return False
+    best = min(checked, key=lambda pair: np.mean(pair[0]))
+    network = f"the best of the first {len(checked)} iterations'"
+    return warn_if_uninformative(*best, caller, network)
+
+
 def warn_if_uninformative(losses, baseline, caller, network="the selected round's"):
     """Warn when a network predicts no better than a constant; return whether.
 
@@ -167,12 +195,7 @@ def warn_if_uninformative(losses, baseline, caller, network="the selected round'
     more than two standard errors of the paired differences; otherwise its
     attributions, and the selection, are likely noise.
     """
-    if losses is None or baseline is None or len(losses) < 2:
-        return False
-    gain = np.asarray(baseline) - np.asarray(losses)
-    se = gain.std(ddof=1) / np.sqrt(len(gain))
-    threshold = max(2 * se, MIN_GAIN * np.mean(baseline))
-    if gain.mean() > threshold:
+    if learned_something(losses, baseline):
         return False
     warnings.warn(
         f"{caller}: {network} network predicts the validation rows no better "
