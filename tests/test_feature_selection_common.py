@@ -23,6 +23,7 @@ _NET = MLPRegressor(hidden_layer_sizes=(4,), lr=0.05, max_epochs=3, random_state
 _CLF = MLPClassifier(hidden_layer_sizes=(4,), lr=0.05, max_epochs=3, random_state=0)
 _FAST = {"fine_tune_epochs": 1, "step": 0.5, "random_state": 0}
 _AUTO = {"max_round_epochs": 4, "step": 0.5, "random_state": 0}
+_BORUTA = {"input_penalty": 1.0, "random_state": 0}
 
 
 def _encoding(net):
@@ -48,12 +49,15 @@ ESTIMATORS = [
     # Two iterations decide nothing (a decision takes at least 8): every
     # feature is tentative, and keep_weak=True keeps them, so that the
     # checks see a fitted estimator_ to delegate to.
-    AttributionBoruta(_NET, max_iter=2, keep_weak=True, random_state=0),
-    AttributionBoruta(_CLF, max_iter=2, keep_weak=True, random_state=0),
+    # A fixed input penalty: the checks fit many times, and the trials that
+    # choose it under "auto" (test_feature_selection_boruta.py) would
+    # multiply the trainings by six.
+    AttributionBoruta(_NET, max_iter=2, keep_weak=True, **_BORUTA),
+    AttributionBoruta(_CLF, max_iter=2, keep_weak=True, **_BORUTA),
     # Pipelines that begin with a column transformer: the selectors select
     # the table's own columns through it (and take missing cells).
     AttributionRFE(_encoding(_NET), **_FAST),
-    AttributionBoruta(_encoding(_CLF), max_iter=2, keep_weak=True, random_state=0),
+    AttributionBoruta(_encoding(_CLF), max_iter=2, keep_weak=True, **_BORUTA),
 ]
 
 
