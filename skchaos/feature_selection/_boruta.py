@@ -60,16 +60,11 @@ from skchaos.feature_selection._shadow import (
 from skchaos.feature_selection._units import check_units
 from skchaos.feature_selection._warm_start import (
     RoundTrainer,
+    net_param,
     set_net_param,
     with_net_default,
 )
-from skchaos.utils import draw_seed, split_estimator
-
-
-def _net_param(estimator, name):
-    """The value of the parameter ``name`` of ``estimator``'s net, or None."""
-    net = split_estimator(estimator)[1]
-    return net.get_params(deep=False).get(name) if hasattr(net, "get_params") else None
+from skchaos.utils import draw_seed
 
 
 class AttributionBoruta(
@@ -461,7 +456,7 @@ class AttributionBoruta(
         history = {key: [] for key in HISTORY_KEYS}
         trainer = copy.copy(setup.trainer)  # this fit's own hooks
         widened, max_width = trainer.estimator, 2 * X.shape[1]
-        self.input_penalty_ = _net_param(widened, "input_penalty")
+        self.input_penalty_ = net_param(widened, "input_penalty")
         if self._chooses_penalty():
             draw = {
                 "max_features": self.max_features,
@@ -535,7 +530,7 @@ class AttributionBoruta(
 
         Only for nets with the parameter that leave it at 0.
         """
-        value = _net_param(self.estimator, "input_penalty")
+        value = net_param(self.estimator, "input_penalty")
         return self.input_penalty == "auto" and value is not None and not value
 
     def _set_fitted(self, X, y, setup, test, history, rng, seeded, meta):

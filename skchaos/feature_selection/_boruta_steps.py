@@ -28,8 +28,9 @@ from skchaos.feature_selection._path import (
 from skchaos.feature_selection._warm_start import (
     AUTO_INPUT_PENALTY,
     auto_input_penalty,
+    net_param,
 )
-from skchaos.utils import draw_seed, split_estimator
+from skchaos.utils import draw_seed
 
 # Iterations whose networks are checked against a constant predictor: with
 # max_features < 1 one of them may draw none of the relevant features.
@@ -79,8 +80,7 @@ def auto_iteration_penalty(estimator, n_columns, n_rows):
     >>> [round(auto_iteration_penalty(net, 420, n), 2) for n in (250, 1000)]
     [10.0, 5.0]
     """
-    _, net = split_estimator(estimator)
-    lr = net.get_params(deep=False).get("lr") if hasattr(net, "get_params") else None
+    lr = net_param(estimator, "lr")
     scale = auto_input_penalty(n_columns) / AUTO_INPUT_PENALTY
     scale *= float(np.sqrt(REFERENCE_ROWS / max(n_rows, 1)))
     return SHRINK_PER_STEP / float(lr or 0.01) * scale

@@ -173,8 +173,7 @@ def fits_by_input_column(selector, X, y, sample_weight=None, groups=None):
 def _set_by_input_column(selector, inner, encoder, columns, X, y):
     """The fitted attributes of ``selector`` per input column, from ``inner``'s."""
     n_columns = selector.n_features_in_
-    encoded = np.unique(columns)
-    _, first = np.unique(columns, return_index=True)
+    encoded, first = np.unique(columns, return_index=True)
     for name in _PER_COLUMN:
         if not hasattr(inner, name):
             continue

@@ -121,6 +121,21 @@ def with_net_default(estimator, name, value, caller, auto):
     return set_net_param(estimator, name, value)
 
 
+def net_param(estimator, name):
+    """The value of the parameter ``name`` of ``estimator``'s net, or None.
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import Ridge
+    >>> from skchaos.feature_selection._warm_start import net_param
+    >>> from skchaos.neural import MLPRegressor
+    >>> net_param(MLPRegressor(lr=0.01), "lr"), net_param(Ridge(), "lr")
+    (0.01, None)
+    """
+    net = split_estimator(estimator)[1]
+    return net.get_params(deep=False).get(name) if hasattr(net, "get_params") else None
+
+
 def set_net_param(estimator, name, value):
     """A clone of ``estimator`` whose net (a pipeline's last step) has ``name=value``.
 
