@@ -76,8 +76,26 @@ def cell(setting, seed, variant):
         kept = np.flatnonzero(screen.ranking_ < 3)  # all but the rejected
         row["screened_out"] = int(X.shape[1] - kept.size)
         row["relevant_screened_out"] = int(relevant.sum() - relevant[kept].sum())
-    rfe = AttributionRFE(net, random_state=seed)
+    params = {}
+    if variant.startswith("in"):  # the library's screen at this percentile
+        perc, _, penalty = variant[2:].partition("p")
+        params["screen"] = float(perc)
+        if penalty:  # "in50p0": and this input penalty (default "auto")
+            params["input_penalty"] = float(penalty)
+    if variant.startswith("step"):  # "step0.2": a larger elimination step
+        params["step"] = float(variant[4:])
+    rfe = AttributionRFE(net, random_state=seed, **params)
     row["rfe_wall_s"], row["rfe_cpu_s"] = _timed(rfe, X[:, kept], y)
+    if "screen" in rfe.history_:
+        screen = rfe.history_["screen"]
+        shadows = np.sort(screen["shadow_importances"])
+        # Each relevant column's percentile among the shadows of the screen.
+        row["relevant_percentiles"] = [
+            round(100 * np.searchsorted(shadows, v) / shadows.size, 1)
+            for v in screen["importances"][relevant]
+        ]
+        row["screened_out"] = len(screen["removed"])
+        row["relevant_screened_out"] = int(relevant[screen["removed"]].sum())
     row["rounds"] = len(rfe.history_["score"])
     support = np.zeros(X.shape[1], bool)
     support[kept[rfe.support_]] = True
