@@ -26,7 +26,7 @@ import joblib
 import pandas as pd
 
 from skchaos.benchmark import compare_with_paper, load_config, run_benchmark
-from skchaos.benchmark._report import PUBLISHED_SOURCE
+from skchaos.benchmark._published import PUBLISHED_SOURCE
 
 _OUT = Path(__file__).resolve().parent / "_out"
 _NAMES = {

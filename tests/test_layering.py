@@ -191,3 +191,74 @@ def test_checker_reads_the_whole_package():
         if name.startswith("skchaos")
     ]
     assert lazy, "expected some imports of skchaos inside functions"
+
+
+# --------------------------------------------------------------------------
+# No import cycle between modules (imports inside functions included).
+# --------------------------------------------------------------------------
+
+
+def import_graph(sources):
+    """``{module: {modules it imports}}`` for ``{relative path: source}``.
+
+    An imported name resolves to the module it names, or else to the module
+    that defines it (``from skchaos.benchmark._report import make_report``
+    depends on ``skchaos.benchmark._report``).
+    """
+    modules = {module_name(path): path for path in sources}
+    graph = {}
+    for module, path in modules.items():
+        is_package = Path(path).name == "__init__.py"
+        edges = set()
+        for _, name in imported_names(sources[path], module, is_package=is_package):
+            target = name if name in modules else name.rpartition(".")[0]
+            if target in modules and target != module:
+                edges.add(target)
+        graph[module] = edges
+    return graph
+
+
+def find_cycle(graph):
+    """One import cycle of ``graph`` as a list of modules, or None."""
+    state, stack = {}, []
+
+    def visit(node):
+        state[node] = "open"
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == "open":
+                return stack[stack.index(nxt) :] + [nxt]
+            if nxt not in state and (cycle := visit(nxt)):
+                return cycle
+        state[node] = "done"
+        stack.pop()
+        return None
+
+    for node in sorted(graph):
+        if node not in state and (cycle := visit(node)):
+            return cycle
+    return None
+
+
+def test_no_import_cycle():
+    sources = {
+        path.relative_to(ROOT).as_posix(): path.read_text("utf-8")
+        for path in PACKAGE.rglob("*.py")
+    }
+    cycle = find_cycle(import_graph(sources))
+    assert cycle is None, " -> ".join(cycle)
+
+
+def test_cycle_checker_finds_a_lazy_cycle():
+    sources = {
+        "skchaos/benchmark/_a.py": "from skchaos.benchmark._b import f\n",
+        "skchaos/benchmark/_b.py": "def f():\n    from skchaos.benchmark._a import g\n",
+        "skchaos/benchmark/_c.py": "from skchaos.benchmark._a import h\n",
+    }
+    assert find_cycle(import_graph(sources)) == [
+        "skchaos.benchmark._a",
+        "skchaos.benchmark._b",
+        "skchaos.benchmark._a",
+    ]
+    del sources["skchaos/benchmark/_b.py"]
+    assert find_cycle(import_graph(sources)) is None

@@ -27,10 +27,10 @@ from skchaos.benchmark._evaluation import ABBREVIATIONS
 from skchaos.benchmark._grid import expand_grid
 from skchaos.benchmark._plots import plot_curves, plot_heatmap
 from skchaos.benchmark._presets import available_presets, preset_description
+from skchaos.benchmark._published import published_results
 from skchaos.benchmark._report import (
     compare_with_paper,
     make_report,
-    published_results,
     summarize_results,
 )
 from skchaos.benchmark._runner import run_benchmark

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from skchaos.benchmark._evaluation import ABBREVIATIONS, EVALUATIONS
-from skchaos.benchmark._report import (
+from skchaos.benchmark._published import (
     _AXES,
     _AXIS_LABELS,
     _METRICS,
