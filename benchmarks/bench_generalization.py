@@ -152,7 +152,7 @@ def _select(name, X, y, net_params, seed, classifier=False, rfe_params=None):
 
 def _converged_seconds(X, y, net_params, seed):
     """One converged training of the network, as AttributionRFE's first round."""
-    from skchaos.feature_selection._path import split_rows
+    from skchaos.feature_selection._rows import split_rows
     from skchaos.neural import MLPRegressor
 
     rng = np.random.RandomState(seed)

@@ -35,7 +35,7 @@ from sklearn.model_selection import train_test_split
 
 import skchaos.feature_selection._rfe as rfe_module
 from skchaos.feature_selection import AttributionRFE
-from skchaos.feature_selection._path import acceptable_rounds
+from skchaos.feature_selection._size_rule import acceptable_rounds
 from skchaos.neural import MLPRegressor
 
 _CAPTURED = {}

@@ -7,14 +7,12 @@ import pytest
 from sklearn.linear_model import Ridge
 
 from skchaos.feature_selection import AttributionRFE
-from skchaos.feature_selection._path import (
+from skchaos.feature_selection._path import elimination_path, n_removed, n_rounds
+from skchaos.feature_selection._rows import split_rows
+from skchaos.feature_selection._size_rule import (
     FALLBACK_TOL,
     acceptable_rounds,
-    elimination_path,
-    n_removed,
-    n_rounds,
     smallest_acceptable,
-    split_rows,
 )
 from skchaos.neural import MLPRegressor
 
@@ -370,7 +368,7 @@ def test_the_path_is_reproducible_with_the_same_rng(data):
 def test_split_rows_keeps_a_row_of_each_class_on_the_training_side():
     # A class of one row cannot be stratified: the random split must still
     # give the first (training) part a row of every class it holds out.
-    from skchaos.feature_selection._path import split_rows
+    from skchaos.feature_selection._rows import split_rows
 
     y = np.array([0] * 10 + [1] * 10 + [2])
     for seed in range(30):

@@ -34,9 +34,10 @@ from skchaos.feature_selection._importance import (
     check_attribution,
     resolve_attribution,
 )
-from skchaos.feature_selection._path import Setup, early_stopping_fraction
+from skchaos.feature_selection._path import Setup
 from skchaos.feature_selection._penalty_choice import choose_iteration_penalty
 from skchaos.feature_selection._progress import epoch_progress, progress_bar
+from skchaos.feature_selection._rows import early_stopping_fraction
 from skchaos.feature_selection._scoring import (
     Evaluator,
     constant_row_losses,

@@ -18,8 +18,8 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from skchaos.feature_selection._nets import as_net_arrays, is_plain_net, subset_net
-from skchaos.feature_selection._path import (
-    MIN_DELTA,
+from skchaos.feature_selection._path import MIN_DELTA
+from skchaos.feature_selection._rows import (
     Scaling,
     early_stopping_fraction,
     held_out_weights,

@@ -20,7 +20,6 @@ from typing import Any
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import GroupShuffleSplit, train_test_split
 
 from skchaos.feature_selection._nets import as_net_arrays
 from skchaos.feature_selection._progress import (
@@ -28,13 +27,18 @@ from skchaos.feature_selection._progress import (
     progress_bar,
     report_round,
 )
+from skchaos.feature_selection._rows import (
+    Scaling,
+    early_stopping_fraction,
+    held_out_weights,
+    split_rows,
+)
 from skchaos.feature_selection._scoring import constant_row_losses
+from skchaos.feature_selection._size_rule import acceptable_rounds
 from skchaos.feature_selection._units import Units
 from skchaos.feature_selection._warm_start import RoundTrainer
-from skchaos.utils import draw_seed, final_net
+from skchaos.utils import draw_seed
 
-# The relative tolerance of tol="auto" when the score has no per-row losses.
-FALLBACK_TOL = 0.02
 # A round's early-stopping loss improves when it drops by more than this, in
 # units of the target's variance (or of a log loss): far below label noise.
 MIN_DELTA = 1e-6
@@ -184,56 +188,6 @@ def warn_unconverged(path, caller, cap):
     )
 
 
-@dataclass(frozen=True)
-class Scaling:
-    """The standardization the networks of a path train on.
-
-    The path standardizes the columns of a 2-D ``X`` and, for regressors
-    scored by the default loss, ``y``, with the statistics of the training
-    part: neural networks train much better on standardized data, the
-    importances of standardized inputs do not depend on the units of the
-    columns, and a standardized squared error is comparable across tasks.
-    Inputs with channels and custom scores are left as they are.
-    """
-
-    x_mean: Any = None
-    x_scale: Any = None
-    y_mean: Any = None
-    y_scale: Any = None
-
-    @classmethod
-    def fit(cls, X, y, setup):
-        if not setup.standardize:
-            return cls()
-        x_mean = x_scale = y_mean = y_scale = None
-        if X.ndim == 2:
-            x_mean, x_scale = X.mean(axis=0), _scale(X.std(axis=0))
-        if not setup.classifier and setup.evaluate.row_losses:
-            y_mean, y_scale = y.mean(axis=0), _scale(y.std(axis=0))
-        return cls(x_mean, x_scale, y_mean, y_scale)
-
-    def loss_scale(self, y, classifier):
-        """The scale of the training loss: 1, or the variance of a raw target."""
-        if classifier or self.y_mean is not None:
-            return 1.0
-        return float(np.mean(np.var(np.asarray(y, dtype=np.float64), axis=0))) or 1.0
-
-    def apply(self, X, y=None):
-        """Standardized copies of ``X`` (and ``y``)."""
-        if self.x_mean is not None:
-            X = ((X - self.x_mean) / self.x_scale).astype(X.dtype, copy=False)
-        if y is not None and self.y_mean is not None:
-            # float64 at least: an integer target must not be truncated.
-            dtype = np.result_type(y.dtype, np.float64)
-            y = ((y - self.y_mean) / self.y_scale).astype(dtype, copy=False)
-        return X if y is None else (X, y)
-
-
-def _scale(std):
-    std = np.asarray(std, dtype=np.float64)
-    return np.where(std > 0, std, 1.0)
-
-
 def n_removed(step, n_left, n_stop):
     """How many units one round eliminates: ``step`` of them, at least one."""
     n = int(step) if isinstance(step, Integral) else max(1, int(step * n_left))
@@ -247,71 +201,6 @@ def n_rounds(step, n_units, n_stop):
         left -= n
         rounds += 1
     return rounds
-
-
-def split_rows(y, fraction, rng, stratify, groups=None):
-    """Sorted row indices of a random split, stratified when possible.
-
-    With ``groups``, every group lands on one side (scikit-learn's
-    ``GroupShuffleSplit``: ``fraction`` of the groups, not of the rows, go to
-    the second part); a single group cannot be split and raises
-    ``ValueError``.
-    """
-    seed = draw_seed(rng)
-    rows = np.arange(len(y))
-    if groups is not None:
-        if len(np.unique(groups)) < 2:
-            raise ValueError(
-                "groups has a single group among these rows; splitting them "
-                "with each group on one side needs at least 2 groups."
-            )
-        splitter = GroupShuffleSplit(1, test_size=fraction, random_state=seed)
-        first, second = next(splitter.split(rows, groups=groups))
-        return np.sort(first), np.sort(second)
-    try:
-        first, second = train_test_split(
-            rows,
-            test_size=fraction,
-            random_state=seed,
-            stratify=y if stratify else None,
-        )
-    except ValueError:
-        if not stratify:
-            raise
-        # A class too small to be stratified: split at random, then give
-        # the first part one row of each class it lacks (a network cannot
-        # be scored on, or stop early on, labels it never saw).
-        first, second = train_test_split(rows, test_size=fraction, random_state=seed)
-        missing = np.setdiff1d(np.unique(y[second]), np.unique(y[first]))
-        if missing.size and second.size > missing.size:
-            moved = [second[np.flatnonzero(y[second] == c)[0]] for c in missing]
-            first = np.r_[first, moved]
-            second = np.setdiff1d(second, moved)
-    return np.sort(first), np.sort(second)
-
-
-def held_out_weights(sample_weight, rows, caller):
-    """The weights of the held-out ``rows`` (None without weights).
-
-    Raises ``ValueError`` when they are all zero: no importance or score can
-    be measured on them.
-    """
-    if sample_weight is None:
-        return None
-    weights = sample_weight[rows]
-    if not weights.any():
-        raise ValueError(
-            f"{caller}: sample_weight is zero on all the {len(rows)} held-out "
-            "rows, so no importance or score can be measured; give more rows "
-            "a positive weight, or raise validation_fraction."
-        )
-    return weights
-
-
-def early_stopping_fraction(estimator):
-    """The fraction of the training part held out to stop each round."""
-    net = final_net(estimator)
-    return float(getattr(net, "validation_fraction", None) or 0.1)
 
 
 def elimination_path(
@@ -467,84 +356,3 @@ def _record(path, alive, score, losses, importances, info):
     path.training.append(info.training)
     path.epochs.append(info.epochs)
     path.converged.append(info.converged)
-
-
-def nan_to_worst(scores):
-    """Scores as float64, with NaN replaced by -inf."""
-    scores = np.asarray(scores, dtype=np.float64)
-    return np.where(np.isnan(scores), -np.inf, scores)
-
-
-# Under tol="auto", a loss within this fraction of the best constant's loss
-# (an R^2 of 1e-4 for the squared error) of the best round's is a tie.
-TIE_FRACTION = 1e-4
-
-
-def acceptable_rounds(scores, row_losses, tol="auto", baseline=None):
-    """Which rounds' validation scores are no worse than the best round's.
-
-    Parameters
-    ----------
-    scores : sequence of float
-        The validation score of each round (higher is better).
-    row_losses : sequence of ndarray or None
-        The validation loss of each row, per round (paired: the same rows
-        in every round).
-    tol : "auto", "1se" or float, default="auto"
-        ``"auto"`` (or ``"1se"``): the paired one-standard-error rule on the validation
-        rows. With ``d`` the per-row loss of a round minus that of the best
-        round on the same rows, the round is acceptable when
-        ``mean(d) <= std(d) / sqrt(n_rows)``: its loss is not worse than the
-        best by more than one standard error of the paired difference, a
-        margin that shrinks as the validation rows grow, but never below
-        ``TIE_FRACTION`` times the mean loss of ``baseline``: on noiseless
-        data the standard error can fall to where sizes differ only in how
-        far their training went. Without per-row losses (a custom
-        ``scoring``) it falls back to ``tol=0.02``. A float: the score is at
-        least ``best - tol * |best|``.
-    baseline : ndarray or None, default=None
-        The per-row validation losses of the best constant prediction
-        (:func:`~skchaos.feature_selection._scoring.constant_row_losses`);
-        None: no floor.
-
-    Returns
-    -------
-    mask : ndarray of bool
-        One entry per round; the best round is always acceptable.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skchaos.feature_selection._path import acceptable_rounds
-    >>> rng = np.random.RandomState(0)
-    >>> base = rng.exponential(size=400)
-    >>> same = base + 0.01 * np.tile([1, -1], 200)  # another net, as good
-    >>> worse = base + 0.5 + 0.01 * rng.randn(400)  # a relevant feature lost
-    >>> losses = [base, same, worse]
-    >>> acceptable_rounds([-loss.mean() for loss in losses], losses).tolist()
-    [True, True, False]
-    """
-    scores = nan_to_worst(scores)
-    best = int(np.argmax(scores))
-    have_rows = len(row_losses) == len(scores) and all(
-        loss is not None for loss in row_losses
-    )
-    if tol in ("auto", "1se") and have_rows:
-        losses = np.vstack(row_losses).astype(np.float64)
-        n_rows = losses.shape[1]
-        with np.errstate(invalid="ignore"):  # a diverged round's inf losses
-            diff = losses - losses[best]
-            mean = diff.mean(axis=1)
-            se = diff.std(axis=1, ddof=1) / np.sqrt(n_rows) if n_rows > 1 else 0 * mean
-            floor = 0.0 if baseline is None else TIE_FRACTION * np.mean(baseline)
-            ok = np.isfinite(mean) & (mean <= np.maximum(se, floor))
-        ok[best] = True
-        return ok
-    tol = FALLBACK_TOL if isinstance(tol, str) else float(tol)
-    return scores >= scores[best] - tol * abs(scores[best])
-
-
-def smallest_acceptable(scores, row_losses, sizes, tol="auto", baseline=None):
-    """Index of the smallest size among :func:`acceptable_rounds`."""
-    ok = np.flatnonzero(acceptable_rounds(scores, row_losses, tol, baseline))
-    return int(ok[np.argmin(np.asarray(sizes)[ok])])

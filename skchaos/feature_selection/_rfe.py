@@ -22,11 +22,7 @@ from skchaos.feature_selection._encoded import fits_by_input_column
 from skchaos.feature_selection._importance import (
     AGGREGATIONS,
 )
-from skchaos.feature_selection._path import (
-    elimination_path,
-    smallest_acceptable,
-    warn_unconverged,
-)
+from skchaos.feature_selection._path import elimination_path, warn_unconverged
 from skchaos.feature_selection._plotting import plot_scores
 from skchaos.feature_selection._scoring import Evaluator, warn_if_uninformative
 from skchaos.feature_selection._selected import SelectedEstimatorMixin
@@ -37,6 +33,7 @@ from skchaos.feature_selection._setup import (
     refit_selected,
     validate_fit_data,
 )
+from skchaos.feature_selection._size_rule import smallest_acceptable
 from skchaos.feature_selection._units import (
     check_units,
 )

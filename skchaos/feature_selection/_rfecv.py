@@ -11,10 +11,11 @@ from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted
 
 from skchaos.feature_selection._encoded import fits_by_input_column
-from skchaos.feature_selection._path import elimination_path, nan_to_worst
+from skchaos.feature_selection._path import elimination_path
 from skchaos.feature_selection._plotting import plot_scores
 from skchaos.feature_selection._rfe import AttributionRFE
 from skchaos.feature_selection._setup import atomic_fit, check_fit_metadata
+from skchaos.feature_selection._size_rule import nan_to_worst
 from skchaos.utils import MAX_SEED, draw_seed
 
 _ONE_SE = "1se"

@@ -3,7 +3,7 @@
 The default scores are losses that decompose over rows (squared error, log
 loss, 0-1 loss), so that the size rule can compare two rounds row by row on
 the same validation rows (see
-:func:`~skchaos.feature_selection._path.acceptable_rounds`).
+:func:`~skchaos.feature_selection._size_rule.acceptable_rounds`).
 """
 
 import warnings

@@ -18,11 +18,8 @@ from skchaos.feature_selection._nets import (
     is_plain_net,
     widened_net,
 )
-from skchaos.feature_selection._path import (
-    Setup,
-    early_stopping_fraction,
-    split_rows,
-)
+from skchaos.feature_selection._path import Setup
+from skchaos.feature_selection._rows import early_stopping_fraction, split_rows
 from skchaos.feature_selection._scoring import Evaluator
 from skchaos.feature_selection._warm_start import (
     RoundTrainer,
