@@ -122,6 +122,35 @@ VARIANTS["fixed_log"] = {"max_iter": 60}
 FIXED_MIN = 6
 VARIANTS["rank_pair_half"] = {"max_iter": 60, "penalty_factor": 0.5}
 RANK_PROTECT = 0.05
+# "twobar*" (seventh round): Boruta's confirmation unchanged (hits against
+# the best shadow), but a unit is rejected only when it falls short of a
+# lower bar, the shadows' 75th / 90th percentile, significantly often (the
+# same binomial test on the counts above that bar). A weak relevant column
+# that loses to the best of many shadows while the noise is still in play,
+# but beats most of them, stays tentative until it can be confirmed.
+VARIANTS["twobar75"] = {"max_iter": 60}
+VARIANTS["twobar90"] = {"max_iter": 60}
+# "cap*" (seventh round): Boruta's test unchanged, but an iteration rejects
+# at most this share of the units in play: those of its rejections with the
+# lowest importance at this iteration (relative to the best shadow's). The
+# noise leaves over several iterations, as on AttributionRFE's path, so that
+# a weak variable ranked among the noise by a crowded network can survive
+# until the networks, with fewer columns, use it.
+VARIANTS["cap20"] = {"max_iter": 60}
+VARIANTS["cap10"] = {"max_iter": 60}
+# "rank10": Boruta's confirmation unchanged; no binomial rejection. Each
+# iteration rejects, of the tentative units it included that score below
+# the shadows' median, the 10% of the units in play with the lowest
+# importance: the noise leaves at the pace of AttributionRFE's path, and a
+# weak variable that climbs above the shadows' median as the networks lose
+# noise is never rejected.
+VARIANTS["rank10"] = {"max_iter": 60}
+VARIANTS["rank10_nodrop"] = {"max_iter": 60, "input_dropout": 0.0}
+VARIANTS["rank10_nodrop_p0"] = {
+    "max_iter": 60,
+    "input_dropout": 0.0,
+    "input_penalty": 0.0,
+}
 PICK_GRID = (0.0625, 0.125, 0.25, 0.5, 1.0, 2.0)
 TRUNCATE = (10, 20, 30, 40, 50, 60, 80)
 
@@ -235,6 +264,101 @@ def _configure(variant, penalty_factor):
     boruta_module.shadow_columns = _shadow.shadow_columns
     if variant.startswith("fixed"):
         _configure_fixed(variant, boruta_module, _shadow)
+        return
+    if variant.startswith("rank10"):
+
+        class RankRejectShadowTest(_shadow.ShadowTest):
+            def update(self, units, real_importances, shadow_importances):
+                units = np.asarray(units)
+                real = np.asarray(real_importances, float)
+                n_play = len(self.in_play())
+                self.n_iter += 1
+                self.importance_sum[units] += real
+                self.importance_count[units] += 1
+                self.n_trials[units] += 1
+                self.hit_counts[units] += _shadow.hits(
+                    real, shadow_importances, self.perc
+                )
+                open_ = self.tentative()
+                confirm, _ = _shadow.boruta_decisions(
+                    self.hit_counts[open_],
+                    self.n_trials[open_],
+                    self.alpha,
+                    self.two_step,
+                )
+                confirmed = open_[confirm]
+                self.decision[confirmed] = _shadow.CONFIRMED
+                median = float(np.median(shadow_importances))
+                low = (real < median) & (self.decision[units] == _shadow.TENTATIVE)
+                candidates = units[low]
+                k = max(1, int(np.ceil(0.1 * n_play)))
+                order = np.argsort(real[low], kind="stable")
+                rejected = np.sort(candidates[order[:k]])
+                self.decision[rejected] = _shadow.REJECTED
+                self.decided_at[confirmed] = self.decided_at[rejected] = self.n_iter
+                return confirmed, rejected
+
+        boruta_module.ShadowTest = RankRejectShadowTest
+        return
+    if variant.startswith("cap"):
+        share = float(variant[3:]) / 100
+
+        class CappedShadowTest(_shadow.ShadowTest):
+            def update(self, units, real_importances, shadow_importances):
+                units = np.asarray(units)
+                real = np.asarray(real_importances, float)
+                best = max(float(np.max(shadow_importances)), 1e-12)
+                latest = np.full(self.n_units, np.inf)
+                latest[units] = real / best
+                n_play = len(self.in_play())
+                confirmed, rejected = super().update(
+                    units, real_importances, shadow_importances
+                )
+                cap = max(1, int(np.ceil(share * n_play)))
+                if len(rejected) > cap:  # undo all but the cap weakest
+                    order = np.argsort(latest[rejected], kind="stable")
+                    back = rejected[order[cap:]]
+                    self.decision[back] = _shadow.TENTATIVE
+                    self.decided_at[back] = -1
+                    rejected = np.sort(rejected[order[:cap]])
+                return confirmed, rejected
+
+        boruta_module.ShadowTest = CappedShadowTest
+        return
+    if variant.startswith("twobar"):
+        low_perc = float(variant[len("twobar") :])
+
+        class TwoBarShadowTest(_shadow.ShadowTest):
+            def update(self, units, real_importances, shadow_importances):
+                if not hasattr(self, "low_counts"):
+                    self.low_counts = np.zeros(self.n_units, dtype=int)
+                self.n_iter += 1
+                units = np.asarray(units)
+                real = np.asarray(real_importances, float)
+                self.importance_sum[units] += real
+                self.importance_count[units] += 1
+                self.n_trials[units] += 1
+                self.hit_counts[units] += _shadow.hits(
+                    real, shadow_importances, self.perc
+                )
+                self.low_counts[units] += _shadow.hits(
+                    real, shadow_importances, low_perc
+                )
+                open_ = self.tentative()
+                n = self.n_trials[open_]
+                confirm, _ = _shadow.boruta_decisions(
+                    self.hit_counts[open_], n, self.alpha, self.two_step
+                )
+                _, reject = _shadow.boruta_decisions(
+                    self.low_counts[open_], n, self.alpha, self.two_step
+                )
+                confirmed, rejected = open_[confirm], open_[reject & ~confirm]
+                self.decision[confirmed] = _shadow.CONFIRMED
+                self.decision[rejected] = _shadow.REJECTED
+                self.decided_at[confirmed] = self.decided_at[rejected] = self.n_iter
+                return confirmed, rejected
+
+        boruta_module.ShadowTest = TwoBarShadowTest
         return
     if not variant.startswith("rank"):
         return
@@ -446,6 +570,21 @@ def formula_cell(seed, variant, max_iter):
     row["n_relevant"] = int(relevant.sum())
     row["weak_real"] = int(selector.support_weak_[relevant].sum())
     row["weak_noise"] = int(selector.support_weak_[~relevant].sum())
+    # Each relevant column: -1 rejected, 0 tentative, 1 confirmed, and when.
+    row["relevant_decisions"] = [
+        [int(1 if s else (0 if w else -1)), int(t)]
+        for s, w, t in zip(
+            selector.support_[relevant],
+            selector.support_weak_[relevant],
+            selector.decision_iteration_[relevant],
+        )
+    ]
+    row["n_in_play"] = [
+        int(v)
+        for v in np.add(
+            selector.history_["n_confirmed"], selector.history_["n_tentative"]
+        )
+    ]
     for key, support in _supports(selector).items():
         tp = int(np.sum(support & relevant))
         row[key] = {

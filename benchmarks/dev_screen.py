@@ -14,6 +14,10 @@ relevant), and the CPU seconds of the screen and of the elimination (the
 screen's figure includes AttributionBoruta's refit on its confirmed columns,
 which a built-in screen would not need).
 
+``in<perc>`` (and ``in<perc>p<penalty>``) run ``AttributionRFE(net,
+screen=perc)`` of the prototype on branch ``dev/screen-first-network``
+(main has no ``screen``); ``step<s>`` runs today's path with ``step=s``.
+
 Usage::
 
     python benchmarks/dev_screen.py --setting A --seeds 0-9 --variants rfe screen20
