@@ -46,3 +46,14 @@ def run_resumable(cells, out, jobs, cell_key, row_key, field_order=None):
     os.replace(tmp, out)
     os.remove(partial)
     return rows
+
+
+def append_rows(rows, out):
+    """Append each row of the iterable ``rows`` to the JSON-lines ``out`` as it comes.
+
+    The development probes write this way: a killed run keeps every finished row.
+    """
+    for row in rows:
+        with open(out, "a") as handle:
+            handle.write(json.dumps(row) + "\n")
+        print(json.dumps(row), flush=True)

@@ -185,6 +185,21 @@ def random_formula(seed, setting):
     )
 
 
+def training_draw(seed, setting):
+    """The training rows of ``random_formula(seed, setting)`` (80%), and its truth.
+
+    Returns ``X, y, relevant`` (a boolean mask), the rows the selection
+    harnesses select on (the other 20% are held out as in :func:`_cell`).
+    """
+    from sklearn.model_selection import train_test_split
+
+    data = random_formula(seed, setting)
+    X, _, y, _ = train_test_split(
+        data.data, data.target, test_size=0.2, random_state=seed
+    )
+    return X, y, np.asarray(data.relevant_mask, bool)
+
+
 def _cell(part, key, selector, seed, args):
     import torch
 

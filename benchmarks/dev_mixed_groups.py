@@ -28,7 +28,6 @@ Usage::
 """
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -39,6 +38,7 @@ from joblib import Parallel, delayed
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+from _resumable import append_rows  # noqa: E402
 from bench_generalization import _int_list  # noqa: E402
 from bench_mixed import NET, _cpu  # noqa: E402
 
@@ -131,10 +131,7 @@ def main(argv=None):
     rows = Parallel(n_jobs=args.jobs, return_as="generator_unordered")(
         delayed(cell)(s, v) for s, v in cells
     )
-    for row in rows:
-        with open(args.out, "a") as handle:
-            handle.write(json.dumps(row) + "\n")
-        print(json.dumps(row), flush=True)
+    append_rows(rows, args.out)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,6 @@ Usage::
 """
 
 import argparse
-import json
 import os
 import resource
 import sys
@@ -36,11 +35,12 @@ from joblib import Parallel, delayed
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+from _resumable import append_rows  # noqa: E402
 from bench_generalization import (  # noqa: E402
     SETTINGS,
     _int_list,
     _quality,
-    random_formula,
+    training_draw,
 )
 
 
@@ -61,16 +61,10 @@ def cell(setting, seed, variant):
     import torch
 
     torch.set_num_threads(1)
-    from sklearn.model_selection import train_test_split
-
     from skchaos.feature_selection import AttributionBoruta, AttributionRFE
     from skchaos.neural import MLPRegressor
 
-    data = random_formula(seed, setting)
-    X, _, y, _ = train_test_split(
-        data.data, data.target, test_size=0.2, random_state=seed
-    )
-    relevant = np.asarray(data.relevant_mask, bool)
+    X, y, relevant = training_draw(seed, setting)
     net = MLPRegressor(random_state=seed, **SETTINGS[setting]["net"])
     row = {"setting": setting, "seed": seed, "variant": variant}
     kept = np.arange(X.shape[1])
@@ -121,10 +115,7 @@ def main(argv=None):
     rows = Parallel(n_jobs=min(args.jobs, 2), return_as="generator_unordered")(
         delayed(cell)(*c) for c in cells
     )
-    for row in rows:
-        with open(args.out, "a") as handle:
-            handle.write(json.dumps(row) + "\n")
-        print(json.dumps(row), flush=True)
+    append_rows(rows, args.out)
 
 
 if __name__ == "__main__":

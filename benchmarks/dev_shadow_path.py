@@ -20,7 +20,6 @@ Usage::
 """
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -31,7 +30,8 @@ from joblib import Parallel, delayed
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from bench_generalization import SETTINGS, _int_list, random_formula  # noqa: E402
+from _resumable import append_rows  # noqa: E402
+from bench_generalization import SETTINGS, _int_list, training_draw  # noqa: E402
 from dev_screen import _cpu  # noqa: E402
 
 
@@ -64,13 +64,7 @@ def cell(seed, setting, n_paths):
     import torch
 
     torch.set_num_threads(1)
-    from sklearn.model_selection import train_test_split
-
-    data = random_formula(seed, setting)
-    X, _, y, _ = train_test_split(
-        data.data, data.target, test_size=0.2, random_state=seed
-    )
-    relevant = np.asarray(data.relevant_mask, bool)
+    X, y, relevant = training_draw(seed, setting)
     row = {"setting": setting, "seed": seed, "n_relevant": int(relevant.sum())}
     row["n_paths"] = n_paths
     wall, cpu = time.perf_counter(), _cpu()
@@ -107,10 +101,7 @@ def main(argv=None):
     rows = Parallel(n_jobs=min(args.jobs, 2), return_as="generator_unordered")(
         delayed(cell)(seed, args.setting, args.paths) for seed in args.seeds
     )
-    for row in rows:
-        with open(args.out, "a") as handle:
-            handle.write(json.dumps(row) + "\n")
-        print(json.dumps(row), flush=True)
+    append_rows(rows, args.out)
 
 
 if __name__ == "__main__":
