@@ -19,7 +19,7 @@ from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 from skorch import NeuralNetClassifier, NeuralNetRegressor
 from torch import nn
 
-from skchaos.feature_selection import AttributionRFE, AttributionRFECV, _path
+from skchaos.feature_selection import AttributionRFE, AttributionRFECV, _path, _rows
 from skchaos.neural import InputSubset, MLPRegressor
 
 N_CLASSIFICATION, N_REGRESSION = 20, 12
@@ -410,7 +410,7 @@ def test_metadata_routing_reaches_the_selector_its_net_and_the_splits(grouped):
 
 def test_held_out_rows_of_weight_zero_only_are_refused():
     weights = np.r_[1.0, np.zeros(9)]
-    np.testing.assert_array_equal(_path.held_out_weights(weights, [0, 3], "X"), [1, 0])
-    assert _path.held_out_weights(None, [0, 3], "X") is None
+    np.testing.assert_array_equal(_rows.held_out_weights(weights, [0, 3], "X"), [1, 0])
+    assert _rows.held_out_weights(None, [0, 3], "X") is None
     with pytest.raises(ValueError, match="zero on all the 2 held-out rows"):
-        _path.held_out_weights(weights, [2, 3], "AttributionRFE")
+        _rows.held_out_weights(weights, [2, 3], "AttributionRFE")
