@@ -216,7 +216,7 @@ def _make_estimator(model, seed):
         if "random_state" in estimator.get_params(deep=False):
             estimator.set_params(random_state=seed)
         return estimator
-    from skchaos.benchmark._config import estimator_params
+    from skchaos.benchmark._models import estimator_params
     from skchaos.neural import MLPRegressor
 
     return MLPRegressor(**estimator_params(model["params"]), random_state=seed)
