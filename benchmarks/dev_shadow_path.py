@@ -10,7 +10,11 @@ per column (each column permuted across the rows), by composition:
 shadow (``best``), or all but the last 5% of them (``q95``), is selected.
 With ``--paths K``, K paths run with their own shadows and seeds, and a
 column is selected when it outlasts every shadow on a majority of them
-(``majority``) or on all (``all``).
+(``majority``) or on all (``all``). With ``--null-share s``, no shadow
+columns: each path permutes a random share ``s`` of the columns in place
+(the nulls of that path, so the network is no wider than ``X``), and a
+column that outlasts every null of a path it was not permuted in scores a
+hit; ``majority``: hits on more than half of those paths.
 
 Every finished seed appends one JSON row to ``--out``.
 
@@ -31,24 +35,44 @@ from joblib import Parallel, delayed
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from _resumable import append_rows  # noqa: E402
-from bench_generalization import SETTINGS, _int_list, training_draw  # noqa: E402
+from bench_generalization import (  # noqa: E402
+    SETTINGS,
+    _int_list,
+    real_data,
+    training_draw,
+)
 from dev_screen import _cpu  # noqa: E402
 
 
-def _path_ranks(X, y, seed, setting, draw):
-    """One warm path on ``[X, shadows]``: (real ranks, shadow ranks), CPU s."""
+def _path_ranks(X, y, seed, setting, draw, null_share=None, classifier=False):
+    """One warm path: (real ranks, null ranks, null mask); rank 1 = kept last.
+
+    ``null_share`` None: the path runs on ``[X, shadows]``, one shadow per
+    column. A share: the path runs on ``X`` itself with that share of its
+    columns permuted in place (the nulls; the width stays that of ``X``).
+    """
     from skchaos.feature_selection import AttributionRFE
-    from skchaos.neural import MLPRegressor
+    from skchaos.neural import MLPClassifier, MLPRegressor
 
     rng = np.random.RandomState(1000 * seed + draw)
-    shadows = np.column_stack([rng.permutation(column) for column in X.T])
-    net = MLPRegressor(random_state=seed + draw, **SETTINGS[setting]["net"])
+    p = X.shape[1]
+    if null_share is None:
+        data = np.hstack([X, np.column_stack([rng.permutation(c) for c in X.T])])
+    else:
+        null = np.zeros(p, bool)
+        null[rng.choice(p, max(1, int(round(null_share * p))), replace=False)] = True
+        data = X.copy()
+        for j in np.flatnonzero(null):
+            data[:, j] = rng.permutation(data[:, j])
+    kind = MLPClassifier if classifier else MLPRegressor
+    net = kind(random_state=seed + draw, **SETTINGS[setting]["net"])
     rfe = AttributionRFE(net, n_features_to_select=1, random_state=seed + draw)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        rfe.fit(np.hstack([X, shadows]), y)
-    p = X.shape[1]
-    return rfe.ranking_[:p], rfe.ranking_[p:]  # 1 = eliminated last
+        rfe.fit(data, y)
+    if null_share is None:
+        return rfe.ranking_[:p], rfe.ranking_[p:], None
+    return rfe.ranking_, rfe.ranking_[null], null
 
 
 def _quality(support, relevant):
@@ -60,20 +84,24 @@ def _quality(support, relevant):
     }
 
 
-def cell(seed, setting, n_paths):
+def cell(seed, setting, n_paths, null_share=None):
     import torch
 
     torch.set_num_threads(1)
     X, y, relevant = training_draw(seed, setting)
     row = {"setting": setting, "seed": seed, "n_relevant": int(relevant.sum())}
-    row["n_paths"] = n_paths
+    row["n_paths"], row["null_share"] = n_paths, null_share
     wall, cpu = time.perf_counter(), _cpu()
     hits = np.zeros(X.shape[1], int)
     row["paths"] = []
+    trials = np.zeros(X.shape[1], int)
     for draw in range(n_paths):
-        real, shadow = _path_ranks(X, y, seed, setting, draw)
+        real, shadow, null = _path_ranks(X, y, seed, setting, draw, null_share)
         hit = real < shadow.min()  # outlasted every shadow
+        if null is not None:  # a column permuted in place is no trial
+            hit &= ~null
         hits += hit
+        trials += 1 if null is None else ~null
         row["paths"].append(
             {
                 "relevant_ranks": real[relevant].tolist(),
@@ -85,8 +113,38 @@ def cell(seed, setting, n_paths):
     row["wall_s"] = round(time.perf_counter() - wall, 1)
     row["cpu_s"] = round(_cpu() - cpu, 1)
     # Selected when it outlasted every shadow on a majority of the paths.
-    row["majority"] = _quality(2 * hits > n_paths, relevant)
-    row["all"] = _quality(hits == n_paths, relevant)
+    row["majority"] = _quality(2 * hits > trials, relevant)
+    row["all"] = _quality((hits == trials) & (trials > 0), relevant)
+    return row
+
+
+def table_cell(name, fold, n_paths):
+    """A development table (200 noise columns appended), one CV fold's rows."""
+    import torch
+
+    torch.set_num_threads(1)
+    from sklearn.model_selection import KFold, StratifiedKFold
+
+    X, y, relevant, classifier = real_data(name, 0)
+    splitter = (StratifiedKFold if classifier else KFold)(
+        5, shuffle=True, random_state=0
+    )
+    train, _ = list(splitter.split(X, y))[fold]
+    X, y = X[train], y[train]
+    row = {"dataset": name, "fold": fold, "n_relevant": int(relevant.sum())}
+    row["n_paths"] = n_paths
+    wall, cpu = time.perf_counter(), _cpu()
+    hits = np.zeros(X.shape[1], int)
+    for draw in range(n_paths):
+        real, shadow, _ = _path_ranks(X, y, fold, "A", draw, classifier=classifier)
+        hits += real < shadow.min()
+    row["wall_s"] = round(time.perf_counter() - wall, 1)
+    row["cpu_s"] = round(_cpu() - cpu, 1)
+    for name_, support in (("majority", 2 * hits > n_paths), ("one", hits > 0)):
+        row[name_] = {
+            "real": int(np.sum(support & relevant)),
+            "noise": int(np.sum(support & ~relevant)),
+        }
     return row
 
 
@@ -95,12 +153,24 @@ def main(argv=None):
     parser.add_argument("--setting", choices=("A",), default="A")
     parser.add_argument("--seeds", type=_int_list, default=list(range(10)))
     parser.add_argument("--paths", type=int, default=1)
+    parser.add_argument("--null-share", type=float, default=None)
+    parser.add_argument("--tables", nargs="+", default=None)
+    parser.add_argument("--folds", type=_int_list, default=[0, 1, 2])
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--out", default="benchmarks/results/dev/shadow-path-dev.jsonl")
     args = parser.parse_args(argv)
-    rows = Parallel(n_jobs=min(args.jobs, 2), return_as="generator_unordered")(
-        delayed(cell)(seed, args.setting, args.paths) for seed in args.seeds
-    )
+    if args.tables:  # development tables (the paths' shadows, majority)
+        tasks = [
+            delayed(table_cell)(name, fold, args.paths)
+            for name in args.tables
+            for fold in args.folds
+        ]
+    else:
+        tasks = [
+            delayed(cell)(seed, args.setting, args.paths, args.null_share)
+            for seed in args.seeds
+        ]
+    rows = Parallel(n_jobs=min(args.jobs, 2), return_as="generator_unordered")(tasks)
     append_rows(rows, args.out)
 
 
