@@ -20,11 +20,9 @@ from skchaos.feature_selection._boruta_steps import (
     HISTORY_KEYS,
     N_CHECKED,
     auto_iteration_penalty,
-    draw_units,
-    iteration_estimator,
     record,
     report,
-    train_iteration,
+    run_iteration,
     warn_unconverged,
 )
 from skchaos.feature_selection._encoded import fits_by_input_column
@@ -40,7 +38,6 @@ from skchaos.feature_selection._progress import epoch_progress, progress_bar
 from skchaos.feature_selection._rows import early_stopping_fraction
 from skchaos.feature_selection._scoring import (
     Evaluator,
-    constant_row_losses,
     warn_if_none_learned,
 )
 from skchaos.feature_selection._selected import SelectedEstimatorMixin
@@ -55,7 +52,6 @@ from skchaos.feature_selection._shadow import (
     CONFIRMED,
     TENTATIVE,
     ShadowTest,
-    shadow_columns,
     shadow_threshold,
 )
 from skchaos.feature_selection._units import check_units
@@ -65,7 +61,6 @@ from skchaos.feature_selection._warm_start import (
     set_net_param,
     with_net_default,
 )
-from skchaos.utils import draw_seed
 
 
 class AttributionBoruta(
@@ -147,30 +142,23 @@ class AttributionBoruta(
 
     input_penalty : "auto" or float, default="auto"
         Group-lasso penalty on the input layer of the iterations' networks
-        (the ``input_penalty`` of :class:`skchaos.neural.MLPRegressor`), as
-        in :class:`AttributionRFE`: it keeps the network from fitting the
-        training rows through many irrelevant (real or shadow) columns.
-        ``"auto"``, for nets that have the parameter and leave it at 0: the
-        mildest of 1/8, 1/4, 1/2, 1 and 2 times ``0.03 / lr * sqrt(250 /
-        n)`` (the net's ``lr``; ``n`` the training rows of an iteration;
-        growing like the square root of the width beyond 1,100 columns)
-        whose networks score within one standard error of the best on
-        held-out rows, over two trial draws of features, shadows and rows
-        (10 trial trainings before the iterations); nothing for other
-        estimators. A float is that strength; a net's own nonzero
-        ``input_penalty`` is kept. ``input_penalty_`` is the strength used;
-        ``estimator_`` is trained as given.
+        (the ``input_penalty`` of :class:`skchaos.neural.MLPRegressor`): it
+        keeps them from fitting the training rows through many irrelevant
+        (real or shadow) columns. ``"auto"``, for nets that have the
+        parameter and leave it at 0: chosen per fit on held-out rows among
+        1/8 to 2 times a reference strength (10 trial trainings; the user
+        guide says how); nothing for other estimators. A float is that
+        strength; a net's own nonzero ``input_penalty`` is kept.
+        ``input_penalty_`` is the strength used; ``estimator_`` is trained
+        as given.
 
     input_dropout : "auto" or float, default="auto"
         Dropout of the inputs of the iterations' networks while they train
-        (the ``input_dropout`` of :class:`skchaos.neural.MLPRegressor`): a
-        network that may lose any column at any step spreads its weight over
-        correlated columns instead of leaning on one of them, as a random
-        forest's feature sampling does, so each of them can beat the
-        shadows. Real and shadow columns are dropped alike. ``"auto"`` is
-        0.3 for nets that have the parameter and leave it at 0, nothing for
-        other estimators; a float in [0, 1) is that probability (0: none).
-        ``estimator_`` is trained as given.
+        (the ``input_dropout`` of :class:`skchaos.neural.MLPRegressor`), so
+        that correlated columns each carry the signal; real and shadow
+        columns are dropped alike. ``"auto"`` is 0.3 for nets that have the
+        parameter and leave it at 0, nothing for other estimators; a float
+        in [0, 1) is that probability. ``estimator_`` is trained as given.
 
     importance_aggregation : {"mean_abs", "rms", "max_abs"}, default="mean_abs"
         How per-row attributions become one importance per column: the
@@ -258,19 +246,10 @@ class AttributionBoruta(
 
     Notes
     -----
-    Every iteration trains a new clone from scratch (a network that has
-    already fitted the real columns would face fresh shadows it has not
-    fitted), on a new split of the rows into training rows (it trains until
-    its early-stopping loss levels off) and held-out rows (the
-    attributions), with the columns (and a regression target) standardized
-    by the training rows' statistics.
-
-    The test is BorutaPy's: after ``k`` trials, a feature is confirmed when
-    ``P(Binomial(k, 0.5) >= hits)`` and rejected when ``P(Binomial(k, 0.5)
-    <= hits)`` is below ``alpha`` after the correction of ``two_step``.
-    Confirmed features stay in play until the end. When nothing is
-    selected, ``transform`` returns no column (with scikit-learn's
-    warning) and ``estimator_`` is None.
+    Every iteration trains a new clone from scratch on a new split of the
+    rows; the test is BorutaPy's. Why each step is as it is: the user guide,
+    :ref:`all_relevant`. When nothing is selected, ``transform`` returns no
+    column (with scikit-learn's warning) and ``estimator_`` is None.
 
     References
     ----------
@@ -456,14 +435,14 @@ class AttributionBoruta(
         test = ShadowTest(units.n_units, self.perc, self.alpha, self.two_step)
         history = {key: [] for key in HISTORY_KEYS}
         trainer = copy.copy(setup.trainer)  # this fit's own hooks
-        widened, max_width = trainer.estimator, 2 * X.shape[1]
+        widened = trainer.estimator
+        draw = {
+            "max_features": self.max_features,
+            "validation_fraction": self.validation_fraction,
+            "max_width": 2 * X.shape[1],
+        }
         self.input_penalty_ = net_param(widened, "input_penalty")
         if self._chooses_penalty():
-            draw = {
-                "max_features": self.max_features,
-                "validation_fraction": self.validation_fraction,
-                "max_width": max_width,
-            }
             self.input_penalty_, _ = choose_iteration_penalty(
                 X, y, setup, trainer, self.input_penalty_, draw, rng, seeded, meta
             )
@@ -476,47 +455,21 @@ class AttributionBoruta(
         try:
             while test.n_iter < self.max_iter and not test.done():
                 tic = time.perf_counter()
-                alive = draw_units(test.in_play(), self.max_features, rng)
-                columns = units.columns(alive)
-                unit_of = np.searchsorted(alive, units.unit_of[columns])
-                X_aug, unit_of_aug = shadow_columns(X[:, columns], unit_of, rng)
-                trainer.estimator = iteration_estimator(
-                    widened, X_aug.shape[1], max_width
+                step = run_iteration(
+                    X, y, setup, trainer, widened, test, draw, rng, seeded, meta
                 )
-                model, info, (X_val, y_val, w_val) = train_iteration(
-                    X_aug,
-                    y,
-                    setup,
-                    trainer,
-                    self.validation_fraction,
-                    rng,
-                    seeded,
-                    *meta,
-                )
-                score, losses = setup.evaluate(model, X_val, y_val, sample_weight=w_val)
-                if test.n_iter < N_CHECKED:
-                    baseline = constant_row_losses(setup.evaluate.name, y_val, w_val)
-                    first.append((losses, baseline))
+                if step.baseline is not None:
+                    first.append((step.losses, step.baseline))
                     if len(first) == N_CHECKED:
                         warn_if_none_learned(first, setup.caller)
-                n = len(alive)
-                importances = setup.importance(
-                    model,
-                    X_val,
-                    y_val,
-                    unit_of_aug,
-                    2 * n,
-                    draw_seed(rng, seeded),
-                    sample_weight=w_val,
-                )
-                confirmed, rejected = test.update(
-                    alive, importances[:n], importances[n:]
-                )
-                threshold = shadow_threshold(importances[n:], self.perc)
+                n = len(step.alive)
+                real, shadows = step.importances[:n], step.importances[n:]
+                confirmed, rejected = test.update(step.alive, real, shadows)
+                threshold = shadow_threshold(shadows, self.perc)
                 toc = time.perf_counter()
                 record(
-                    history, test, units, threshold, confirmed, rejected, score,
-                    info, toc - tic,
+                    history, test, units, threshold, confirmed, rejected,
+                    step.score, step.info, toc - tic,
                 )  # fmt: skip
                 report(bar, setup, test.n_iter, history, toc - start)
         finally:

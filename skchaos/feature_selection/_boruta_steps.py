@@ -8,11 +8,15 @@
   most columns takes fewer through :class:`~skchaos.neural.InputSubset`);
 - :func:`train_iteration`: one cold network on a new split of the rows, with
   the rows' weights and groups;
+- :func:`run_iteration`: a whole iteration (draw the units, append their
+  shadows, train, score every column on the held-out rows);
 - :func:`record` and :func:`report`: the history and the progress lines;
 """
 
 import sys
 import warnings
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
@@ -25,6 +29,8 @@ from skchaos.feature_selection._rows import (
     held_out_weights,
     split_rows,
 )
+from skchaos.feature_selection._scoring import constant_row_losses
+from skchaos.feature_selection._shadow import shadow_columns
 from skchaos.feature_selection._warm_start import (
     AUTO_INPUT_PENALTY,
     auto_input_penalty,
@@ -159,6 +165,53 @@ def train_iteration(
         X_fit, y_fit, X_es, y_es, draw_seed(rng, seeded), weights=weights
     )
     return model, info, (X_aug[val], y[val], w_val)
+
+
+@dataclass
+class Iteration:
+    """What one iteration gives the test (see :func:`run_iteration`)."""
+
+    alive: Any
+    importances: Any
+    score: float
+    losses: Any
+    baseline: Any
+    info: Any
+
+
+def run_iteration(X, y, setup, trainer, widened, test, draw, rng, seeded, meta):
+    """One iteration: draw units, append their shadows, train, score every column.
+
+    ``draw`` holds ``max_features`` (the share of the units in play drawn),
+    ``validation_fraction`` and ``max_width`` (the width ``widened`` was
+    built for); ``meta`` is ``(sample_weight, groups)``. Returns an
+    :class:`Iteration`: the units drawn, the importances of their real
+    columns then of their shadows, the validation score, and for the first
+    ``N_CHECKED`` iterations the per-row losses and the best constant's.
+    """
+    units = setup.units
+    alive = draw_units(test.in_play(), draw["max_features"], rng)
+    columns = units.columns(alive)
+    unit_of = np.searchsorted(alive, units.unit_of[columns])
+    X_aug, unit_of_aug = shadow_columns(X[:, columns], unit_of, rng)
+    trainer.estimator = iteration_estimator(widened, X_aug.shape[1], draw["max_width"])
+    model, info, (X_val, y_val, w_val) = train_iteration(
+        X_aug, y, setup, trainer, draw["validation_fraction"], rng, seeded, *meta
+    )
+    score, losses = setup.evaluate(model, X_val, y_val, sample_weight=w_val)
+    baseline = None
+    if test.n_iter < N_CHECKED:
+        baseline = constant_row_losses(setup.evaluate.name, y_val, w_val)
+    importances = setup.importance(
+        model,
+        X_val,
+        y_val,
+        unit_of_aug,
+        2 * len(alive),
+        draw_seed(rng, seeded),
+        sample_weight=w_val,
+    )
+    return Iteration(alive, importances, score, losses, baseline, info)
 
 
 def record(history, test, units, threshold, confirmed, rejected, score, info, t):
