@@ -127,17 +127,10 @@ class AttributionRFE(
     tol : "auto" or float, default="auto"
         How ``n_features_to_select="auto"`` decides that a size is no worse
         than the best one along the path. ``"auto"``: the paired
-        one-standard-error rule on the validation rows. With ``d`` the loss
-        of each validation row at that size minus its loss at the best size,
-        the size is acceptable when ``mean(d) <= std(d) / sqrt(n_rows)``, a
-        margin that shrinks as the validation rows grow and needs no
-        hand-set tolerance, or when ``mean(d)`` is below 0.01% of the loss
-        of the best constant prediction (a tie on noiseless data; with a
-        custom ``scoring``, which has no per-row losses, ``"auto"`` falls
-        back to ``0.02``). A float: the score must
-        be at least ``best - tol * |best|`` (``0.02``: a validation loss at
-        most 2% above the best one). Larger values select fewer features
-        (see Notes).
+        one-standard-error rule on the per-row validation losses (with a
+        custom ``scoring``, which has none, ``0.02``). A float: the score
+        must be at least ``best - tol * |best|``. Larger values select fewer
+        features; the user guide gives the rule in full.
 
     warm_start : bool, default=True
         Whether each round fine-tunes the previous round's network, with the
@@ -147,18 +140,12 @@ class AttributionRFE(
 
     fine_tune_epochs : "auto", int or float, default="auto"
         How long each network trains. ``"auto"``: every round, the first
-        one included, trains until the loss on early-stopping rows levels
-        off, and the weights of its best epoch are kept. The early-stopping
-        rows are the net's ``validation_fraction`` of the *training* part
-        (never the validation rows the importances and scores use), and the
-        loss has levelled off when it has not improved for the net's
-        ``n_iter_no_change`` epochs. The first network trains at least the
-        net's ``max_epochs`` epochs, and every round at most
-        ``max_round_epochs`` (a plain skorch net stops with skorch's
-        ``EarlyStopping`` on the early-stopping rows). An int
-        is a fixed number of fine-tuning epochs per warm round, a float in
-        (0, 1] a fraction of the network's ``max_epochs`` (at least one);
-        the first network then trains exactly as configured.
+        one included, trains until its loss on early-stopping rows (the
+        net's ``validation_fraction`` of the *training* part) levels off,
+        keeping its best epoch's weights; the first at least the net's
+        ``max_epochs``, every round at most ``max_round_epochs``. An int is
+        a fixed number of fine-tuning epochs per warm round, a float in
+        (0, 1] a fraction of the net's ``max_epochs``.
 
     fine_tune_schedule : {"cosine", "constant"}, default="cosine"
         Learning-rate schedule of a fixed-length fine-tuning (an int or
@@ -174,17 +161,13 @@ class AttributionRFE(
 
     input_penalty : "auto" or float, default="auto"
         Group-lasso penalty on the input layer of the networks of the path
-        (the ``input_penalty`` of :class:`skchaos.neural.MLPRegressor`):
-        after every optimizer step the weights leaving each feature shrink
-        towards zero, so that a network facing many irrelevant columns
-        learns the function instead of memorizing its training rows through
-        them, and unused features fade out of its attributions. ``"auto"``
-        is 0.3 up to 1,100 features and ``0.3 * sqrt(n_features / 1100)``
-        beyond, for nets that have the parameter and leave it at 0 (the
-        skchaos MLPs), and nothing for other estimators; a float is that
-        strength (0: the networks train as given). A net's own nonzero
-        ``input_penalty`` is kept. ``estimator_`` is trained as given (with
-        ``refit=True``).
+        (the ``input_penalty`` of :class:`skchaos.neural.MLPRegressor`), so
+        that a network facing many irrelevant columns learns the function
+        instead of memorizing its rows through them. ``"auto"``: 0.3 up to
+        1,100 features, ``0.3 * sqrt(n_features / 1100)`` beyond, for nets
+        that have the parameter and leave it at 0; nothing for other
+        estimators. A float is that strength (0: none); a net's own nonzero
+        ``input_penalty`` is kept. ``estimator_`` is trained as given.
 
     importance_aggregation : {"mean_abs", "rms", "max_abs"}, default="mean_abs"
         How per-sample attributions become one importance per feature: the
@@ -290,20 +273,12 @@ class AttributionRFE(
 
     Notes
     -----
-    The user guide (:ref:`feature_selection`) details each step.
-
-    In short: the size is chosen on validation rows carved out of the data
-    passed to ``fit`` (networks train and early-stop on the rest, so a test
-    set kept outside ``fit`` stays untouched); every round trains until
-    converged, so that the sizes are comparable; the networks of the path
-    train on standardized data (``estimator_`` on the data as given), with
-    the group-lasso penalty of ``input_penalty`` on their input layer; a
-    skchaos net restricts its own inputs for the warm start, deleting the
-    eliminated columns of its first layer (anything that cannot be
-    restricted is retrained from a fresh clone, ``"cold"`` in
-    ``history_``); and ``fit`` warns (``UserWarning``) when the first
-    network or the selected round's network predicts the validation rows no
-    better than a constant, since its attributions are then noise.
+    The user guide (:ref:`feature_selection`) details each step: the
+    validation rows carved out of the data passed to ``fit`` (a test set
+    kept outside ``fit`` stays untouched), converged rounds, standardized
+    inputs, the warm start (``"cold"`` in ``history_`` where a network
+    cannot restrict its inputs), and the warning when a network predicts no
+    better than a constant.
 
     References
     ----------
