@@ -37,6 +37,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from _resumable import append_rows  # noqa: E402
 from bench_generalization import (  # noqa: E402
+    SCALE_NET,
     SETTINGS,
     _int_list,
     _quality,
@@ -61,11 +62,25 @@ def cell(setting, seed, variant):
     import torch
 
     torch.set_num_threads(1)
+    from sklearn.model_selection import train_test_split
+
     from skchaos.feature_selection import AttributionBoruta, AttributionRFE
     from skchaos.neural import MLPRegressor
 
-    X, y, relevant = training_draw(seed, setting)
-    net = MLPRegressor(random_state=seed, **SETTINGS[setting]["net"])
+    if setting == "F10":  # the paper's formula 10 with 1,000 noise columns
+        from skchaos.datasets import make_symbolic
+
+        data = make_symbolic(
+            10, n_noise_features=1000, random_state=seed, return_X_y=False
+        )
+        X, _, y, _ = train_test_split(
+            data.data, data.target, test_size=0.2, random_state=seed
+        )
+        relevant = np.asarray(data.relevant_mask, bool)
+        net = MLPRegressor(random_state=seed, **SCALE_NET)
+    else:
+        X, y, relevant = training_draw(seed, setting)
+        net = MLPRegressor(random_state=seed, **SETTINGS[setting]["net"])
     row = {"setting": setting, "seed": seed, "variant": variant}
     kept = np.arange(X.shape[1])
     if variant.startswith("screen"):
@@ -104,7 +119,7 @@ def cell(setting, seed, variant):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--setting", choices=("A", "W"), default="A")
+    parser.add_argument("--setting", choices=("A", "W", "F10"), default="A")
     parser.add_argument("--seeds", type=_int_list, default=list(range(10)))
     parser.add_argument("--variants", nargs="+", default=["rfe", "screen20"])
     parser.add_argument("--jobs", type=int, default=2)
