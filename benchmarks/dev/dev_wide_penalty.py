@@ -10,15 +10,19 @@ beyond 1,100 features; it never runs on held-out seeds.
 
 Usage::
 
-    python benchmarks/dev_wide_penalty.py SEED PENALTY   # PENALTY: auto or a float
+    python benchmarks/dev/dev_wide_penalty.py SEED PENALTY   # PENALTY: auto or a float
 
 About 5 minutes of CPU and 6 GB of memory per fit.
 """
 
 import json
+import os
 import sys
 import time
 import warnings
+
+# benchmarks/ itself: bench_generalization, _resumable, ...
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import numpy as np
 import torch

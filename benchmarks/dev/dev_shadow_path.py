@@ -20,7 +20,7 @@ Every finished seed appends one JSON row to ``--out``.
 
 Usage::
 
-    python benchmarks/dev_shadow_path.py --seeds 0-9 --jobs 2 --out ...
+    python benchmarks/dev/dev_shadow_path.py --seeds 0-9 --jobs 2 --out ...
 """
 
 import argparse
@@ -32,7 +32,8 @@ import warnings
 import numpy as np
 from joblib import Parallel, delayed
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# benchmarks/ itself: bench_generalization, _resumable, ...
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from _resumable import append_rows  # noqa: E402
 from bench_generalization import (  # noqa: E402

@@ -9,7 +9,7 @@ of any set along the path (the ranking's ceiling). One JSON line per fit.
 
 Usage::
 
-    python benchmarks/dev_selection_variants.py 0,2,4 A > dev.jsonl
+    python benchmarks/dev/dev_selection_variants.py 0,2,4 A > dev.jsonl
 
 Variants were switched with environment variables: ``STDX=1`` / ``STDY=1``
 standardize X / y before the selector, ``NIT=60`` sets the net's
@@ -27,6 +27,9 @@ import os
 import sys
 import time
 import warnings
+
+# benchmarks/ itself: bench_generalization, _resumable, ...
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import numpy as np
 import torch

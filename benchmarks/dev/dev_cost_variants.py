@@ -19,9 +19,9 @@ rounds). They patch private functions of the installed skchaos.
 
 Usage::
 
-    python benchmarks/dev_cost_variants.py step0.2 A 0,1,2,3,4,5 '{"step": 0.2}'
+    python benchmarks/dev/dev_cost_variants.py step0.2 A 0,1,2,3,4,5 '{"step": 0.2}'
 
-    python benchmarks/dev_cost_variants.py summary \\
+    python benchmarks/dev/dev_cost_variants.py summary \\
         benchmarks/results/dev/cost-variants.jsonl [0,1,2,3,4,5]
 
 The second form prints the table of ``benchmarks/README.md`` (means over the
@@ -32,9 +32,13 @@ patches and measurements).
 """
 
 import json
+import os
 import sys
 import time
 import warnings
+
+# benchmarks/ itself: bench_generalization, _resumable, ...
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import numpy as np
 import torch

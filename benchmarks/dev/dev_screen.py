@@ -20,7 +20,7 @@ screen=perc)`` of the prototype on branch ``dev/screen-first-network``
 
 Usage::
 
-    python benchmarks/dev_screen.py --setting A --seeds 0-9 --variants rfe screen20
+    python benchmarks/dev/dev_screen.py --setting A --seeds 0-9 --variants rfe screen20
 """
 
 import argparse
@@ -33,7 +33,8 @@ import warnings
 import numpy as np
 from joblib import Parallel, delayed
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# benchmarks/ itself: bench_generalization, _resumable, ...
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from _resumable import append_rows  # noqa: E402
 from bench_generalization import (  # noqa: E402

@@ -23,9 +23,9 @@ the error of the best network the selector could train.
 
 Usage::
 
-    python benchmarks/dev_boruta.py --part real --variants sub50_p10 sub50_p3
-    python benchmarks/dev_boruta.py --part A --seeds 0-9 --variants ixg_p10 sub50_p4
-    python benchmarks/dev_boruta.py --part ceiling --seeds 0-19 \\
+    python benchmarks/dev/dev_boruta.py --part real --variants sub50_p10 sub50_p3
+    python benchmarks/dev/dev_boruta.py --part A --seeds 0-9 --variants ixg_p10 sub50_p4
+    python benchmarks/dev/dev_boruta.py --part ceiling --seeds 0-19 \\
         --out benchmarks/results/dev/boruta-ceiling.jsonl
 """
 
@@ -40,7 +40,8 @@ import warnings
 import numpy as np
 from joblib import Parallel, delayed
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# benchmarks/ itself: bench_generalization, _resumable, ...
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from bench_all_relevant import _score as _cv_score  # noqa: E402
 from bench_generalization import (  # noqa: E402

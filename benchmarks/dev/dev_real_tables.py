@@ -24,18 +24,23 @@ does not depend on the size rule.
 
 Usage::
 
-    python benchmarks/dev_real_tables.py breast,diabetes rfe,rfe_best,rfecv,real_only
-    python benchmarks/dev_real_tables.py diabetes wd '{"wd": {"net": {...}}}'
-    python benchmarks/dev_real_tables.py summary benchmarks/results/dev/real-*.jsonl
+    python benchmarks/dev/dev_real_tables.py breast,diabetes \
+        rfe,rfe_best,rfecv,real_only
+    python benchmarks/dev/dev_real_tables.py diabetes wd '{"wd": {"net": {...}}}'
+    python benchmarks/dev/dev_real_tables.py summary benchmarks/results/dev/real-*.jsonl
 
 The last form prints the table of ``benchmarks/README.md`` (means over the
 five folds).
 """
 
 import json
+import os
 import sys
 import time
 import warnings
+
+# benchmarks/ itself: bench_generalization, _resumable, ...
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import numpy as np
 import torch

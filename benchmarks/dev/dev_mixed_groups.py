@@ -23,7 +23,7 @@ for which ``abs_sum`` is ``sum_abs``.
 
 Usage::
 
-    python benchmarks/dev_mixed_groups.py --seeds 0-9 --variants sum_abs abs_sum \\
+    python benchmarks/dev/dev_mixed_groups.py --seeds 0-9 --variants sum_abs abs_sum \\
         --out benchmarks/results/dev/mixed-groups-dev.jsonl
 """
 
@@ -36,7 +36,8 @@ import warnings
 import numpy as np
 from joblib import Parallel, delayed
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# benchmarks/ itself: bench_generalization, _resumable, ...
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from _resumable import append_rows  # noqa: E402
 from bench_generalization import _int_list  # noqa: E402
