@@ -14,7 +14,9 @@ column is selected when it outlasts every shadow on a majority of them
 columns: each path permutes a random share ``s`` of the columns in place
 (the nulls of that path, so the network is no wider than ``X``), and a
 column that outlasts every null of a path it was not permuted in scores a
-hit; ``majority``: hits on more than half of those paths.
+hit; ``majority``: hits on more than half of those paths. With
+``--shadow-share s``, the shadows of a random share ``s`` of the columns
+only (a narrower path, a lower bar: the best of fewer shadows).
 
 Every finished seed appends one JSON row to ``--out``.
 
@@ -45,7 +47,9 @@ from bench_generalization import (  # noqa: E402
 from dev_screen import _cpu  # noqa: E402
 
 
-def _path_ranks(X, y, seed, setting, draw, null_share=None, classifier=False):
+def _path_ranks(
+    X, y, seed, setting, draw, null_share=None, classifier=False, shadow_share=1.0
+):
     """One warm path: (real ranks, null ranks, null mask); rank 1 = kept last.
 
     ``null_share`` None: the path runs on ``[X, shadows]``, one shadow per
@@ -57,8 +61,13 @@ def _path_ranks(X, y, seed, setting, draw, null_share=None, classifier=False):
 
     rng = np.random.RandomState(1000 * seed + draw)
     p = X.shape[1]
-    if null_share is None:
-        data = np.hstack([X, np.column_stack([rng.permutation(c) for c in X.T])])
+    if null_share is None:  # shadows of all the columns, or of a random share
+        shadowed = np.arange(p)  # (no draw: the earlier rows stay reproducible)
+        if shadow_share < 1:
+            n = max(1, int(round(shadow_share * p)))
+            shadowed = np.sort(rng.choice(p, n, replace=False))
+        shadows = np.column_stack([rng.permutation(X[:, j]) for j in shadowed])
+        data = np.hstack([X, shadows])
     else:
         null = np.zeros(p, bool)
         null[rng.choice(p, max(1, int(round(null_share * p))), replace=False)] = True
@@ -85,19 +94,22 @@ def _quality(support, relevant):
     }
 
 
-def cell(seed, setting, n_paths, null_share=None):
+def cell(seed, setting, n_paths, null_share=None, shadow_share=1.0):
     import torch
 
     torch.set_num_threads(1)
     X, y, relevant = training_draw(seed, setting)
     row = {"setting": setting, "seed": seed, "n_relevant": int(relevant.sum())}
     row["n_paths"], row["null_share"] = n_paths, null_share
+    row["shadow_share"] = shadow_share
     wall, cpu = time.perf_counter(), _cpu()
     hits = np.zeros(X.shape[1], int)
     row["paths"] = []
     trials = np.zeros(X.shape[1], int)
     for draw in range(n_paths):
-        real, shadow, null = _path_ranks(X, y, seed, setting, draw, null_share)
+        real, shadow, null = _path_ranks(
+            X, y, seed, setting, draw, null_share, shadow_share=shadow_share
+        )
         hit = real < shadow.min()  # outlasted every shadow
         if null is not None:  # a column permuted in place is no trial
             hit &= ~null
@@ -119,7 +131,7 @@ def cell(seed, setting, n_paths, null_share=None):
     return row
 
 
-def table_cell(name, fold, n_paths):
+def table_cell(name, fold, n_paths, shadow_share=1.0):
     """A development table (200 noise columns appended), one CV fold's rows."""
     import torch
 
@@ -133,11 +145,13 @@ def table_cell(name, fold, n_paths):
     train, _ = list(splitter.split(X, y))[fold]
     X, y = X[train], y[train]
     row = {"dataset": name, "fold": fold, "n_relevant": int(relevant.sum())}
-    row["n_paths"] = n_paths
+    row["n_paths"], row["shadow_share"] = n_paths, shadow_share
     wall, cpu = time.perf_counter(), _cpu()
     hits = np.zeros(X.shape[1], int)
     for draw in range(n_paths):
-        real, shadow, _ = _path_ranks(X, y, fold, "A", draw, classifier=classifier)
+        real, shadow, _ = _path_ranks(
+            X, y, fold, "A", draw, classifier=classifier, shadow_share=shadow_share
+        )
         hits += real < shadow.min()
     row["wall_s"] = round(time.perf_counter() - wall, 1)
     row["cpu_s"] = round(_cpu() - cpu, 1)
@@ -155,6 +169,7 @@ def main(argv=None):
     parser.add_argument("--seeds", type=_int_list, default=list(range(10)))
     parser.add_argument("--paths", type=int, default=1)
     parser.add_argument("--null-share", type=float, default=None)
+    parser.add_argument("--shadow-share", type=float, default=1.0)
     parser.add_argument("--tables", nargs="+", default=None)
     parser.add_argument("--folds", type=_int_list, default=[0, 1, 2])
     parser.add_argument("--jobs", type=int, default=2)
@@ -162,13 +177,15 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.tables:  # development tables (the paths' shadows, majority)
         tasks = [
-            delayed(table_cell)(name, fold, args.paths)
+            delayed(table_cell)(name, fold, args.paths, args.shadow_share)
             for name in args.tables
             for fold in args.folds
         ]
     else:
         tasks = [
-            delayed(cell)(seed, args.setting, args.paths, args.null_share)
+            delayed(cell)(
+                seed, args.setting, args.paths, args.null_share, args.shadow_share
+            )
             for seed in args.seeds
         ]
     rows = Parallel(n_jobs=min(args.jobs, 2), return_as="generator_unordered")(tasks)
