@@ -1,4 +1,4 @@
-"""The elimination path: train, rank, eliminate, repeat; and the size rules.
+"""The elimination path: train, rank, eliminate, repeat.
 
 :func:`elimination_path` is the whole recursive elimination of
 :class:`~skchaos.feature_selection.AttributionRFE` and
@@ -7,8 +7,10 @@ a training part and a validation part once, trains the first network
 (:class:`~skchaos.feature_selection._warm_start.RoundTrainer`), then at every
 round scores the network on the validation rows, ranks the units that are
 left by their importance on those rows, eliminates the weakest ``step`` of
-them and trains the network of the survivors. :func:`acceptable_rounds`
-decides which sizes are "no worse than the best".
+them and trains the network of the survivors. Which sizes are "no worse
+than the best" is decided by
+:func:`~skchaos.feature_selection._size_rule.acceptable_rounds`; the row
+splits and the scaling are in :mod:`~skchaos.feature_selection._rows`.
 """
 
 import copy
