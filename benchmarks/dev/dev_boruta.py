@@ -48,6 +48,7 @@ from bench_generalization import (  # noqa: E402
     _int_list,
     random_formula,
     real_data,
+    training_draw,
 )
 
 # The development network: 2 x 64 GELU, full batch, lr 0.003, at least 300
@@ -191,17 +192,13 @@ def _configure_fixed(variant, boruta_module, _shadow):
             if not hasattr(self, "shadow_sum"):
                 self.real_sum = np.zeros(self.n_units)
                 self.shadow_sum = np.zeros(self.n_units)
-            self.n_iter += 1
+            self.record(units, real_importances, shadow_importances)
             units = np.asarray(units)
             real = np.asarray(real_importances, float)
             own = np.asarray(shadow_importances, float)
             scale = max(float(np.median(own)), 1e-12)
             self.real_sum[units] += real / scale
             self.shadow_sum[units] += own / scale
-            self.importance_sum[units] += real
-            self.importance_count[units] += 1
-            self.n_trials[units] += 1
-            self.hit_counts[units] += _shadow.hits(real, own, self.perc)
             play = self.in_play()
             n = np.maximum(self.n_trials, 1)
             r_mean, s_mean = self.real_sum / n, self.shadow_sum / n
@@ -226,11 +223,7 @@ def _configure_fixed(variant, boruta_module, _shadow):
             ready = t >= FIXED_MIN
             confirm = ready & (r_mean[open_] > high)
             reject = ready & (r_mean[open_] < low)
-            confirmed, rejected = open_[confirm], open_[reject]
-            self.decision[confirmed] = _shadow.CONFIRMED
-            self.decision[rejected] = _shadow.REJECTED
-            self.decided_at[confirmed] = self.decided_at[rejected] = self.n_iter
-            return confirmed, rejected
+            return self.decide(open_[confirm], open_[reject])
 
     boruta_module.shadow_columns = fixed_shadows
     boruta_module.ShadowTest = FixedShadowTest
@@ -273,13 +266,7 @@ def _configure(variant, penalty_factor):
                 units = np.asarray(units)
                 real = np.asarray(real_importances, float)
                 n_play = len(self.in_play())
-                self.n_iter += 1
-                self.importance_sum[units] += real
-                self.importance_count[units] += 1
-                self.n_trials[units] += 1
-                self.hit_counts[units] += _shadow.hits(
-                    real, shadow_importances, self.perc
-                )
+                self.record(units, real, shadow_importances)
                 open_ = self.tentative()
                 confirm, _ = _shadow.boruta_decisions(
                     self.hit_counts[open_],
@@ -287,16 +274,13 @@ def _configure(variant, penalty_factor):
                     self.alpha,
                     self.two_step,
                 )
-                confirmed = open_[confirm]
-                self.decision[confirmed] = _shadow.CONFIRMED
+                confirmed, _ = self.decide(open_[confirm], open_[:0])
                 median = float(np.median(shadow_importances))
                 low = (real < median) & (self.decision[units] == _shadow.TENTATIVE)
                 candidates = units[low]
                 k = max(1, int(np.ceil(0.1 * n_play)))
                 order = np.argsort(real[low], kind="stable")
-                rejected = np.sort(candidates[order[:k]])
-                self.decision[rejected] = _shadow.REJECTED
-                self.decided_at[confirmed] = self.decided_at[rejected] = self.n_iter
+                _, rejected = self.decide(open_[:0], np.sort(candidates[order[:k]]))
                 return confirmed, rejected
 
         boruta_module.ShadowTest = RankRejectShadowTest
@@ -333,17 +317,9 @@ def _configure(variant, penalty_factor):
             def update(self, units, real_importances, shadow_importances):
                 if not hasattr(self, "low_counts"):
                     self.low_counts = np.zeros(self.n_units, dtype=int)
-                self.n_iter += 1
-                units = np.asarray(units)
-                real = np.asarray(real_importances, float)
-                self.importance_sum[units] += real
-                self.importance_count[units] += 1
-                self.n_trials[units] += 1
-                self.hit_counts[units] += _shadow.hits(
-                    real, shadow_importances, self.perc
-                )
-                self.low_counts[units] += _shadow.hits(
-                    real, shadow_importances, low_perc
+                self.record(units, real_importances, shadow_importances)
+                self.low_counts[np.asarray(units)] += _shadow.hits(
+                    real_importances, shadow_importances, low_perc
                 )
                 open_ = self.tentative()
                 n = self.n_trials[open_]
@@ -353,11 +329,7 @@ def _configure(variant, penalty_factor):
                 _, reject = _shadow.boruta_decisions(
                     self.low_counts[open_], n, self.alpha, self.two_step
                 )
-                confirmed, rejected = open_[confirm], open_[reject & ~confirm]
-                self.decision[confirmed] = _shadow.CONFIRMED
-                self.decision[rejected] = _shadow.REJECTED
-                self.decided_at[confirmed] = self.decided_at[rejected] = self.n_iter
-                return confirmed, rejected
+                return self.decide(open_[confirm], open_[reject & ~confirm])
 
         boruta_module.ShadowTest = TwoBarShadowTest
         return
@@ -371,7 +343,7 @@ def _configure(variant, penalty_factor):
             if not hasattr(self, "rank_sum"):
                 self.rank_sum = np.zeros(self.n_units)
                 self.diffs = [[] for _ in range(self.n_units)]
-            self.n_iter += 1
+            self.record(units, real_importances, shadow_importances)
             units = np.asarray(units)
             real = np.asarray(real_importances, float)
             own = np.asarray(shadow_importances, float)
@@ -382,10 +354,6 @@ def _configure(variant, penalty_factor):
             scale = max(float(np.median(own)), 1e-12)
             for unit, d in zip(units, (real - own) / scale):
                 self.diffs[unit].append(d)
-            self.importance_sum[units] += real
-            self.importance_count[units] += 1
-            self.n_trials[units] += 1
-            self.hit_counts[units] += _shadow.hits(real, shadows, self.perc)
             open_ = self.tentative()
             n = self.n_trials[open_]
             confirm, reject = _shadow.boruta_decisions(
@@ -400,11 +368,7 @@ def _configure(variant, penalty_factor):
                 p_up <= self.alpha / np.maximum(n, 1)
             )
             reject &= ~confirm & (p_up > protect)
-            confirmed, rejected = open_[confirm], open_[reject]
-            self.decision[confirmed] = _shadow.CONFIRMED
-            self.decision[rejected] = _shadow.REJECTED
-            self.decided_at[confirmed] = self.decided_at[rejected] = self.n_iter
-            return confirmed, rejected
+            return self.decide(open_[confirm], open_[reject])
 
     boruta_module.ShadowTest = RankShadowTest
 
@@ -548,13 +512,8 @@ def formula_cell(seed, variant, max_iter):
     import torch
 
     torch.set_num_threads(1)
-    from sklearn.model_selection import train_test_split
 
-    data = random_formula(seed, "A")
-    X, _, y, _ = train_test_split(
-        data.data, data.target, test_size=0.2, random_state=seed
-    )
-    relevant = np.asarray(data.relevant_mask, bool)
+    X, y, relevant = training_draw(seed, "A")
     selector = _selector(variant, False, seed, max_iter)
     row = {"part": "A", "dataset": "A-dev", "seed": seed, "variant": variant}
     if variant == "pick":

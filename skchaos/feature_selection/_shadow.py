@@ -274,17 +274,31 @@ class ShadowTest:
         confirmed, rejected : ndarray of int
             The units decided at this iteration.
         """
+        self.record(units, real_importances, shadow_importances)
+        open_ = self.tentative()
+        confirm, reject = boruta_decisions(
+            self.hit_counts[open_], self.n_trials[open_], self.alpha, self.two_step
+        )
+        return self.decide(open_[confirm], open_[reject])
+
+    def record(self, units, real_importances, shadow_importances):
+        """Count one iteration: a trial, a hit or not, and an importance per unit.
+
+        The first half of :meth:`update` (parameters as there), for tests
+        that decide otherwise.
+        """
         self.n_iter += 1
         units = np.asarray(units)
         self.importance_sum[units] += real_importances
         self.importance_count[units] += 1
         self.n_trials[units] += 1
         self.hit_counts[units] += hits(real_importances, shadow_importances, self.perc)
-        open_ = self.tentative()
-        confirm, reject = boruta_decisions(
-            self.hit_counts[open_], self.n_trials[open_], self.alpha, self.two_step
-        )
-        confirmed, rejected = open_[confirm], open_[reject]
+
+    def decide(self, confirmed, rejected):
+        """Mark ``confirmed`` and ``rejected`` as decided at this iteration.
+
+        The second half of :meth:`update`; returns ``(confirmed, rejected)``.
+        """
         self.decision[confirmed], self.decision[rejected] = CONFIRMED, REJECTED
         self.decided_at[confirmed] = self.decided_at[rejected] = self.n_iter
         return confirmed, rejected
