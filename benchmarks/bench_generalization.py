@@ -185,15 +185,25 @@ def random_formula(seed, setting):
     )
 
 
-def training_draw(seed, setting):
+def wide_formula(seed, width):
+    """The paper's formula 10 with ``width - 5`` noise columns, as a Bunch."""
+    from skchaos.datasets import make_symbolic
+
+    return make_symbolic(
+        10, n_noise_features=width - 5, random_state=seed, return_X_y=False
+    )
+
+
+def training_draw(seed, setting, data=None):
     """The training rows of ``random_formula(seed, setting)`` (80%), and its truth.
 
     Returns ``X, y, relevant`` (a boolean mask), the rows the selection
     harnesses select on (the other 20% are held out as in :func:`_cell`).
+    ``data``: another drawn Bunch (e.g. :func:`wide_formula`), split alike.
     """
     from sklearn.model_selection import train_test_split
 
-    data = random_formula(seed, setting)
+    data = random_formula(seed, setting) if data is None else data
     X, _, y, _ = train_test_split(
         data.data, data.target, test_size=0.2, random_state=seed
     )
@@ -219,9 +229,7 @@ def _cell(part, key, selector, seed, args):
         )
         net = {}
     else:  # wide
-        data = make_symbolic(
-            10, n_noise_features=key - 5, random_state=seed, return_X_y=False
-        )
+        data = wide_formula(seed, key)
         net = SCALE_NET
     X_train, _, y_train, _ = train_test_split(
         data.data, data.target, test_size=0.2, random_state=seed

@@ -26,7 +26,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import numpy as np
 from _resumable import append_rows
-from bench_generalization import SETTINGS, _int_list, training_draw
+from bench_generalization import SETTINGS, _int_list, _quality, training_draw
 from dev_screen import _cpu
 from joblib import Parallel, delayed
 
@@ -53,15 +53,11 @@ def cell(seed, keep):
         boruta.fit(X[second][:, kept], y[second])
     support = np.zeros(X.shape[1], bool)
     support[kept[boruta.support_]] = True
-    tp = int(np.sum(support & relevant))
     return {
         "seed": seed,
         "keep": keep,
-        "n_relevant": int(relevant.sum()),
         "relevant_in_path": int(relevant[kept].sum()),
-        "recall": round(tp / relevant.sum(), 4),
-        "precision": round(tp / max(1, support.sum()), 4),
-        "n_selected": int(support.sum()),
+        **_quality(relevant, support),
         "wall_s": round(time.perf_counter() - wall, 1),
         "cpu_s": round(_cpu() - cpu, 1),
     }

@@ -43,6 +43,7 @@ from bench_generalization import (  # noqa: E402
     _int_list,
     _quality,
     training_draw,
+    wide_formula,
 )
 
 
@@ -63,21 +64,12 @@ def cell(setting, seed, variant):
     import torch
 
     torch.set_num_threads(1)
-    from sklearn.model_selection import train_test_split
 
     from skchaos.feature_selection import AttributionBoruta, AttributionRFE
     from skchaos.neural import MLPRegressor
 
     if setting == "F10":  # the paper's formula 10 with 1,000 noise columns
-        from skchaos.datasets import make_symbolic
-
-        data = make_symbolic(
-            10, n_noise_features=1000, random_state=seed, return_X_y=False
-        )
-        X, _, y, _ = train_test_split(
-            data.data, data.target, test_size=0.2, random_state=seed
-        )
-        relevant = np.asarray(data.relevant_mask, bool)
+        X, y, relevant = training_draw(seed, None, wide_formula(seed, 1005))
         net = MLPRegressor(random_state=seed, **SCALE_NET)
     else:
         X, y, relevant = training_draw(seed, setting)

@@ -41,6 +41,7 @@ from _resumable import append_rows  # noqa: E402
 from bench_generalization import (  # noqa: E402
     SETTINGS,
     _int_list,
+    _quality,
     real_data,
     training_draw,
 )
@@ -85,15 +86,6 @@ def _path_ranks(
     return rfe.ranking_, rfe.ranking_[null], null
 
 
-def _quality(support, relevant):
-    tp = int(np.sum(support & relevant))
-    return {
-        "recall": round(tp / relevant.sum(), 4),
-        "precision": round(tp / max(1, support.sum()), 4),
-        "n_selected": int(support.sum()),
-    }
-
-
 def cell(seed, setting, n_paths, null_share=None, shadow_share=1.0):
     import torch
 
@@ -119,15 +111,15 @@ def cell(seed, setting, n_paths, null_share=None, shadow_share=1.0):
             {
                 "relevant_ranks": real[relevant].tolist(),
                 "best_shadow_rank": int(shadow.min()),
-                "best": _quality(hit, relevant),
-                "q95": _quality(real < np.percentile(shadow, 5), relevant),
+                "best": _quality(relevant, hit),
+                "q95": _quality(relevant, real < np.percentile(shadow, 5)),
             }
         )
     row["wall_s"] = round(time.perf_counter() - wall, 1)
     row["cpu_s"] = round(_cpu() - cpu, 1)
     # Selected when it outlasted every shadow on a majority of the paths.
-    row["majority"] = _quality(2 * hits > trials, relevant)
-    row["all"] = _quality((hits == trials) & (trials > 0), relevant)
+    row["majority"] = _quality(relevant, 2 * hits > trials)
+    row["all"] = _quality(relevant, (hits == trials) & (trials > 0))
     return row
 
 
