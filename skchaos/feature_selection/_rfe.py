@@ -106,12 +106,12 @@ class AttributionRFE(
         path, by the rule of ``tol`` (see Notes). With ``feature_groups``, or
         channels, it counts groups (channels).
 
-    step : int or float, default=0.1
+    step : int or float, default=0.2
         An int >= 1 eliminates that many features per round; a float in (0, 1)
         that fraction of the features *left*, rounded down, and at least one.
-        The default shrinks the set geometrically, by 10% a round: coarse
+        The default shrinks the set geometrically, by 20% a round: coarse
         steps among many noise features, and single features once fewer than
-        20 are left, where one round must not remove a relevant feature
+        10 are left, where one round must not remove a relevant feature
         together with a noise one.
 
     validation_fraction : float, default=0.2
@@ -345,7 +345,7 @@ class AttributionRFE(
         attribution="saliency",
         attribution_params=None,
         n_features_to_select="auto",
-        step=0.1,
+        step=0.2,
         validation_fraction=0.2,
         scoring=None,
         tol="auto",

@@ -78,7 +78,7 @@ class AttributionRFECV(AttributionRFE):
     attribution_params : dict, default=None
         Keyword arguments of the attribution.
 
-    step : int or float, default=0.1
+    step : int or float, default=0.2
         An int >= 1 eliminates that many features per round; a float in (0, 1)
         that fraction of the features left (rounded down, at least one).
 
@@ -228,7 +228,7 @@ class AttributionRFECV(AttributionRFE):
         *,
         attribution="saliency",
         attribution_params=None,
-        step=0.1,
+        step=0.2,
         validation_fraction=0.2,
         scoring=None,
         tol="auto",
