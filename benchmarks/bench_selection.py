@@ -76,7 +76,7 @@ from sklearn.tree import DecisionTreeRegressor
 
 from skchaos.attribution import attribute
 from skchaos.datasets import make_symbolic
-from skchaos.feature_selection import AttributionRFE
+from skchaos.feature_selection import AttributionRFE, RoundTraining
 from skchaos.metrics import (
     selection_f1_score,
     selection_precision_score,
@@ -177,7 +177,7 @@ def run_selector(name, X_train, y_train, X_test, y_test, config, seed):
         selector = AttributionRFE(
             make_net(config, seed),
             attribution=ATTRIBUTIONS[name],
-            warm_start=name != "rfe_cold",
+            round_training=RoundTraining(warm_start=name != "rfe_cold"),
             random_state=seed,
         ).fit(X_train, y_train)
         selector.estimator_.selector_ = selector

@@ -15,7 +15,7 @@ from skorch import NeuralNetRegressor
 from skorch.callbacks import Callback
 from torch import nn
 
-from skchaos.feature_selection import AttributionRFE, AttributionRFECV
+from skchaos.feature_selection import AttributionRFE, AttributionRFECV, RoundTraining
 from skchaos.neural import MLPClassifier, MLPRegressor, TrainingDivergedError
 
 
@@ -124,7 +124,11 @@ def test_keyboard_interrupt_in_a_round_propagates_and_leaves_no_fit(data):
     attribution, calls = _interrupt_in_round(2)
     net = MLPRegressor((4,), max_epochs=2, random_state=0)
     selector = AttributionRFE(
-        net, attribution=attribution, fine_tune_epochs=1, step=1, random_state=0
+        net,
+        attribution=attribution,
+        round_training=RoundTraining(epochs=1),
+        step=1,
+        random_state=0,
     )
     with pytest.raises(KeyboardInterrupt):
         selector.fit(X, y)
@@ -136,7 +140,10 @@ def test_keyboard_interrupt_keeps_a_previous_fit(data):
     X, y = data
     net = MLPRegressor((4,), max_epochs=2, random_state=0)
     selector = AttributionRFE(
-        net, fine_tune_epochs=1, n_features_to_select=2, random_state=0
+        net,
+        round_training=RoundTraining(epochs=1),
+        n_features_to_select=2,
+        random_state=0,
     ).fit(X, y)
     fitted = {name: vars(selector)[name] for name in _fitted_attributes(selector)}
     attribution, _ = _interrupt_in_round(3)
@@ -154,7 +161,11 @@ def test_a_real_sigint_during_training_propagates_and_leaves_no_fit(data):
     X, y = data
     net = MLPRegressor((4,), max_epochs=1_000_000, random_state=0)
     selector = AttributionRFE(
-        net, fine_tune_epochs=1, refit=False, n_features_to_select=2, random_state=0
+        net,
+        round_training=RoundTraining(epochs=1),
+        refit=False,
+        n_features_to_select=2,
+        random_state=0,
     )
     # A short fit first, so that the interrupt lands in training, not in the
     # lazy imports of a first fit.
@@ -195,7 +206,11 @@ def test_a_real_sigint_during_a_plain_skorch_net_propagates(data):
         verbose=0,
     )
     selector = AttributionRFE(
-        net, fine_tune_epochs=1, refit=False, n_features_to_select=2, random_state=0
+        net,
+        round_training=RoundTraining(epochs=1),
+        refit=False,
+        n_features_to_select=2,
+        random_state=0,
     )
     with pytest.raises(KeyboardInterrupt):
         selector.fit(X, y)
@@ -208,7 +223,10 @@ def test_divergence_raises_training_diverged_error(data, fine_tune_epochs):
     X, y = data
     net = MLPRegressor((4,), max_epochs=3, random_state=0)
     selector = AttributionRFE(
-        net, fine_tune_epochs=fine_tune_epochs, n_features_to_select=2, random_state=0
+        net,
+        round_training=RoundTraining(epochs=fine_tune_epochs),
+        n_features_to_select=2,
+        random_state=0,
     )
     with pytest.raises(TrainingDivergedError, match="training diverged"):
         selector.fit(X * 1e30, y)

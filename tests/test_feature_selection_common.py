@@ -14,15 +14,16 @@ from skchaos.feature_selection import (
     AttributionBoruta,
     AttributionRFE,
     AttributionRFECV,
+    RoundTraining,
 )
 from skchaos.neural import MLPClassifier, MLPRegressor
 
 # Tiny nets, one fine-tuning epoch per round (or rounds of at most 4 epochs
-# under the default fine_tune_epochs="auto"): the checks fit many times.
+# under the default epochs="auto"): the checks fit many times.
 _NET = MLPRegressor(hidden_layer_sizes=(4,), lr=0.05, max_epochs=3, random_state=0)
 _CLF = MLPClassifier(hidden_layer_sizes=(4,), lr=0.05, max_epochs=3, random_state=0)
-_FAST = {"fine_tune_epochs": 1, "step": 0.5, "random_state": 0}
-_AUTO = {"max_round_epochs": 4, "step": 0.5, "random_state": 0}
+_FAST = {"round_training": RoundTraining(epochs=1), "step": 0.5, "random_state": 0}
+_AUTO = {"round_training": RoundTraining(max_epochs=4), "step": 0.5, "random_state": 0}
 _BORUTA = {"input_penalty": 1.0, "random_state": 0}
 
 

@@ -19,7 +19,13 @@ from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 from skorch import NeuralNetClassifier, NeuralNetRegressor
 from torch import nn
 
-from skchaos.feature_selection import AttributionRFE, AttributionRFECV, _path, _rows
+from skchaos.feature_selection import (
+    AttributionRFE,
+    AttributionRFECV,
+    RoundTraining,
+    _path,
+    _rows,
+)
 from skchaos.neural import InputSubset, MLPRegressor
 
 N_CLASSIFICATION, N_REGRESSION = 20, 12
@@ -135,7 +141,11 @@ def regression():
 
 
 # Fewer, shorter rounds than the defaults: the tests fit many selectors.
-_FAST = {"step": 0.2, "max_round_epochs": 200, "random_state": 0}
+_FAST = {
+    "step": 0.2,
+    "round_training": RoundTraining(max_epochs=200),
+    "random_state": 0,
+}
 
 
 def _check_selection(selector, X, relevant, informative):
@@ -192,7 +202,10 @@ def _slow_beyond(first, values):
 def test_cold_rounds_with_a_plain_net(shape, task, request):
     X, y, relevant, informative = request.getfixturevalue(task)
     net = make_net(shape, X.shape[1], classifier=task == "classification")
-    cold = AttributionRFE(net, warm_start=False, **_FAST).fit(X, y)
+    cold = AttributionRFE(
+        net,
+        **{**_FAST, "round_training": RoundTraining(warm_start=False, max_epochs=200)},
+    ).fit(X, y)
     _check_selection(cold, X, relevant, informative)
     assert set(cold.history_["training"][1:]) == {"cold"}
 

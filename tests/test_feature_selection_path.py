@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.linear_model import Ridge
 
-from skchaos.feature_selection import AttributionRFE
+from skchaos.feature_selection import AttributionRFE, RoundTraining
 from skchaos.feature_selection._path import elimination_path, n_removed, n_rounds
 from skchaos.feature_selection._rows import split_rows
 from skchaos.feature_selection._size_rule import (
@@ -334,7 +334,9 @@ def test_patience_counts_consecutive_rounds_only(data):
 def test_keep_models_keeps_a_separate_network_per_round(data):
     X, y = data
     net = MLPRegressor((4,), max_epochs=2, random_state=0)
-    X, y, setup = _setup(X, y, estimator=net, step=3, fine_tune_epochs=1)
+    X, y, setup = _setup(
+        X, y, estimator=net, step=3, round_training=RoundTraining(epochs=1)
+    )
     path = elimination_path(
         X,
         y,
@@ -355,7 +357,9 @@ def test_keep_models_keeps_a_separate_network_per_round(data):
 def test_the_path_is_reproducible_with_the_same_rng(data):
     X, y = data
     net = MLPRegressor((4,), max_epochs=2)
-    X, y, setup = _setup(X, y, estimator=net, step=3, fine_tune_epochs=1)
+    X, y, setup = _setup(
+        X, y, estimator=net, step=3, round_training=RoundTraining(epochs=1)
+    )
     paths = [
         elimination_path(
             X, y, setup, rng=np.random.RandomState(3), seeded=True, n_stop=1

@@ -19,7 +19,7 @@ from torch import nn
 
 from skchaos.attribution import available_methods
 from skchaos.datasets import make_audio_localization, make_symbolic
-from skchaos.feature_selection import AttributionRFE, AttributionRFECV
+from skchaos.feature_selection import AttributionRFE, AttributionRFECV, RoundTraining
 from skchaos.neural import AudioCNNClassifier, MLPClassifier, MLPRegressor
 
 
@@ -49,9 +49,9 @@ def test_selects_the_relevant_features_of_a_paper_formula():
     net = MLPRegressor(hidden_layer_sizes=(32,), lr=1e-2, batch_size=200, max_epochs=40)
     # 40 short epochs: fine-tune each round for 10 of them (not 4). With 200
     # validation rows the validation MSE of neighbouring sizes varies by ~5%.
-    selector = AttributionRFE(net, fine_tune_epochs=0.25, tol=0.1, random_state=0).fit(
-        X, y
-    )
+    selector = AttributionRFE(
+        net, round_training=RoundTraining(epochs=0.25), tol=0.1, random_state=0
+    ).fit(X, y)
     assert selector.get_support(indices=True).tolist() == [0, 1]
     assert selector.n_features_ == 2
     assert (selector.ranking_[2:] > 1).all()
@@ -102,7 +102,7 @@ def test_step_is_a_fraction_of_the_features_left():
         _net(max_epochs=2),
         step=0.3,
         n_features_to_select=1,
-        fine_tune_epochs=1,
+        round_training=RoundTraining(epochs=1),
         random_state=0,
     ).fit(X, y)
     # 20 -> 14 (6 = 30% of 20) -> 10 (4) -> 7 (3) -> 5 (2) -> 4 -> 3 -> 2 -> 1
@@ -411,7 +411,11 @@ def test_input_penalty_lets_the_first_network_learn_past_many_noise_columns():
 def test_cold_start_retrains_a_clone_each_round(data):
     X, y = data
     selector = AttributionRFE(
-        _net(), warm_start=False, step=2, n_features_to_select=2, random_state=0
+        _net(),
+        round_training=RoundTraining(warm_start=False),
+        step=2,
+        n_features_to_select=2,
+        random_state=0,
     ).fit(X, y)
     assert selector.history_["training"] == ["initial", "cold", "cold"]
     assert selector.get_support(indices=True).tolist() == [0, 1]
@@ -666,8 +670,7 @@ def test_fine_tune_schedule_changes_fixed_length_rounds(data):
     fits = {
         schedule: AttributionRFE(
             _net(),
-            fine_tune_epochs=5,
-            fine_tune_schedule=schedule,
+            round_training=RoundTraining(epochs=5, schedule=schedule),
             n_features_to_select=3,
             refit=False,
             random_state=0,
@@ -688,7 +691,7 @@ def test_fine_tune_schedule_is_ignored_under_auto(data):
     fits = [
         AttributionRFE(
             _net(),
-            fine_tune_schedule=schedule,
+            round_training=RoundTraining(schedule=schedule),
             n_features_to_select=3,
             refit=False,
             random_state=0,
@@ -704,7 +707,10 @@ def test_auto_epochs_fill_converged_and_epochs(data):
     X, y = data
     net = _net(max_epochs=10, n_iter_no_change=3)
     selector = AttributionRFE(
-        net, n_features_to_select=3, max_round_epochs=400, random_state=0
+        net,
+        n_features_to_select=3,
+        round_training=RoundTraining(max_epochs=400),
+        random_state=0,
     ).fit(X, y)
     history = selector.history_
     assert history["training"] == ["initial", "warm", "warm", "warm"]
@@ -718,7 +724,10 @@ def test_auto_epochs_fill_converged_and_epochs(data):
 def test_fixed_epochs_leave_converged_unset(data):
     X, y = data
     selector = AttributionRFE(
-        _net(max_epochs=4), fine_tune_epochs=2, n_features_to_select=4, random_state=0
+        _net(max_epochs=4),
+        round_training=RoundTraining(epochs=2),
+        n_features_to_select=4,
+        random_state=0,
     ).fit(X, y)
     assert selector.history_["epochs"] == [4, 2, 2]
     assert selector.history_["converged"] == [None, None, None]
@@ -736,9 +745,12 @@ def test_estimators_that_are_not_nets_have_no_epochs(data):
 def test_max_round_epochs_reached_warns(data):
     X, y = data
     selector = AttributionRFE(
-        _net(), n_features_to_select=4, max_round_epochs=2, random_state=0
+        _net(),
+        n_features_to_select=4,
+        round_training=RoundTraining(max_epochs=2),
+        random_state=0,
     )
-    with pytest.warns(ConvergenceWarning, match="max_round_epochs=2") as record:
+    with pytest.warns(ConvergenceWarning, match="epoch cap of 2") as record:
         selector.fit(X, y)
     assert "3 of 3 rounds" in str(record[0].message)
     assert selector.history_["converged"] == [False, False, False]
@@ -749,7 +761,7 @@ def test_classifier_with_a_column_vector_y():
     X = np.random.RandomState(0).uniform(size=(30, 3))
     y = np.arange(30) % 3
     clf = MLPClassifier(hidden_layer_sizes=(4,), max_epochs=3, random_state=0)
-    params = {"fine_tune_epochs": 1, "step": 0.5, "random_state": 0}
+    params = {"round_training": RoundTraining(epochs=1), "step": 0.5, "random_state": 0}
     flat = AttributionRFE(clf, **params).fit(X, y)
     with pytest.warns(DataConversionWarning, match="column-vector y"):
         column = AttributionRFE(clf, **params).fit(X, y[:, None])
@@ -761,7 +773,7 @@ def test_classifier_with_a_column_vector_y():
 def test_integer_regression_targets_are_not_truncated(data, Selector):
     X, y = data
     labels = np.rint(3 * y).astype(np.int64)  # integer values of a regression
-    params = {"fine_tune_epochs": 2, "step": 2, "random_state": 0}
+    params = {"round_training": RoundTraining(epochs=2), "step": 2, "random_state": 0}
     if Selector is AttributionRFECV:
         params["cv"] = 2
     as_int = Selector(_net(max_epochs=5), **params).fit(X, labels)
@@ -791,7 +803,9 @@ def test_warns_when_the_network_predicts_no_better_than_a_constant(data):
     # the user must be told instead of receiving a confident selection.
     X, _ = data
     y = np.random.RandomState(1).normal(size=len(X))
-    selector = AttributionRFE(_net(), fine_tune_epochs=2, random_state=0)
+    selector = AttributionRFE(
+        _net(), round_training=RoundTraining(epochs=2), random_state=0
+    )
     with pytest.warns(UserWarning, match="no better than a constant"):
         selector.fit(X, y)
 
@@ -801,7 +815,9 @@ def test_no_constant_warning_when_the_network_learned(data, Net):
     X, y = data
     y = y if Net is MLPRegressor else (y > 0).astype(int)
     net = Net(hidden_layer_sizes=(8,), lr=0.05, max_epochs=40, random_state=0)
-    selector = AttributionRFE(net, fine_tune_epochs=2, random_state=0)
+    selector = AttributionRFE(
+        net, round_training=RoundTraining(epochs=2), random_state=0
+    )
     with warnings.catch_warnings():
         warnings.filterwarnings("error", message=".*no better than a constant")
         selector.fit(X, y)

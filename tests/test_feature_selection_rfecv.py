@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from sklearn.exceptions import DataConversionWarning
 
-from skchaos.feature_selection import AttributionRFE, AttributionRFECV
+from skchaos.feature_selection import AttributionRFE, AttributionRFECV, RoundTraining
 from skchaos.neural import MLPClassifier, MLPRegressor
 
 
@@ -98,7 +98,12 @@ def test_classifier_with_a_column_vector_y():
     X = np.random.RandomState(0).uniform(size=(30, 3))
     y = np.arange(30) % 3
     clf = MLPClassifier(hidden_layer_sizes=(4,), max_epochs=3, random_state=0)
-    params = {"cv": 2, "fine_tune_epochs": 1, "step": 0.5, "random_state": 0}
+    params = {
+        "cv": 2,
+        "round_training": RoundTraining(epochs=1),
+        "step": 0.5,
+        "random_state": 0,
+    }
     flat = AttributionRFECV(clf, **params).fit(X, y)
     with pytest.warns(DataConversionWarning, match="column-vector y"):
         column = AttributionRFECV(clf, **params).fit(X, y[:, None])

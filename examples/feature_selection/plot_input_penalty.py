@@ -14,8 +14,9 @@ the loss keeps pulling on stay in use.
 
 This example draws 400 rows with 2 relevant columns among 200 and runs the
 selector with and without the penalty (coarse steps, ``step=0.5``, to keep it
-quick, and ``max_round_epochs=400``: this small network takes more than the
-default cap of ``10 * max_epochs`` epochs to level off once penalized).
+quick, and ``round_training=RoundTraining(max_epochs=400)``: this small
+network takes more than the default cap of ``10 * max_epochs`` epochs to
+level off once penalized).
 Without it the first network predicts the validation rows no better than a
 constant (``fit`` warns) and a relevant column is lost.
 """
@@ -26,7 +27,7 @@ import warnings
 import matplotlib.pyplot as plt
 import numpy as np
 
-from skchaos.feature_selection import AttributionRFE
+from skchaos.feature_selection import AttributionRFE, RoundTraining
 from skchaos.neural import MLPRegressor
 
 rng = np.random.RandomState(0)
@@ -41,7 +42,11 @@ for penalty in (0, "auto"):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         selector = AttributionRFE(
-            net, input_penalty=penalty, step=0.5, max_round_epochs=400, random_state=0
+            net,
+            input_penalty=penalty,
+            step=0.5,
+            round_training=RoundTraining(max_epochs=400),
+            random_state=0,
         )
         selectors[penalty] = selector.fit(X, y)
     print(f"input_penalty={penalty!r}: selected {selector.get_support(indices=True)}")

@@ -23,7 +23,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from skchaos.datasets import make_random_symbolic
-from skchaos.feature_selection import AttributionRFE
+from skchaos.feature_selection import AttributionRFE, RoundTraining
 from skchaos.neural import MLPRegressor
 
 data = make_random_symbolic(
@@ -46,7 +46,10 @@ print("converged rounds:", converged.get_support(indices=True))
 # %%
 # Fixed-length rounds and a relative tolerance.
 fixed = AttributionRFE(
-    MLPRegressor(max_epochs=300), fine_tune_epochs=0.1, tol=0.02, random_state=0
+    MLPRegressor(max_epochs=300),
+    round_training=RoundTraining(epochs=0.1),
+    tol=0.02,
+    random_state=0,
 ).fit(X, y)
 print("fixed rounds:    ", fixed.get_support(indices=True))
 

@@ -19,7 +19,8 @@ Where each piece lives (for contributors; all private modules):
 - the elimination loop: ``_path.py``, its size rules ``_size_rule.py``;
 - the shadow test: ``_shadow.py``; AttributionBoruta's iterations
   ``_boruta_steps.py`` and its per-fit penalty ``_penalty_choice.py``;
-- the warm start and round training: ``_warm_start.py``;
+- the warm start and round training: ``_warm_start.py``, the user's
+  choices of it ``_round_training.py`` (:class:`RoundTraining`);
 - the attribution dispatch and aggregation: ``_importance.py``; the scores
   ``_scoring.py``; progress bars ``_progress.py``; the mixin that predicts
   with the selected features ``_selected.py``; plots ``_plotting.py``.
@@ -28,9 +29,11 @@ Where each piece lives (for contributors; all private modules):
 from skchaos.feature_selection._boruta import AttributionBoruta
 from skchaos.feature_selection._rfe import AttributionRFE
 from skchaos.feature_selection._rfecv import AttributionRFECV
+from skchaos.feature_selection._round_training import RoundTraining
 
 __all__ = [
     "AttributionBoruta",
     "AttributionRFE",
     "AttributionRFECV",
+    "RoundTraining",
 ]

@@ -174,17 +174,17 @@ class Path:
 
 
 def warn_unconverged(path, caller, cap):
-    """Warn when rounds reached ``max_round_epochs`` before levelling off."""
+    """Warn when rounds reached their epoch cap before levelling off."""
     stopped = [r for r, ok in enumerate(path.converged) if ok is False]
     if not stopped:
         return
-    what = "max_round_epochs" if cap is None else f"max_round_epochs={cap}"
+    what = "their epoch cap" if cap is None else f"their epoch cap of {cap}"
     listed = ", ".join(map(str, stopped[:5])) + (", ..." if len(stopped) > 5 else "")
     warnings.warn(
         f"{caller}: {len(stopped)} of {len(path.converged)} rounds reached "
         f"{what} before their early-stopping loss levelled off (rounds "
         f"{listed}); their rankings come from networks that were still "
-        "learning. Raise max_round_epochs, or the net's lr.",
+        "learning. Raise RoundTraining(max_epochs=...), or the net's lr.",
         ConvergenceWarning,
         stacklevel=5,
     )

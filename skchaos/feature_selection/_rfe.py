@@ -24,6 +24,10 @@ from skchaos.feature_selection._importance import (
 )
 from skchaos.feature_selection._path import elimination_path, warn_unconverged
 from skchaos.feature_selection._plotting import plot_scores
+from skchaos.feature_selection._round_training import (
+    DEPRECATED_CONSTRAINTS,
+    RoundTraining,
+)
 from skchaos.feature_selection._scoring import Evaluator, warn_if_uninformative
 from skchaos.feature_selection._selected import SelectedEstimatorMixin
 from skchaos.feature_selection._setup import (
@@ -57,39 +61,23 @@ class AttributionRFE(
     Parameters
     ----------
     estimator : estimator object
-        The model to train at each round, one of:
-
-        - a skorch net such as :class:`skchaos.neural.MLPRegressor` or
-          :class:`skchaos.neural.MLPClassifier` (gradient attributions and
-          warm starts), or a plain skorch ``NeuralNetClassifier`` /
-          ``NeuralNetRegressor`` with any module (the kept columns reach it
-          through :class:`~skchaos.neural.InputSubset`; see the user
-          guide, :ref:`bring_your_own_net`);
-        - a :class:`~sklearn.pipeline.Pipeline` ending in one;
-        - any scikit-learn estimator, with ``attribution="permutation"``, a
-          perturbation method (``"feature_ablation"``, ...) or a callable; a
-          gradient method falls back to ``"permutation"`` with a warning.
+        The model to train at each round: a skchaos net (gradient
+        attributions and warm starts), a plain skorch net with any module
+        (see :ref:`bring_your_own_net`), a :class:`~sklearn.pipeline.Pipeline`
+        ending in one, or any scikit-learn estimator with a perturbation
+        attribution (a gradient method falls back to ``"permutation"`` with
+        a warning).
 
     attribution : str or callable, default="saliency"
-        How features are scored on the validation rows:
-
-        - a method of :func:`skchaos.attribution.attribute`, listed by
-          :func:`skchaos.attribution.available_methods` (``"saliency"``,
-          ``"integrated_gradients"``, ``"deeplift"``, ``"feature_ablation"``,
-          ...): per-sample attributions of the validation rows, aggregated by
-          ``importance_aggregation``. Classifiers are attributed for their
-          predicted class, multi-output regressors output by output (the
-          importances are summed);
-        - ``"permutation"``: the drop of ``scoring`` when a feature (or a whole
-          group) is shuffled on the validation rows,
-          :func:`skchaos.attribution.model_agnostic_importance`; works with
-          any estimator;
-        - a callable ``f(fitted_estimator, X_val, y_val, **attribution_params)``
-          returning one importance per column of ``X_val``, shape
-          ``(n_features,)``, or one attribution per value, shape
-          ``X_val.shape`` (then aggregated).
-
-        Larger importances are kept.
+        How features are scored on the validation rows: a method of
+        :func:`skchaos.attribution.attribute` (see
+        :func:`skchaos.attribution.available_methods`), whose per-sample
+        attributions are aggregated by ``importance_aggregation``;
+        ``"permutation"``, the drop of ``scoring`` when a feature is
+        shuffled (any estimator); or a callable
+        ``f(fitted_estimator, X_val, y_val, **attribution_params)`` that
+        returns one importance per column or one attribution per value.
+        Larger importances are kept; the user guide gives the details.
 
     attribution_params : dict, default=None
         Keyword arguments of the attribution: the method's parameters (e.g.
@@ -108,11 +96,8 @@ class AttributionRFE(
 
     step : int or float, default=0.2
         An int >= 1 eliminates that many features per round; a float in (0, 1)
-        that fraction of the features *left*, rounded down, and at least one.
-        The default shrinks the set geometrically, by 20% a round: coarse
-        steps among many noise features, and single features once fewer than
-        10 are left, where one round must not remove a relevant feature
-        together with a noise one.
+        that fraction of the features *left*, rounded down, and at least one
+        (the default: 20% a round, single features below 10).
 
     validation_fraction : float, default=0.2
         Fraction of the training rows held out (stratified for classifiers)
@@ -132,32 +117,11 @@ class AttributionRFE(
         must be at least ``best - tol * |best|``. Larger values select fewer
         features; the user guide gives the rule in full.
 
-    warm_start : bool, default=True
-        Whether each round fine-tunes the previous round's network, with the
-        columns of the eliminated features deleted from its first layer
-        (see Notes), instead of training a new clone from scratch (the
-        paper's procedure). Estimators that cannot be sliced are retrained.
-
-    fine_tune_epochs : "auto", int or float, default="auto"
-        How long each network trains. ``"auto"``: every round, the first
-        one included, trains until its loss on early-stopping rows (the
-        net's ``validation_fraction`` of the *training* part) levels off,
-        keeping its best epoch's weights; the first at least the net's
-        ``max_epochs``, every round at most ``max_round_epochs``. An int is
-        a fixed number of fine-tuning epochs per warm round, a float in
-        (0, 1] a fraction of the net's ``max_epochs``.
-
-    fine_tune_schedule : {"cosine", "constant"}, default="cosine"
-        Learning-rate schedule of a fixed-length fine-tuning (an int or
-        float ``fine_tune_epochs``): ``"cosine"`` decays the rate along a
-        half cosine from the net's ``lr`` to about 2% of it, so that every
-        round ends near a minimum; ``"constant"`` keeps the net's ``lr``.
-        Rounds under ``fine_tune_epochs="auto"`` keep the net's ``lr``.
-
-    max_round_epochs : int or None, default=None
-        Cap on the epochs of one round under ``fine_tune_epochs="auto"``;
-        None is 10 times the net's ``max_epochs``. A round that reaches it
-        before its loss levels off raises a ``ConvergenceWarning``.
+    round_training : RoundTraining or None, default=None
+        How each round's network trains: warm start from the previous round,
+        how many epochs, the learning-rate schedule and the cap on a round
+        (see :class:`RoundTraining`). None is ``RoundTraining()``: warm
+        rounds that each train until their early-stopping loss levels off.
 
     input_penalty : "auto" or float, default="auto"
         Group-lasso penalty on the input layer of the networks of the path
@@ -176,14 +140,9 @@ class AttributionRFE(
         channels the mean runs over the rows and the axes after the channel.
 
     feature_groups : array-like of shape (n_features,), default=None
-        Group id of each column of a 2-D ``X`` (e.g. the sensor of each
-        measurement): whole groups are eliminated together, and a group's
-        importance is the mean of its features' aggregated attributions (so
-        that a wide group, such as a one-hot block, does not outrank a
-        single column by its width; perturbation methods and
-        ``"permutation"`` perturb the whole group at once instead). Inputs
-        with more than two dimensions, ``(n, C, ...)``, are always selected
-        by channel (axis 1).
+        Group id of each column of a 2-D ``X``: whole groups are eliminated
+        together, a group's importance being the mean of its columns'.
+        Inputs ``(n, C, ...)`` are always selected by channel (axis 1).
 
     min_features_to_select : int, default=1
         Smallest number of features (groups, channels) that
@@ -192,17 +151,14 @@ class AttributionRFE(
     patience : int or None, default=None
         With ``n_features_to_select="auto"``, stop eliminating once this many
         consecutive rounds scored outside the tolerance band of the best
-        score so far, which saves the last rounds when the score only gets
-        worse once relevant features are gone. None runs down to
-        ``min_features_to_select``: the early rounds of a noisy path can
-        score worse than the first one before they improve.
+        score so far. None runs down to ``min_features_to_select`` (the early
+        rounds of a noisy path can score worse before they improve).
 
     refit : bool, default=True
-        Whether ``estimator_`` is a new clone trained on all the rows
-        (training and validation) with the selected features. If False, it is
-        the network of the elimination path at the selected size, trained on
-        the training part only (no extra training, but every round's model is
-        kept in memory during ``fit``).
+        Whether ``estimator_`` is a new clone trained on all the rows with
+        the selected features. If False, it is the path's network at the
+        selected size (no extra training; every round's model is kept in
+        memory during ``fit``).
 
     random_state : int, RandomState instance or None, default=None
         Seeds the validation split, the ``random_state`` of each clone that
@@ -214,6 +170,18 @@ class AttributionRFE(
         left) on stderr and prints one line per round on stdout: features
         left, validation score, how the round's network was trained and
         the elapsed time.
+
+    warm_start : bool, default="deprecated"
+        Deprecated in 0.1, removed in 0.2: ``RoundTraining(warm_start=...)``.
+
+    fine_tune_epochs : "auto", int or float, default="deprecated"
+        Deprecated in 0.1, removed in 0.2: ``RoundTraining(epochs=...)``.
+
+    fine_tune_schedule : {"cosine", "constant"}, default="deprecated"
+        Deprecated in 0.1, removed in 0.2: ``RoundTraining(schedule=...)``.
+
+    max_round_epochs : int or None, default="deprecated"
+        Deprecated in 0.1, removed in 0.2: ``RoundTraining(max_epochs=...)``.
 
     Attributes
     ----------
@@ -239,20 +207,12 @@ class AttributionRFE(
         groups each feature holds its group's importance.
 
     history_ : dict of lists
-        One entry per round of the elimination path, in order:
-        ``"n_features"`` (features, or groups/channels, left), ``"score"``
-        (validation score), ``"features"`` (indices of the features kept),
-        ``"importances"`` (their importances, aligned with ``"features"``),
-        ``"eliminated"`` (indices eliminated after the round),
-        ``"acceptable"`` (whether the size is no worse than the best one by
-        the rule of ``tol``; ``"auto"`` selects the smallest acceptable
-        size), ``"training"``
-        (``"initial"``, ``"warm"`` or ``"cold"``), ``"epochs"`` (epochs
-        trained in the round, None for estimators that are not nets),
-        ``"converged"`` (whether the round's loss levelled off before
-        ``max_round_epochs``; None for fixed-length rounds) and ``"time"``
-        (seconds spent in the round). ``pandas.DataFrame(history_)``
-        tabulates it.
+        One entry per round of the path: ``"n_features"``, ``"score"``,
+        ``"features"``, ``"importances"``, ``"eliminated"``,
+        ``"acceptable"`` (no worse than the best size by ``tol``),
+        ``"training"`` (``"initial"``, ``"warm"``, ``"cold"``), ``"epochs"``,
+        ``"converged"`` and ``"time"``; the user guide describes each.
+        ``pandas.DataFrame(history_)`` tabulates it.
 
     n_features_in_ : int
         Number of features (channels) seen during fit.
@@ -320,14 +280,7 @@ class AttributionRFE(
         "validation_fraction": [Interval(RealNotInt, 0, 1, closed="neither")],
         "scoring": [str, callable, None],
         "tol": [StrOptions({"auto"}), Interval(Real, 0, None, closed="left")],
-        "warm_start": ["boolean"],
-        "fine_tune_epochs": [
-            StrOptions({"auto"}),
-            Interval(Integral, 1, None, closed="left"),
-            Interval(RealNotInt, 0, 1, closed="right"),
-        ],
-        "fine_tune_schedule": [StrOptions({"cosine", "constant"})],
-        "max_round_epochs": [Interval(Integral, 1, None, closed="left"), None],
+        "round_training": [RoundTraining, None],
         "input_penalty": [StrOptions({"auto"}), Interval(Real, 0, None, closed="left")],
         "importance_aggregation": [StrOptions(set(AGGREGATIONS))],
         "feature_groups": ["array-like", None],
@@ -336,6 +289,7 @@ class AttributionRFE(
         "refit": ["boolean"],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
+        **DEPRECATED_CONSTRAINTS,
     }
 
     def __init__(
@@ -349,10 +303,7 @@ class AttributionRFE(
         validation_fraction=0.2,
         scoring=None,
         tol="auto",
-        warm_start=True,
-        fine_tune_epochs="auto",
-        fine_tune_schedule="cosine",
-        max_round_epochs=None,
+        round_training=None,
         input_penalty="auto",
         importance_aggregation="mean_abs",
         feature_groups=None,
@@ -361,6 +312,10 @@ class AttributionRFE(
         refit=True,
         random_state=None,
         verbose=0,
+        warm_start="deprecated",
+        fine_tune_epochs="deprecated",
+        fine_tune_schedule="deprecated",
+        max_round_epochs="deprecated",
     ):
         self.estimator = estimator
         self.attribution = attribution
@@ -370,10 +325,7 @@ class AttributionRFE(
         self.validation_fraction = validation_fraction
         self.scoring = scoring
         self.tol = tol
-        self.warm_start = warm_start
-        self.fine_tune_epochs = fine_tune_epochs
-        self.fine_tune_schedule = fine_tune_schedule
-        self.max_round_epochs = max_round_epochs
+        self.round_training = round_training
         self.input_penalty = input_penalty
         self.importance_aggregation = importance_aggregation
         self.feature_groups = feature_groups
@@ -382,6 +334,10 @@ class AttributionRFE(
         self.refit = refit
         self.random_state = random_state
         self.verbose = verbose
+        self.warm_start = warm_start
+        self.fine_tune_epochs = fine_tune_epochs
+        self.fine_tune_schedule = fine_tune_schedule
+        self.max_round_epochs = max_round_epochs
 
     # ---------------------------------------------------------------- fit
     @_fit_context(prefer_skip_nested_validation=False)
@@ -399,18 +355,14 @@ class AttributionRFE(
             Targets.
 
         sample_weight : array-like of shape (n_samples,), default=None
-            Weights of the rows: passed to every network's ``fit`` (the skchaos
-            nets weigh their loss, and their early-stopping loss, by row), and
-            used in the validation scores, the per-row losses of the size rule
-            and the aggregation of the attributions. A row of weight 0 has no
-            influence. Needs an estimator whose ``fit`` takes
-            ``sample_weight``.
+            Weights of the rows, in every network's ``fit``, the validation
+            scores, the size rule and the aggregation of the attributions.
+            Needs an estimator whose ``fit`` takes ``sample_weight``.
 
         groups : array-like of shape (n_samples,), default=None
             Group labels of the rows (e.g. the patient of each measurement):
-            the validation split, and the early-stopping split of each round,
-            keep every group on one side, so that the scores are not inflated
-            by rows of a group seen in training.
+            the validation and early-stopping splits keep each group on one
+            side.
 
         Returns
         -------
@@ -499,7 +451,7 @@ class AttributionRFE(
         units = setup.units
         support = np.isin(units.unit_of, path.units[chosen])
         ranking, importances = path.ranking(chosen, units.n_units)
-        warn_unconverged(path, type(self).__name__, self.max_round_epochs)
+        warn_unconverged(path, type(self).__name__, setup.trainer.max_round_epochs)
         for network, r in (("the first", 0), ("the selected round's", chosen)):
             # The first network's ranking starts the path; the selected
             # round's network is the one the selection rests on.

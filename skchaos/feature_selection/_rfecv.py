@@ -97,22 +97,9 @@ class AttributionRFECV(AttributionRFE):
         standard deviation over folds of the best size; a float, the
         smallest size whose mean score is at least ``best - tol * |best|``.
 
-    warm_start : bool, default=True
-        Whether each round fine-tunes the previous network restricted to the
-        surviving inputs instead of training a new clone.
-
-    fine_tune_epochs : "auto", int or float, default="auto"
-        How long each network trains: until its early-stopping loss levels
-        off, or a fixed number of epochs per warm round (an int, or a
-        fraction of the network's ``max_epochs``); see
-        :class:`AttributionRFE`.
-
-    fine_tune_schedule : {"cosine", "constant"}, default="cosine"
-        Learning-rate schedule of a fixed-length fine-tuning.
-
-    max_round_epochs : int or None, default=None
-        Cap on the epochs of one round under ``fine_tune_epochs="auto"``;
-        None is 10 times the net's ``max_epochs``.
+    round_training : RoundTraining or None, default=None
+        How each round's network trains (warm start, epochs, schedule, cap):
+        see :class:`RoundTraining`; None is ``RoundTraining()``.
 
     input_penalty : "auto" or float, default="auto"
         Group-lasso penalty on the input layer of the networks of the paths
@@ -148,6 +135,18 @@ class AttributionRFECV(AttributionRFE):
 
     verbose : int, default=0
         1 prints one line per round of every path.
+
+    warm_start : bool, default="deprecated"
+        Deprecated in 0.1, removed in 0.2: ``RoundTraining(warm_start=...)``.
+
+    fine_tune_epochs : "auto", int or float, default="deprecated"
+        Deprecated in 0.1, removed in 0.2: ``RoundTraining(epochs=...)``.
+
+    fine_tune_schedule : {"cosine", "constant"}, default="deprecated"
+        Deprecated in 0.1, removed in 0.2: ``RoundTraining(schedule=...)``.
+
+    max_round_epochs : int or None, default="deprecated"
+        Deprecated in 0.1, removed in 0.2: ``RoundTraining(max_epochs=...)``.
 
     Attributes
     ----------
@@ -232,10 +231,7 @@ class AttributionRFECV(AttributionRFE):
         validation_fraction=0.2,
         scoring=None,
         tol="auto",
-        warm_start=True,
-        fine_tune_epochs="auto",
-        fine_tune_schedule="cosine",
-        max_round_epochs=None,
+        round_training=None,
         input_penalty="auto",
         importance_aggregation="mean_abs",
         feature_groups=None,
@@ -245,6 +241,10 @@ class AttributionRFECV(AttributionRFE):
         n_jobs=None,
         random_state=None,
         verbose=0,
+        warm_start="deprecated",
+        fine_tune_epochs="deprecated",
+        fine_tune_schedule="deprecated",
+        max_round_epochs="deprecated",
     ):
         self.estimator = estimator
         self.attribution = attribution
@@ -253,10 +253,7 @@ class AttributionRFECV(AttributionRFE):
         self.validation_fraction = validation_fraction
         self.scoring = scoring
         self.tol = tol
-        self.warm_start = warm_start
-        self.fine_tune_epochs = fine_tune_epochs
-        self.fine_tune_schedule = fine_tune_schedule
-        self.max_round_epochs = max_round_epochs
+        self.round_training = round_training
         self.input_penalty = input_penalty
         self.importance_aggregation = importance_aggregation
         self.feature_groups = feature_groups
@@ -266,6 +263,10 @@ class AttributionRFECV(AttributionRFE):
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.verbose = verbose
+        self.warm_start = warm_start
+        self.fine_tune_epochs = fine_tune_epochs
+        self.fine_tune_schedule = fine_tune_schedule
+        self.max_round_epochs = max_round_epochs
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, sample_weight=None, groups=None):

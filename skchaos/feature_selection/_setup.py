@@ -19,6 +19,7 @@ from skchaos.feature_selection._nets import (
     widened_net,
 )
 from skchaos.feature_selection._path import Setup
+from skchaos.feature_selection._round_training import resolve_round_training
 from skchaos.feature_selection._rows import early_stopping_fraction, split_rows
 from skchaos.feature_selection._scoring import Evaluator
 from skchaos.feature_selection._warm_start import (
@@ -186,13 +187,14 @@ def build_setup(selector, X, y, units, classifier):
     )
     caller = type(selector).__name__
     estimator = checked_net(selector.estimator, X, caller)
+    training = resolve_round_training(selector)
     trainer = RoundTrainer(
         with_input_penalty(estimator, selector.input_penalty, caller, X.shape[1]),
         final_estimator=estimator,
-        warm_start=selector.warm_start,
-        epochs=selector.fine_tune_epochs,
-        schedule=selector.fine_tune_schedule,
-        max_round_epochs=selector.max_round_epochs,
+        warm_start=training.warm_start,
+        epochs=training.epochs,
+        schedule=training.schedule,
+        max_round_epochs=training.max_epochs,
     )
     setup = Setup(
         units=units,

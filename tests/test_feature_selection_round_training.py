@@ -1,0 +1,121 @@
+"""RoundTraining: the one object for how the rounds of a path train."""
+
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV
+
+from skchaos.feature_selection import AttributionRFE, AttributionRFECV, RoundTraining
+from skchaos.neural import MLPRegressor
+
+DEPRECATED = {
+    "warm_start": ("warm_start", False),
+    "fine_tune_epochs": ("epochs", 2),
+    "fine_tune_schedule": ("schedule", "constant"),
+    "max_round_epochs": ("max_epochs", 7),
+}
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.RandomState(0)
+    X = rng.uniform(-1, 1, size=(120, 5))
+    return X, X[:, 0] + 0.5 * X[:, 1] + 0.05 * rng.randn(120)
+
+
+def _net():
+    return MLPRegressor(hidden_layer_sizes=(8,), lr=0.02, max_epochs=5, random_state=0)
+
+
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("epochs", 0, "'epochs' parameter of RoundTraining"),
+        ("epochs", "fast", "'epochs' parameter of RoundTraining"),
+        ("schedule", "linear", "'schedule' parameter of RoundTraining"),
+        ("max_epochs", 0, "'max_epochs' parameter of RoundTraining"),
+        ("warm_start", "yes", "'warm_start' parameter of RoundTraining"),
+    ],
+)
+def test_bad_field_raises_naming_it(field, value, message):
+    with pytest.raises((ValueError, TypeError), match=message):
+        RoundTraining(**{field: value})
+
+
+def test_is_immutable_comparable_and_picklable():
+    training = RoundTraining(epochs=3, schedule="constant")
+    with pytest.raises(AttributeError):
+        training.epochs = 4
+    assert training == RoundTraining(epochs=3, schedule="constant")
+    assert training != RoundTraining(epochs=4)
+    assert pickle.loads(pickle.dumps(training)) == training
+
+
+def test_selector_with_round_training_clones_and_validates(data):
+    selector = AttributionRFE(_net(), round_training=RoundTraining(epochs=2))
+    assert clone(selector).get_params()["round_training"] == RoundTraining(epochs=2)
+    with pytest.raises(ValueError, match="round_training"):
+        AttributionRFE(_net(), round_training={"epochs": 2}).fit(*data)
+
+
+@pytest.mark.parametrize("old", sorted(DEPRECATED))
+def test_deprecated_name_warns_and_selects_as_the_new_one(data, old):
+    field, value = DEPRECATED[old]
+    params = {"n_features_to_select": 2, "refit": False, "random_state": 0}
+    with pytest.warns(FutureWarning, match=rf"{old}=.*RoundTraining\({field}="):
+        before = AttributionRFE(_net(), **{old: value}, **params).fit(*data)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FutureWarning)
+        after = AttributionRFE(
+            _net(), round_training=RoundTraining(**{field: value}), **params
+        ).fit(*data)
+    assert before.history_["score"] == after.history_["score"]
+    assert before.history_["epochs"] == after.history_["epochs"]
+    np.testing.assert_array_equal(before.support_, after.support_)
+
+
+def test_deprecated_name_overrides_its_field_of_round_training(data):
+    # scikit-learn's checks set warm_start=False on any estimator with it.
+    selector = AttributionRFECV(
+        _net(), warm_start=False, round_training=RoundTraining(epochs=1), cv=2
+    )
+    with pytest.warns(FutureWarning, match="warm_start=False"):
+        selector.fit(*data)
+    assert set(selector.history_["training"][1:]) == {"cold"}
+    rfe = AttributionRFE(
+        _net(), fine_tune_epochs=2, round_training=RoundTraining(epochs=1)
+    )
+    with pytest.warns(FutureWarning, match="fine_tune_epochs=2"):
+        rfe.fit(*data)
+    assert set(rfe.history_["epochs"][1:]) == {2}
+
+
+def test_default_is_round_training_defaults(data):
+    params = {"n_features_to_select": 3, "refit": False, "random_state": 0}
+    plain = AttributionRFE(_net(), **params).fit(*data)
+    explicit = AttributionRFE(_net(), round_training=RoundTraining(), **params)
+    explicit.fit(*data)
+    assert plain.history_["score"] == explicit.history_["score"]
+    assert plain.history_["training"][1:] == ["warm", "warm"]
+
+
+def test_round_training_in_a_grid_search(data):
+    search = GridSearchCV(
+        AttributionRFE(_net(), n_features_to_select=2, random_state=0),
+        {
+            "round_training": [
+                RoundTraining(epochs=1),
+                RoundTraining(warm_start=False, epochs=1),
+            ]
+        },
+        cv=2,
+    ).fit(*data)
+    trainings = search.cv_results_["param_round_training"]
+    assert [t.warm_start for t in trainings] == [True, False]
+    fitted = search.best_estimator_
+    assert fitted.history_["training"][1] == (
+        "warm" if fitted.round_training.warm_start else "cold"
+    )
