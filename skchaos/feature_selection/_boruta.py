@@ -88,15 +88,11 @@ class AttributionBoruta(
     Parameters
     ----------
     estimator : estimator object
-        The model trained at each iteration (a fresh clone each time), one of:
-
-        - a skchaos net (:class:`skchaos.neural.MLPRegressor`, ...), a
-          plain skorch net whose module takes its input width as a
-          parameter (the selector sets it for the real and shadow columns)
-          or builds its first layer lazily, or a
-          :class:`~sklearn.pipeline.Pipeline` ending in one;
-        - any scikit-learn estimator, with ``attribution="permutation"``, a
-          perturbation method or a callable.
+        The model trained at each iteration (a fresh clone each time): a
+        skchaos net, a plain skorch net whose module takes its input width
+        as a parameter or builds its first layer lazily, a
+        :class:`~sklearn.pipeline.Pipeline` ending in one, or any
+        scikit-learn estimator with a perturbation attribution.
 
     attribution : str or callable, default="input_x_gradient"
         How columns are scored on the held-out rows: a method of
@@ -142,15 +138,12 @@ class AttributionBoruta(
 
     input_penalty : "auto" or float, default="auto"
         Group-lasso penalty on the input layer of the iterations' networks
-        (the ``input_penalty`` of :class:`skchaos.neural.MLPRegressor`): it
-        keeps them from fitting the training rows through many irrelevant
-        (real or shadow) columns. ``"auto"``, for nets that have the
-        parameter and leave it at 0: chosen per fit on held-out rows among
-        1/8 to 2 times a reference strength (10 trial trainings; the user
-        guide says how); nothing for other estimators. A float is that
-        strength; a net's own nonzero ``input_penalty`` is kept.
-        ``input_penalty_`` is the strength used; ``estimator_`` is trained
-        as given.
+        (the ``input_penalty`` of :class:`skchaos.neural.MLPRegressor`).
+        ``"auto"``, for nets that have the parameter and leave it at 0:
+        chosen per fit on held-out rows (10 trial trainings; see the user
+        guide); nothing for other estimators. A float is that strength; a
+        net's own nonzero ``input_penalty`` is kept. ``estimator_`` is
+        trained as given.
 
     input_dropout : "auto" or float, default="auto"
         Dropout of the inputs of the iterations' networks while they train
@@ -213,14 +206,10 @@ class AttributionBoruta(
         (with groups, its group's).
 
     history_ : dict of lists
-        One entry per iteration: ``"n_confirmed"``, ``"n_rejected"`` and
-        ``"n_tentative"`` (features, or groups or channels, after the
-        iteration), ``"threshold"`` (the importance a hit had to exceed),
-        ``"confirmed"`` and ``"rejected"`` (indices of the columns decided
-        at the iteration), ``"score"`` (the network's validation score on
-        the held-out rows, real and shadow columns), ``"epochs"``,
-        ``"converged"`` and ``"time"`` (seconds). ``pandas.DataFrame
-        (history_)`` tabulates it.
+        One entry per iteration: ``"n_confirmed"``, ``"n_rejected"``,
+        ``"n_tentative"``, ``"threshold"`` (the importance a hit had to
+        exceed), ``"confirmed"``, ``"rejected"``, ``"score"``, ``"epochs"``,
+        ``"converged"`` and ``"time"``; the user guide describes each.
 
     n_iter_ : int
         Iterations run.
