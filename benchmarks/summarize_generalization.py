@@ -51,6 +51,12 @@ def _selection_table(frame):
         if "converged_s" in group and group.converged_s.notna().any():
             ratio = group.wall_s / group.converged_s
             row["fit / converged training (median)"] = f"{ratio.median():.1f}"
+        if "user_fit_cpu_s" in group and group.user_fit_cpu_s.notna().any():
+            # Issue 21's cost unit: one fit of the net as configured, CPU.
+            ratio = group.cpu_s / group.user_fit_cpu_s
+            row["CPU / one fit of the net (median)"] = f"{ratio.median():.1f}"
+            ratio = group.cpu_s / group.converged_cpu_s
+            row["CPU / converged training (median)"] = f"{ratio.median():.1f}"
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -382,7 +382,7 @@ def _selector(variant, classifier, seed, max_iter, net=None):
     from skchaos.feature_selection import AttributionBoruta
     from skchaos.neural import MLPClassifier, MLPRegressor
 
-    params = {**NET, **(net or {})}
+    params = NET if net is None else net
     net = (MLPClassifier if classifier else MLPRegressor)(**params)
     kwargs = {"max_iter": max_iter, "attribution": "input_x_gradient"}
     kwargs.update(VARIANTS[variant])
@@ -467,7 +467,7 @@ def _supports(selector):
     return out
 
 
-def real_cell(name, fold, variant, max_iter):
+def real_cell(name, fold, variant, max_iter, net=None):
     import torch
 
     torch.set_num_threads(1)
@@ -485,7 +485,7 @@ def real_cell(name, fold, variant, max_iter):
     if variant == "real_only":
         row["cv_score"] = _cv_score(X, y, train, test, relevant, classifier)
         return row
-    selector = _selector(variant, classifier, fold, max_iter)
+    selector = _selector(variant, classifier, fold, max_iter, net)
     if variant == "pick":
         penalty, row["pick"] = pick_penalty(X[train], y[train], classifier, fold)
         selector.set_params(input_penalty=penalty)
@@ -508,13 +508,13 @@ def real_cell(name, fold, variant, max_iter):
     return row
 
 
-def formula_cell(seed, variant, max_iter):
+def formula_cell(seed, variant, max_iter, net=None):
     import torch
 
     torch.set_num_threads(1)
 
     X, y, relevant = training_draw(seed, "A")
-    selector = _selector(variant, False, seed, max_iter)
+    selector = _selector(variant, False, seed, max_iter, net)
     row = {"part": "A", "dataset": "A-dev", "seed": seed, "variant": variant}
     if variant == "pick":
         penalty, row["pick"] = pick_penalty(X, y, False, seed)
@@ -607,11 +607,18 @@ def main(argv=None):
     parser.add_argument("--variants", nargs="+", default=["ixg_p10"])
     parser.add_argument("--max-iter", type=int, default=40)
     parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument(
+        "--net",
+        type=json.loads,
+        default=None,
+        help="JSON of the network's parameters instead of NET (the development "
+        "2 x 64), e.g. '{\"max_epochs\": 300}' for the library's 3 x 100",
+    )
     parser.add_argument("--out", default="benchmarks/results/dev/boruta-dev.jsonl")
     args = parser.parse_args(argv)
     if args.part == "real":
         cells = [
-            (real_cell, (name, fold, v, args.max_iter))
+            (real_cell, (name, fold, v, args.max_iter, args.net))
             for name in args.tables
             for fold in args.folds
             for v in args.variants
@@ -620,7 +627,7 @@ def main(argv=None):
         cells = [(ceiling_cell, (seed,)) for seed in args.seeds]
     else:
         cells = [
-            (formula_cell, (seed, v, args.max_iter))
+            (formula_cell, (seed, v, args.max_iter, args.net))
             for seed in args.seeds
             for v in args.variants
         ]
@@ -639,7 +646,7 @@ def main(argv=None):
             "max_iter", args.max_iter
         )
         row["params"] = VARIANTS.get(row["variant"])
-        row["net"] = NET
+        row["net"] = NET if args.net is None else args.net
         with open(args.out, "a") as f:
             f.write(json.dumps(row) + "\n")
         print(json.dumps(row), flush=True)
