@@ -58,7 +58,7 @@ def _selection_table(frame):
             ratio = group.cpu_s / group.converged_cpu_s
             row["CPU / converged training (median)"] = f"{ratio.median():.1f}"
         rows.append(row)
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).fillna("")
 
 
 def _real_table(frame):

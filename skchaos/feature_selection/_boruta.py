@@ -4,7 +4,6 @@ import copy
 import time
 from numbers import Integral, Real
 
-import numpy as np
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, _fit_context
 from sklearn.feature_selection import SelectorMixin
 from sklearn.utils import check_random_state
@@ -26,23 +25,16 @@ from skchaos.feature_selection._boruta_steps import (
     warn_unconverged,
 )
 from skchaos.feature_selection._encoded import fits_by_input_column
-from skchaos.feature_selection._importance import (
-    AGGREGATIONS,
-    _ImportanceComputer,
-    check_attribution,
-    resolve_attribution,
-)
+from skchaos.feature_selection._importance import AGGREGATIONS
 from skchaos.feature_selection._path import Setup
 from skchaos.feature_selection._penalty_choice import choose_iteration_penalty
 from skchaos.feature_selection._progress import epoch_progress, progress_bar
 from skchaos.feature_selection._rows import early_stopping_fraction
-from skchaos.feature_selection._scoring import (
-    Evaluator,
-    warn_if_none_learned,
-)
+from skchaos.feature_selection._scoring import warn_if_none_learned
 from skchaos.feature_selection._selected import SelectedEstimatorMixin
 from skchaos.feature_selection._setup import (
     atomic_fit,
+    build_scoring,
     check_fit_metadata,
     checked_net,
     refit_selected,
@@ -369,21 +361,7 @@ class AttributionBoruta(
         X, y, classifier = validate_fit_data(self, X, y)
         units = check_units(X, self.feature_groups)
         caller = type(self).__name__
-        params = check_attribution(self.attribution, self.attribution_params)
-        attribution = resolve_attribution(self.attribution, self.estimator, caller)
-        n_val = int(np.ceil(self.validation_fraction * X.shape[0]))
-        if X.shape[0] - n_val < 1:
-            raise ValueError(
-                f"validation_fraction={self.validation_fraction} leaves no "
-                f"training row out of {X.shape[0]} samples."
-            )
-        evaluate = Evaluator(self.estimator, None)
-        n_outputs = None
-        if not classifier and y.ndim == 2 and y.shape[1] > 1:
-            n_outputs = y.shape[1]
-        importance = _ImportanceComputer(
-            attribution, params, self.importance_aggregation, evaluate.score, n_outputs
-        )
+        evaluate, importance = build_scoring(self, X, y, classifier)
         # The iterations' nets take the real columns and their shadows.
         final = checked_net(self.estimator, X, caller)
         widened = checked_net(self.estimator, X, caller, width=2 * X.shape[1])

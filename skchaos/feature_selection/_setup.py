@@ -158,23 +158,23 @@ def check_fit_metadata(selector, X, sample_weight, groups, y=None):
     return sample_weight, groups
 
 
-def build_setup(selector, X, y, units, classifier):
-    """The :class:`Setup` of a selector's elimination path, on validated data.
+def build_scoring(selector, X, y, classifier, scoring=None):
+    """The validation scores and the importances of a selector, checked.
 
-    Checks the attribution, its parameters and the validation split, and
-    builds the importance, the validation scores and the round trainer.
+    Checks the attribution, its parameters and the validation split (every
+    selector holds ``validation_fraction`` of the rows out), and returns
+    the :class:`Evaluator` of ``scoring`` and the importance computer.
     """
+    caller = type(selector).__name__
     params = check_attribution(selector.attribution, selector.attribution_params)
-    attribution = resolve_attribution(
-        selector.attribution, selector.estimator, type(selector).__name__
-    )
+    attribution = resolve_attribution(selector.attribution, selector.estimator, caller)
     n_val = int(np.ceil(selector.validation_fraction * X.shape[0]))
     if n_val < 1 or X.shape[0] - n_val < 1:
         raise ValueError(
             f"validation_fraction={selector.validation_fraction} leaves no "
             f"training or no validation row out of {X.shape[0]} samples."
         )
-    evaluate = Evaluator(selector.estimator, selector.scoring)
+    evaluate = Evaluator(selector.estimator, scoring)
     n_outputs = None
     if not classifier and y.ndim == 2 and y.shape[1] > 1:
         n_outputs = y.shape[1]
@@ -185,6 +185,16 @@ def build_setup(selector, X, y, units, classifier):
         evaluate.score,
         n_outputs,
     )
+    return evaluate, importance
+
+
+def build_setup(selector, X, y, units, classifier):
+    """The :class:`Setup` of a selector's elimination path, on validated data.
+
+    The scores and importances of :func:`build_scoring`, and the round
+    trainer of the selector's ``round_training`` and ``input_penalty``.
+    """
+    evaluate, importance = build_scoring(selector, X, y, classifier, selector.scoring)
     caller = type(selector).__name__
     estimator = checked_net(selector.estimator, X, caller)
     training = resolve_round_training(selector)
