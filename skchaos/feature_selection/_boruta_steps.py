@@ -3,6 +3,7 @@
 - :func:`auto_iteration_penalty`, ``AUTO_INPUT_DROPOUT`` and
   :func:`draw_units`: the ``"auto"`` input penalty and input dropout of the
   iterations' nets, and the share of the units each iteration tests;
+- :func:`shadowed_draw`: those units' columns with their shadows appended;
 - :func:`iteration_estimator`: the estimator an iteration trains, for the
   width of its real and shadow columns (a plain skorch net widened for the
   most columns takes fewer through :class:`~skchaos.neural.InputSubset`);
@@ -109,6 +110,20 @@ def draw_units(alive, max_features, rng):
     return np.sort(rng.choice(alive, n, replace=False))
 
 
+def shadowed_draw(X, units, in_play, max_features, rng):
+    """Draw the units of an iteration and append the shadows of their columns.
+
+    Returns ``alive`` (the units drawn, sorted), ``X_aug`` (their columns,
+    then a shadow of each) and ``unit_of_aug`` (the unit of each column of
+    ``X_aug``, shadows numbered after the real units).
+    """
+    alive = draw_units(in_play, max_features, rng)
+    columns = units.columns(alive)
+    unit_of = np.searchsorted(alive, units.unit_of[columns])
+    X_aug, unit_of_aug = shadow_columns(X[:, columns], unit_of, rng)
+    return alive, X_aug, unit_of_aug
+
+
 def iteration_estimator(estimator, width, max_width):
     """``estimator`` for an iteration of ``width`` columns.
 
@@ -189,11 +204,9 @@ def run_iteration(X, y, setup, trainer, widened, test, draw, rng, seeded, meta):
     columns then of their shadows, the validation score, and for the first
     ``N_CHECKED`` iterations the per-row losses and the best constant's.
     """
-    units = setup.units
-    alive = draw_units(test.in_play(), draw["max_features"], rng)
-    columns = units.columns(alive)
-    unit_of = np.searchsorted(alive, units.unit_of[columns])
-    X_aug, unit_of_aug = shadow_columns(X[:, columns], unit_of, rng)
+    alive, X_aug, unit_of_aug = shadowed_draw(
+        X, setup.units, test.in_play(), draw["max_features"], rng
+    )
     trainer.estimator = iteration_estimator(widened, X_aug.shape[1], draw["max_width"])
     model, info, (X_val, y_val, w_val) = train_iteration(
         X_aug, y, setup, trainer, draw["validation_fraction"], rng, seeded, *meta

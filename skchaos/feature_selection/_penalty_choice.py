@@ -18,11 +18,10 @@ import copy
 import numpy as np
 
 from skchaos.feature_selection._boruta_steps import (
-    draw_units,
     iteration_estimator,
+    shadowed_draw,
     train_iteration,
 )
-from skchaos.feature_selection._shadow import shadow_columns
 from skchaos.feature_selection._warm_start import set_net_param
 from skchaos.utils import draw_seed
 
@@ -66,10 +65,9 @@ def choose_iteration_penalty(X, y, setup, trainer, reference, draw, rng, seeded,
     scores = np.empty((N_SPLITS, len(FACTORS)))
     trial = copy.copy(trainer)
     for k in range(N_SPLITS):
-        alive = draw_units(np.arange(units.n_units), draw["max_features"], rng)
-        columns = units.columns(alive)
-        unit_of = np.searchsorted(alive, units.unit_of[columns])
-        X_aug, _ = shadow_columns(X[:, columns], unit_of, rng)
+        _, X_aug, _ = shadowed_draw(
+            X, units, np.arange(units.n_units), draw["max_features"], rng
+        )
         seed = draw_seed(rng)
         for j, factor in enumerate(FACTORS):
             net = set_net_param(trainer.estimator, "input_penalty", reference * factor)
