@@ -27,23 +27,6 @@ DEPRECATED = {
     "max_round_epochs": "max_epochs",
 }
 
-# The constraints of the deprecated selector parameters: their old ones, or
-# the sentinel that says "not given".
-DEPRECATED_CONSTRAINTS = {
-    "warm_start": ["boolean", StrOptions({"deprecated"})],
-    "fine_tune_epochs": [
-        StrOptions({"auto", "deprecated"}),
-        Interval(Integral, 1, None, closed="left"),
-        Interval(Real, 0, 1, closed="right"),
-    ],
-    "fine_tune_schedule": [StrOptions({"cosine", "constant", "deprecated"})],
-    "max_round_epochs": [
-        Interval(Integral, 1, None, closed="left"),
-        StrOptions({"deprecated"}),
-        None,
-    ],
-}
-
 
 @dataclass(frozen=True)
 class RoundTraining:
@@ -119,6 +102,14 @@ parameter of RoundTraining must be ...
         validate_parameter_constraints(
             self._constraints, dict(vars(self)), caller_name="RoundTraining"
         )
+
+
+# The constraints of the deprecated selector parameters: those of their
+# field, or the sentinel that says "not given".
+DEPRECATED_CONSTRAINTS = {
+    old: [*RoundTraining._constraints[field], StrOptions({"deprecated"})]
+    for old, field in DEPRECATED.items()
+}
 
 
 def resolve_round_training(selector):
