@@ -54,7 +54,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import warnings
 
 import numpy as np
 
@@ -62,12 +61,12 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from _resumable import run_resumable  # noqa: E402
 from bench_generalization import (  # noqa: E402
-    Clock,
     _int_list,
     _quality,
     downstream,
     random_formula,
     real_data,
+    timed_fit,
 )
 
 SELECTORS = ("boruta_nn", "rfe", "borutapy", "grootcv", "sfm_forest")
@@ -129,14 +128,11 @@ def _select(name, X, y, classifier, seed, args):
     if name == "grootcv":
         return _grootcv(X, y, classifier, seed, args.grootcv_python)
     selector = _selector(name, seed, classifier)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        with Clock() as clock:
-            selector.fit(X, y)
+    wall, cpu = timed_fit(selector, X, y)
     support = getattr(selector, "support_", None)
     if support is None:
         support = selector.get_support()
-    return np.asarray(support, bool), clock.wall, clock.cpu
+    return np.asarray(support, bool), wall, cpu
 
 
 def _score(X, y, train, test, support, classifier):

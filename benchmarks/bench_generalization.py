@@ -82,16 +82,26 @@ SETTINGS = {
 
 class Clock:
     def __enter__(self):
-        self.wall, self.cpu = time.perf_counter(), _cpu()
+        self.wall, self.cpu = time.perf_counter(), cpu_seconds()
         return self
 
     def __exit__(self, *exc):
-        self.wall, self.cpu = time.perf_counter() - self.wall, _cpu() - self.cpu
+        self.wall, self.cpu = time.perf_counter() - self.wall, cpu_seconds() - self.cpu
 
 
-def _cpu():
+def cpu_seconds():
+    """CPU time (user and system) this process has used so far."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
+
+
+def timed_fit(selector, X, y, digits=1):
+    """Fit ``selector``, its warnings silenced; ``(wall, cpu)`` seconds, rounded."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with Clock() as clock:
+            selector.fit(X, y)
+    return round(clock.wall, digits), round(clock.cpu, digits)
 
 
 def _quality(relevant, support):
@@ -143,12 +153,9 @@ def _support(selector):
 
 
 def _select(name, X, y, net_params, seed, classifier=False, rfe_params=None):
+    """Fit one selector; return it and its (wall, cpu) seconds, rounded."""
     selector = _selector(name, net_params, seed, classifier, rfe_params)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        with Clock() as clock:
-            selector.fit(X, y)
-    return selector, clock
+    return selector, timed_fit(selector, X, y)
 
 
 def _converged_seconds(X, y, net_params, seed):
@@ -245,11 +252,11 @@ def _cell(part, key, selector, seed, args):
         data.data, data.target, test_size=0.2, random_state=seed
     )
     net = {**net, **args.net_params}
-    fitted, clock = _select(
+    fitted, (wall, cpu) = _select(
         selector, X_train, y_train, net, seed, rfe_params=args.rfe_params
     )
     row.update(_quality(data.relevant_mask, _support(fitted)))
-    row.update(wall_s=round(clock.wall, 1), cpu_s=round(clock.cpu, 1))
+    row.update(wall_s=wall, cpu_s=cpu)
     if selector == "rfe":
         history = fitted.history_
         row["rounds"] = len(history["score"])
@@ -334,11 +341,11 @@ def _real_cell(name, selector, fold, seed, args):
     train, test = list(splitter.split(X, y))[fold]
     row = {"part": "real", "dataset": name, "selector": selector, "seed": fold}
     if selector == "real_only":
-        support, clock = relevant, None
+        support, seconds = relevant, None
     else:
         scaler = StandardScaler().fit(X[train])
         net = {"max_epochs": 300, **args.net_params} if selector == "rfe" else {}
-        fitted, clock = _select(
+        fitted, seconds = _select(
             selector,
             scaler.transform(X[train]),
             y[train],
@@ -353,8 +360,8 @@ def _real_cell(name, selector, fold, seed, args):
     if support.sum():
         model.fit(X[train][:, support], y[train])
         row["cv_score"] = round(float(model.score(X[test][:, support], y[test])), 4)
-    if clock is not None:
-        row.update(wall_s=round(clock.wall, 1), cpu_s=round(clock.cpu, 1))
+    if seconds is not None:
+        row.update(wall_s=seconds[0], cpu_s=seconds[1])
     return row
 
 

@@ -50,28 +50,20 @@ and the CSV replaces it at the end. Needs the ``benchmarks`` extra
 
 import argparse
 import os
-import resource
 import sys
-import time
-import warnings
 
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from _resumable import run_resumable  # noqa: E402
-from bench_generalization import _int_list  # noqa: E402
+from bench_generalization import _int_list, timed_fit  # noqa: E402
 
 SELECTORS = ("rfe", "boruta")
 SEEDS = {"dev": range(3), "heldout": range(100, 110), "heldout2": range(200, 210)}
 NET = {"max_epochs": 300}
 BORUTA_NET = {"hidden_layer_sizes": (64, 64), "lr": 0.003, "max_epochs": 300}
 PENGUIN_NOISE = {"numeric": 35, "categorical": 15}
-
-
-def _cpu():
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
 
 
 def _selector(name, seed, classifier, estimator_prefix=None):
@@ -90,14 +82,6 @@ def _selector(name, seed, classifier, estimator_prefix=None):
     return AttributionRFE(net, random_state=seed)
 
 
-def _fit(selector, X, y):
-    wall, cpu = time.perf_counter(), _cpu()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        selector.fit(X, y)
-    return round(time.perf_counter() - wall, 2), round(_cpu() - cpu, 2)
-
-
 def synthetic_cell(seed, name, mode):
     import torch
 
@@ -109,13 +93,13 @@ def synthetic_cell(seed, name, mode):
     X, y, relevant = data.data, data.target, np.asarray(data.relevant_mask)
     if mode == "table":
         selector = _selector(name, seed, False, make_tabular_preprocessor(X))
-        wall, cpu = _fit(selector, X, y)
+        wall, cpu = timed_fit(selector, X, y, digits=2)
         support = selector.support_
     else:  # the same encoding, done beforehand
         pre = make_tabular_preprocessor(X).fit(X)
         Z, groups = pre.transform(X), input_columns(pre)
         selector = _selector(name, seed, False).set_params(feature_groups=groups)
-        wall, cpu = _fit(selector, Z, y)
+        wall, cpu = timed_fit(selector, Z, y, digits=2)
         support = np.zeros(X.shape[1], dtype=bool)
         support[np.unique(groups[selector.support_])] = True
     tp = int(np.sum(support & relevant))
@@ -196,7 +180,7 @@ def penguin_cell(fold, name):
         return row
     X_train = X.iloc[train]
     selector = _selector(name, fold, True, make_tabular_preprocessor(X_train))
-    row["wall_s"], row["cpu_s"] = _fit(selector, X_train, y[train])
+    row["wall_s"], row["cpu_s"] = timed_fit(selector, X_train, y[train], digits=2)
     support = selector.support_
     row["real_kept"] = int(np.sum(support & real))
     row["noise_kept"] = int(np.sum(support & ~real))

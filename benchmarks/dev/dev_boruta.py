@@ -32,9 +32,7 @@ Usage::
 import argparse
 import json
 import os
-import resource
 import sys
-import time
 import warnings
 
 import numpy as np
@@ -46,8 +44,10 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from bench_all_relevant import _score as _cv_score  # noqa: E402
 from bench_generalization import (  # noqa: E402
     _int_list,
+    cpu_seconds,
     random_formula,
     real_data,
+    timed_fit,
     training_draw,
 )
 
@@ -373,11 +373,6 @@ def _configure(variant, penalty_factor):
     boruta_module.ShadowTest = RankShadowTest
 
 
-def _cpu():
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
 def _selector(variant, classifier, seed, max_iter, net=None):
     from skchaos.feature_selection import AttributionBoruta
     from skchaos.neural import MLPClassifier, MLPRegressor
@@ -448,14 +443,6 @@ def pick_penalty(X, y, classifier, seed, grid=None):
     return auto * best, {"auto": round(auto, 3), "best_factor": best, "losses": losses}
 
 
-def _fit(selector, X, y):
-    wall, cpu = time.perf_counter(), _cpu()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        selector.fit(X, y)
-    return round(time.perf_counter() - wall, 1), round(_cpu() - cpu, 1)
-
-
 def _supports(selector):
     """The final support, and the confirmed features at each ``TRUNCATE``."""
     out = {"final": selector.support_}
@@ -490,11 +477,11 @@ def real_cell(name, fold, variant, max_iter, net=None):
         penalty, row["pick"] = pick_penalty(X[train], y[train], classifier, fold)
         selector.set_params(input_penalty=penalty)
     if variant == "pick2":
-        cpu = _cpu()
+        cpu = cpu_seconds()
         penalty, row["pick"] = pick_penalty_robust(X[train], y[train], classifier, fold)
-        row["pick_cpu_s"] = round(_cpu() - cpu, 1)
+        row["pick_cpu_s"] = round(cpu_seconds() - cpu, 1)
         selector.set_params(input_penalty=penalty)
-    row["wall_s"], row["cpu_s"] = _fit(selector, X[train], y[train])
+    row["wall_s"], row["cpu_s"] = timed_fit(selector, X[train], y[train])
     row["n_iter"] = selector.n_iter_
     row["input_penalty"] = getattr(selector, "input_penalty_", None)
     row["weak_real"] = int(selector.support_weak_[relevant].sum())
@@ -520,11 +507,11 @@ def formula_cell(seed, variant, max_iter, net=None):
         penalty, row["pick"] = pick_penalty(X, y, False, seed)
         selector.set_params(input_penalty=penalty)
     if variant == "pick2":
-        cpu = _cpu()
+        cpu = cpu_seconds()
         penalty, row["pick"] = pick_penalty_robust(X, y, False, seed)
-        row["pick_cpu_s"] = round(_cpu() - cpu, 1)
+        row["pick_cpu_s"] = round(cpu_seconds() - cpu, 1)
         selector.set_params(input_penalty=penalty)
-    row["wall_s"], row["cpu_s"] = _fit(selector, X, y)
+    row["wall_s"], row["cpu_s"] = timed_fit(selector, X, y)
     row["n_iter"] = selector.n_iter_
     row["input_penalty"] = getattr(selector, "input_penalty_", None)
     row["n_relevant"] = int(relevant.sum())

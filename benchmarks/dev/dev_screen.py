@@ -25,10 +25,7 @@ Usage::
 
 import argparse
 import os
-import resource
 import sys
-import time
-import warnings
 
 import numpy as np
 from joblib import Parallel, delayed
@@ -42,22 +39,10 @@ from bench_generalization import (  # noqa: E402
     SETTINGS,
     _int_list,
     _quality,
+    timed_fit,
     training_draw,
     wide_formula,
 )
-
-
-def _cpu():
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
-def _timed(selector, X, y):
-    wall, cpu = time.perf_counter(), _cpu()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        selector.fit(X, y)
-    return round(time.perf_counter() - wall, 1), round(_cpu() - cpu, 1)
 
 
 def cell(setting, seed, variant):
@@ -78,7 +63,7 @@ def cell(setting, seed, variant):
     kept = np.arange(X.shape[1])
     if variant.startswith("screen"):
         screen = AttributionBoruta(net, max_iter=int(variant[6:]), random_state=seed)
-        row["screen_wall_s"], row["screen_cpu_s"] = _timed(screen, X, y)
+        row["screen_wall_s"], row["screen_cpu_s"] = timed_fit(screen, X, y)
         kept = np.flatnonzero(screen.ranking_ < 3)  # all but the rejected
         row["screened_out"] = int(X.shape[1] - kept.size)
         row["relevant_screened_out"] = int(relevant.sum() - relevant[kept].sum())
@@ -91,7 +76,7 @@ def cell(setting, seed, variant):
     if variant.startswith("step"):  # "step0.2": a larger elimination step
         params["step"] = float(variant[4:])
     rfe = AttributionRFE(net, random_state=seed, **params)
-    row["rfe_wall_s"], row["rfe_cpu_s"] = _timed(rfe, X[:, kept], y)
+    row["rfe_wall_s"], row["rfe_cpu_s"] = timed_fit(rfe, X[:, kept], y)
     if "screen" in rfe.history_:
         screen = rfe.history_["screen"]
         shadows = np.sort(screen["shadow_importances"])
