@@ -36,7 +36,7 @@ from bench_generalization import (  # noqa: E402
 )
 
 
-def fast_fail_cell(seed, net_params=None):
+def fast_fail_cell(seed, net_params=None, selector_params=None):
     import torch
 
     torch.set_num_threads(1)
@@ -46,14 +46,15 @@ def fast_fail_cell(seed, net_params=None):
     X, y, relevant = training_draw(seed, "A")
     params = {**SETTINGS["A"]["net"], **(net_params or {})}
     net = MLPRegressor(random_state=seed, **params)
-    selector = AttributionRFE(net, random_state=seed)
+    selector = AttributionRFE(net, random_state=seed, **(selector_params or {}))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         cpu = time.process_time()
         selector.fit(X, y)
         cpu = time.process_time() - cpu
     history = selector.history_
-    variant = "defaults" if not net_params else json.dumps(net_params, sort_keys=True)
+    changed = {**(net_params or {}), **(selector_params or {})}
+    variant = json.dumps(changed, sort_keys=True) if changed else "defaults"
     row = {"part": "A", "dataset": "A-dev", "seed": seed, "variant": variant}
     row.update(_quality(relevant, selector.support_))
     row.update(
@@ -75,10 +76,17 @@ def main(argv=None):
     parser.add_argument(
         "--net-params", type=json.loads, default=None, help="JSON of net parameters"
     )
+    parser.add_argument(
+        "--selector-params",
+        type=json.loads,
+        default=None,
+        help="JSON of AttributionRFE parameters",
+    )
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
     rows = Parallel(n_jobs=args.jobs, return_as="generator_unordered")(
-        delayed(fast_fail_cell)(seed, args.net_params) for seed in args.seeds
+        delayed(fast_fail_cell)(seed, args.net_params, args.selector_params)
+        for seed in args.seeds
     )
     append_rows(rows, args.out)
 
