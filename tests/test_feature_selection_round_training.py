@@ -38,6 +38,8 @@ def _net():
         ("schedule", "linear", "'schedule' parameter of RoundTraining"),
         ("max_epochs", 0, "'max_epochs' parameter of RoundTraining"),
         ("warm_start", "yes", "'warm_start' parameter of RoundTraining"),
+        ("batch_size", 0, "'batch_size' parameter of RoundTraining"),
+        ("batch_size", "full", "'batch_size' parameter of RoundTraining"),
     ],
 )
 def test_bad_field_raises_naming_it(field, value, message):
@@ -119,3 +121,45 @@ def test_round_training_in_a_grid_search(data):
     assert fitted.history_["training"][1] == (
         "warm" if fitted.round_training.warm_start else "cold"
     )
+
+
+def _scores(X, y, net, **training):
+    selector = AttributionRFE(
+        net, round_training=RoundTraining(**training), random_state=0
+    ).fit(X, y)
+    return np.asarray(selector.history_["score"]), selector
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_auto_batch_size_gives_full_batch_nets_mini_batches_in_the_path():
+    # 600 rows: the path's networks train on more than 256 rows, so a batch
+    # of 256 and a full batch take different steps.
+    rng = np.random.RandomState(1)
+    X = rng.uniform(-1, 1, size=(600, 6))
+    y = X[:, 0] * X[:, 1] + 0.05 * rng.randn(600)
+    auto, selector = _scores(X, y, _net())
+    explicit, _ = _scores(X, y, _net(), batch_size=256)
+    own, _ = _scores(X, y, _net().set_params(batch_size=256), batch_size=None)
+    full, _ = _scores(X, y, _net(), batch_size=None)
+    np.testing.assert_allclose(auto, explicit)
+    np.testing.assert_allclose(auto, own)
+    assert not np.allclose(auto, full)
+    # The final estimator is trained as given: full batches.
+    assert selector.estimator_.batch_size is None
+    # A net with its own batch size keeps it under "auto".
+    net64 = _net().set_params(batch_size=64)
+    np.testing.assert_allclose(
+        _scores(X, y, net64)[0], _scores(X, y, net64, batch_size=None)[0]
+    )
+
+
+def test_batch_size_for_an_estimator_without_one_raises_before_training(data):
+    from sklearn.linear_model import Ridge
+
+    selector = AttributionRFE(
+        Ridge(), attribution="permutation", round_training=RoundTraining(batch_size=32)
+    )
+    with pytest.raises(ValueError, match=r"batch_size=32\) needs a network"):
+        selector.fit(*data)
+    # "auto" leaves it alone.
+    AttributionRFE(Ridge(), attribution="permutation").fit(*data)

@@ -66,6 +66,16 @@ class RoundTraining:
         times the net's ``max_epochs``. A round that reaches it before its
         loss levels off raises a ``ConvergenceWarning``.
 
+    batch_size : "auto", int or None, default="auto"
+        Rows per optimizer step of the rounds' networks. ``"auto"``: a net
+        that trains on full batches (its ``batch_size`` None or -1, the
+        skchaos MLPs' default) takes mini-batches of 256 rows in the path,
+        and a net with its own batch size keeps it; an int sets every
+        round's; None keeps the net's. Full batches let a network memorize
+        the training rows through the noise columns before it finds a
+        product of variables; mini-batches (with the input penalty) let it
+        find them. ``estimator_`` is trained as given.
+
     See Also
     --------
     skchaos.feature_selection.AttributionRFE : The selector that uses it.
@@ -74,7 +84,8 @@ class RoundTraining:
     --------
     >>> from skchaos.feature_selection import RoundTraining
     >>> RoundTraining(epochs=5)
-    RoundTraining(warm_start=True, epochs=5, schedule='cosine', max_epochs=None)
+    RoundTraining(warm_start=True, epochs=5, schedule='cosine', max_epochs=None,
+                  batch_size='auto')
     >>> RoundTraining(epochs=0)
     Traceback (most recent call last):
     ...
@@ -86,6 +97,7 @@ parameter of RoundTraining must be ...
     epochs: object = "auto"
     schedule: str = "cosine"
     max_epochs: object = None
+    batch_size: object = "auto"
 
     _constraints = {
         "warm_start": ["boolean"],
@@ -96,6 +108,11 @@ parameter of RoundTraining must be ...
         ],
         "schedule": [StrOptions({"cosine", "constant"})],
         "max_epochs": [Interval(Integral, 1, None, closed="left"), None],
+        "batch_size": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+            None,
+        ],
     }
 
     def __post_init__(self):
@@ -130,7 +147,8 @@ def resolve_round_training(selector):
     ...                      "fine_tune_schedule", "max_round_epochs"],
     ...                     "deprecated")
     >>> resolve_round_training(SimpleNamespace(round_training=None, **old))
-    RoundTraining(warm_start=True, epochs='auto', schedule='cosine', max_epochs=None)
+    RoundTraining(warm_start=True, epochs='auto', schedule='cosine', max_epochs=None,
+                  batch_size='auto')
     """
     given = {
         old: getattr(selector, old)

@@ -26,6 +26,7 @@ from skchaos.feature_selection._warm_start import (
     RoundTrainer,
     prefix_is_columnwise,
     with_input_penalty,
+    with_round_batch_size,
 )
 from skchaos.utils import (
     check_groups,
@@ -198,8 +199,9 @@ def build_setup(selector, X, y, units, classifier):
     caller = type(selector).__name__
     estimator = checked_net(selector.estimator, X, caller)
     training = resolve_round_training(selector)
+    rounds = with_input_penalty(estimator, selector.input_penalty, caller, X.shape[1])
     trainer = RoundTrainer(
-        with_input_penalty(estimator, selector.input_penalty, caller, X.shape[1]),
+        with_round_batch_size(rounds, training.batch_size, caller),
         final_estimator=estimator,
         warm_start=training.warm_start,
         epochs=training.epochs,

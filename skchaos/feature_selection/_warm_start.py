@@ -165,6 +165,48 @@ def with_input_penalty(estimator, penalty, caller, n_features):
     return with_net_default(estimator, "input_penalty", penalty, caller, auto)
 
 
+# Rows per optimizer step of the rounds' networks under
+# RoundTraining(batch_size="auto"), for nets that train on full batches.
+AUTO_BATCH_SIZE = 256
+
+
+def with_round_batch_size(estimator, batch_size, caller):
+    """The estimator of the rounds: ``estimator`` with its net's batch size.
+
+    ``"auto"`` gives a net that trains on full batches (``batch_size`` None
+    or -1) :data:`AUTO_BATCH_SIZE` rows per step and leaves any other as it
+    is; an int sets the net's ``batch_size``; None keeps it. ``estimator``
+    itself is never changed. An int for an estimator without a
+    ``batch_size`` raises ``ValueError``, before any training.
+
+    Examples
+    --------
+    >>> from skchaos.feature_selection._warm_start import with_round_batch_size
+    >>> from skchaos.neural import MLPRegressor
+    >>> with_round_batch_size(MLPRegressor(), "auto", "S").batch_size
+    256
+    >>> with_round_batch_size(MLPRegressor(batch_size=64), "auto", "S").batch_size
+    64
+    """
+    if batch_size is None:
+        return estimator
+    _, net = split_estimator(estimator)
+    params = net.get_params(deep=False) if hasattr(net, "get_params") else {}
+    if "batch_size" not in params:
+        if batch_size != "auto":
+            raise ValueError(
+                f"{caller}: round_training=RoundTraining(batch_size="
+                f"{batch_size!r}) needs a network with a batch_size parameter; "
+                f"{type(net).__name__} has none. Use batch_size=None or 'auto'."
+            )
+        return estimator
+    if batch_size == "auto":
+        if params["batch_size"] not in (None, -1):
+            return estimator
+        batch_size = AUTO_BATCH_SIZE
+    return set_net_param(estimator, "batch_size", int(batch_size))
+
+
 def converges(estimator):
     """Whether ``estimator``'s net can train until a held-out loss levels off.
 
