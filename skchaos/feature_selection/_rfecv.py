@@ -98,8 +98,8 @@ class AttributionRFECV(AttributionRFE):
         smallest size whose mean score is at least ``best - tol * |best|``.
 
     round_training : RoundTraining or None, default=None
-        How each round's network trains (warm start, epochs, schedule, cap):
-        see :class:`RoundTraining`; None is ``RoundTraining()``.
+        How each round's network trains (warm start, epochs, schedule, cap,
+        batch size): see :class:`RoundTraining`; None is ``RoundTraining()``.
 
     input_penalty : "auto" or float, default="auto"
         Group-lasso penalty on the input layer of the networks of the paths
