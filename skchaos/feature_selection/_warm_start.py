@@ -104,8 +104,7 @@ def with_net_default(estimator, name, value, caller, auto):
     >>> net.input_dropout
     0.3
     """
-    _, net = split_estimator(estimator)
-    params = net.get_params(deep=False) if hasattr(net, "get_params") else {}
+    net, params = _net_and_params(estimator)
     if name not in params:
         if value != "auto" and value > 0:
             raise ValueError(
@@ -132,8 +131,14 @@ def net_param(estimator, name):
     >>> net_param(MLPRegressor(lr=0.01), "lr"), net_param(Ridge(), "lr")
     (0.01, None)
     """
+    return _net_and_params(estimator)[1].get(name)
+
+
+def _net_and_params(estimator):
+    """``estimator``'s net (a pipeline's last step) and its own parameters
+    (empty for an estimator without ``get_params``)."""
     net = split_estimator(estimator)[1]
-    return net.get_params(deep=False).get(name) if hasattr(net, "get_params") else None
+    return net, net.get_params(deep=False) if hasattr(net, "get_params") else {}
 
 
 def set_net_param(estimator, name, value):
@@ -190,8 +195,7 @@ def with_round_batch_size(estimator, batch_size, caller):
     """
     if batch_size is None:
         return estimator
-    _, net = split_estimator(estimator)
-    params = net.get_params(deep=False) if hasattr(net, "get_params") else {}
+    net, params = _net_and_params(estimator)
     if "batch_size" not in params:
         if batch_size != "auto":
             raise ValueError(
