@@ -13,6 +13,12 @@ Usage::
         --out benchmarks/results/dev/fast-fail-dev.jsonl
     python benchmarks/dev/dev_fast_fail.py --seeds 28,32,48 \\
         --net-params '{"n_iter_no_change": 60}' --out ...
+    python benchmarks/dev/dev_fast_fail.py --seeds 20-49 \\
+        --selector-params '{"input_penalty": 0}' --out ...
+
+The rows record the parameters given (``variant``), not the code's
+defaults: files of runs before and after a change of default are told
+apart by their names and the notes in ``screen-dev.md``.
 """
 
 import argparse
