@@ -113,9 +113,9 @@ def data():
 @pytest.fixture(scope="module")
 def fitted(data):
     X, y = data
-    return AttributionBoruta(_net(), max_iter=12, max_features=1.0, random_state=0).fit(
-        X, y
-    )
+    return AttributionBoruta(
+        _net(), max_iter=12, max_features=1.0, confirm_minimal=False, random_state=0
+    ).fit(X, y)
 
 
 def test_finds_the_relevant_features_and_sets_every_attribute(data, fitted):
@@ -142,7 +142,7 @@ def test_finds_the_relevant_features_and_sets_every_attribute(data, fitted):
 def test_same_random_state_same_result(data, fitted):
     X, y = data
     again = AttributionBoruta(
-        _net(), max_iter=12, max_features=1.0, random_state=0
+        _net(), max_iter=12, max_features=1.0, confirm_minimal=False, random_state=0
     ).fit(X, y)
     np.testing.assert_array_equal(again.ranking_, fitted.ranking_)
     np.testing.assert_allclose(again.importances_, fitted.importances_)
@@ -180,7 +180,9 @@ def test_feature_groups_are_tested_as_units(data):
 def test_keep_weak_keeps_the_tentative_features(data):
     X, y = data
     # Three iterations decide nothing: everything is tentative.
-    selector = AttributionBoruta(_net(), max_iter=3, random_state=0).fit(X, y)
+    selector = AttributionBoruta(
+        _net(), max_iter=3, confirm_minimal=False, random_state=0
+    ).fit(X, y)
     assert selector.support_weak_.all() and not selector.support_.any()
     assert (selector.ranking_ == 2).all() and (selector.decision_iteration_ == -1).all()
     assert selector.estimator_ is None
@@ -249,7 +251,11 @@ def test_input_dropout_of_the_iterations_nets(
     X, y = data
     net = _net(max_epochs=2, input_dropout=net_dropout)
     selector = AttributionBoruta(
-        net, max_iter=2, input_dropout=input_dropout, random_state=0
+        net,
+        max_iter=2,
+        input_dropout=input_dropout,
+        confirm_minimal=False,  # no path: only the iterations' trainings
+        random_state=0,
     ).fit(X, y)
     # The two iterations, after the trials that choose the input penalty.
     assert len(seen) == 2 + N_SPLITS * len(FACTORS)
@@ -271,7 +277,8 @@ def test_auto_input_penalty_is_chosen_on_held_out_rows(data, monkeypatch):
     monkeypatch.setattr(_warm_start.RoundTrainer, "first", spy)
     X, y = data
     net = _net(max_epochs=5)
-    selector = AttributionBoruta(net, max_iter=2, random_state=0).fit(X, y)
+    kwargs = {"max_iter": 2, "confirm_minimal": False}  # the iterations only
+    selector = AttributionBoruta(net, random_state=0, **kwargs).fit(X, y)
     n_rows = X.shape[0] * 0.75 * 0.9  # held-out and early-stopping rows out
     reference = auto_iteration_penalty(net, 2 * X.shape[1], n_rows)
     tried = [reference * f for f in FACTORS] * N_SPLITS
@@ -279,14 +286,14 @@ def test_auto_input_penalty_is_chosen_on_held_out_rows(data, monkeypatch):
     # The iterations use the chosen strength, one of those tried.
     assert seen[len(tried) :] == [selector.input_penalty_] * 2
     assert np.isclose(tried, selector.input_penalty_).any()
-    again = AttributionBoruta(net, max_iter=2, random_state=0).fit(X, y)
+    again = AttributionBoruta(net, random_state=0, **kwargs).fit(X, y)
     assert again.input_penalty_ == selector.input_penalty_  # random_state
     # A given strength, or the net's own, is used as it is: no trials.
     seen.clear()
-    fixed = AttributionBoruta(net, max_iter=2, input_penalty=3.0, random_state=0)
+    fixed = AttributionBoruta(net, input_penalty=3.0, random_state=0, **kwargs)
     assert fixed.fit(X, y).input_penalty_ == 3.0 and seen == [3.0, 3.0]
     seen.clear()
-    own = AttributionBoruta(_net(max_epochs=5, input_penalty=1.5), max_iter=2)
+    own = AttributionBoruta(_net(max_epochs=5, input_penalty=1.5), **kwargs)
     assert own.fit(X, y).input_penalty_ == 1.5 and seen == [1.5, 1.5]
 
 
@@ -313,6 +320,7 @@ def test_verbose_shows_a_progress_bar_and_a_line_per_iteration(data, capsys):
         ({"attribution_params": {"bogus": 1}}, TypeError, "bogus"),
         ({"feature_groups": [0, 1]}, ValueError, "feature_groups"),
         ({"importance_aggregation": "sum"}, ValueError, "importance_aggregation"),
+        ({"confirm_minimal": "yes"}, ValueError, "confirm_minimal"),
     ],
 )
 def test_bad_parameters_raise_before_any_training(data, params, error, match):
@@ -391,6 +399,7 @@ def test_max_features_draws_a_share_of_the_units_per_iteration(data):
         attribution=attribution,
         max_features=0.5,
         max_iter=4,
+        confirm_minimal=False,  # the callable expects the iterations' widths
         random_state=0,
     ).fit(X, y)
     assert calls == [6, 6, 6, 6]  # three units and their shadows
@@ -537,3 +546,41 @@ def test_a_target_without_signal_warns(data):
     y = np.random.RandomState(1).normal(size=len(X))
     with pytest.warns(UserWarning, match="no better than a constant"):
         AttributionBoruta(_net(max_epochs=5), max_iter=3, random_state=0).fit(X, y)
+
+
+# ------------------------------------------------- the minimal-optimal set
+def test_confirm_minimal_confirms_the_path_s_useful_set_first(data):
+    X, y = data
+    s = AttributionBoruta(_net(), max_iter=10, max_features=1.0, random_state=0)
+    s.fit(X, y)
+    assert s.support_minimal_.tolist() == [True, True] + [False] * 4
+    assert s.decision_iteration_[:2].tolist() == [0, 0]
+    assert s.support_[:2].all() and (s.ranking_[:2] == 1).all()
+    # The iterations test the others (no trial is needed for the set).
+    assert s.history_["n_confirmed"][0] >= 2
+    assert (s.decision_iteration_[2:] != 0).all()
+
+
+def test_a_unit_of_the_set_without_held_out_usefulness_is_left_to_the_test(
+    data, monkeypatch
+):
+    from skchaos.feature_selection import _boruta, _rfe
+    from skchaos.feature_selection._path import Path
+
+    X, y = data
+    path = Path(units=[np.array([0, 1, 4])], usefulness=[np.array([9.0, 4.0, 1.0])])
+    monkeypatch.setattr(_rfe.AttributionRFE, "_eliminate", lambda *a, **k: (path, 0))
+    s = AttributionBoruta(_net(), max_iter=10, max_features=1.0, random_state=0)
+    s.fit(X, y)
+    assert np.flatnonzero(s.support_minimal_).tolist() == [0, 1]
+    assert s.decision_iteration_[4] != 0
+    # Not measured (a custom scoring, or more units than that): none is.
+    path.usefulness = [None]
+    s.fit(X, y)
+    assert not s.support_minimal_.any()
+    assert _boruta.CONFIRM_Z == 3.0
+
+
+def test_confirm_minimal_false_runs_the_iterations_alone(data, fitted):
+    assert fitted.support_minimal_ is None
+    assert (fitted.decision_iteration_ != 0).all()

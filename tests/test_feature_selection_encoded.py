@@ -126,6 +126,12 @@ def test_boruta_and_rfecv_select_input_columns():
     assert boruta.support_.shape == boruta.support_weak_.shape == (X.shape[1],)
     assert set(boruta.get_feature_names_out()) <= relevant
     assert boruta.decision_iteration_.shape == (X.shape[1],)
+    # The minimal-optimal set, per input column, is confirmed and selected.
+    assert boruta.support_minimal_.shape == (X.shape[1],)
+    assert not (boruta.support_minimal_ & ~boruta.support_).any()
+    np.testing.assert_array_equal(
+        boruta.support_minimal_, boruta.decision_iteration_ == 0
+    )
     for iteration in boruta.history_["confirmed"]:
         assert np.all(iteration < X.shape[1])
     rfecv = AttributionRFECV(make_pipeline(pre, _net()), cv=2, random_state=0)

@@ -101,7 +101,11 @@ PICK2_GRID = (0.125, 0.25, 0.5, 1.0, 2.0)
 # "chosen": the library's own choice under input_penalty="auto" (the
 # sixth round's candidate default, skchaos/feature_selection/
 # _penalty_choice.py: pick2's rule with the selector's own training).
-VARIANTS["chosen"] = {"max_iter": 60}
+VARIANTS["chosen"] = {"max_iter": 60, "confirm_minimal": False}
+# "minimal": the tenth round (seventh session): AttributionRFE's
+# minimal-optimal set, its units with a held-out usefulness z >= 3,
+# confirmed before the iterations (``confirm_minimal=True``).
+VARIANTS["minimal"] = {"max_iter": 60, "confirm_minimal": True}
 # "rank*": the sixth round. Besides Boruta's hits (beating the best shadow),
 # each feature's percentile among the shadows at every trial (mid-rank over
 # n_shadows + 1; uniform with mean 1/2 for a feature exchangeable with its
@@ -486,6 +490,10 @@ def real_cell(name, fold, variant, max_iter, net=None):
     row["input_penalty"] = getattr(selector, "input_penalty_", None)
     row["weak_real"] = int(selector.support_weak_[relevant].sum())
     row["weak_noise"] = int(selector.support_weak_[~relevant].sum())
+    minimal = getattr(selector, "support_minimal_", None)
+    if minimal is not None:  # confirmed before the iterations
+        row["minimal_real"] = int(minimal[relevant].sum())
+        row["minimal_noise"] = int(minimal[~relevant].sum())
     for key, support in _supports(selector).items():
         row[key] = {
             "real": int(support[relevant].sum()),
@@ -517,6 +525,10 @@ def formula_cell(seed, variant, max_iter, net=None):
     row["n_relevant"] = int(relevant.sum())
     row["weak_real"] = int(selector.support_weak_[relevant].sum())
     row["weak_noise"] = int(selector.support_weak_[~relevant].sum())
+    minimal = getattr(selector, "support_minimal_", None)
+    if minimal is not None:  # confirmed before the iterations
+        row["minimal_real"] = int(minimal[relevant].sum())
+        row["minimal_noise"] = int(minimal[~relevant].sum())
     # Each relevant column: -1 rejected, 0 tentative, 1 confirmed, and when.
     row["relevant_decisions"] = [
         [int(1 if s else (0 if w else -1)), int(t)]

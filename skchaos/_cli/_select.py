@@ -261,12 +261,14 @@ def _decision_table(selector, features):
             "selected": np.asarray(selector.support_, dtype=bool),
             "decision": decision,
             "decided_in_iteration": pd.array(
-                np.where(iteration > 0, iteration, 0), dtype="Int64"
+                np.where(iteration >= 0, iteration, 0), dtype="Int64"
             ),
             "mean_importance": np.asarray(selector.importances_, dtype=np.float64),
         }
     )
-    table.loc[iteration <= 0, "decided_in_iteration"] = pd.NA
+    # -1: tentative; 0: confirmed with the minimal-optimal set, before the
+    # iterations (confirm_minimal).
+    table.loc[iteration < 0, "decided_in_iteration"] = pd.NA
     return table.sort_values(
         ["rank", "mean_importance"], ascending=[True, False], kind="stable"
     )

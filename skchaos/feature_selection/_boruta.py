@@ -29,6 +29,7 @@ from skchaos.feature_selection._importance import AGGREGATIONS
 from skchaos.feature_selection._path import Setup
 from skchaos.feature_selection._penalty_choice import choose_iteration_penalty
 from skchaos.feature_selection._progress import epoch_progress, progress_bar
+from skchaos.feature_selection._rfe import AttributionRFE
 from skchaos.feature_selection._rows import early_stopping_fraction
 from skchaos.feature_selection._scoring import warn_if_none_learned
 from skchaos.feature_selection._selected import SelectedEstimatorMixin
@@ -53,6 +54,10 @@ from skchaos.feature_selection._warm_start import (
     set_net_param,
     with_net_default,
 )
+
+# The held-out usefulness z (one-sided) a unit of the minimal-optimal set
+# needs to be confirmed before the iterations (``confirm_minimal``).
+CONFIRM_Z = 3.0
 
 
 class AttributionBoruta(
@@ -160,6 +165,16 @@ class AttributionBoruta(
         Whether the selection (``support_``, ``transform``, ``estimator_``)
         keeps the tentative features as well as the confirmed ones.
 
+    confirm_minimal : bool, default=True
+        Before the iterations, run :class:`AttributionRFE`'s elimination
+        path on the same rows, with the same estimator, attribution and
+        groups, and confirm the features of the minimal-optimal set it
+        selects (``support_minimal_``): a smallest sufficient set is part of
+        the all-relevant set. The warm path finds weak effects that a cold
+        network facing every noise column and its shadow does not; the
+        iterations then test the other features (correlated twins,
+        redundant columns). False: the iterations alone.
+
     random_state : int, RandomState instance or None, default=None
         Seeds the shadows, the splits, the ``random_state`` of each clone
         that has none, torch (locally) during each training, and the
@@ -188,7 +203,13 @@ class AttributionBoruta(
 
     decision_iteration_ : ndarray of shape (n_features_in_,)
         The iteration (1-based) at which each feature was confirmed or
-        rejected; -1 for tentative features.
+        rejected; 0 for the minimal-optimal set of ``confirm_minimal``; -1
+        for tentative features.
+
+    support_minimal_ : ndarray of shape (n_features_in_,) or None
+        Mask of the minimal-optimal set of ``confirm_minimal`` (what
+        :class:`AttributionRFE` selects on the same rows); None with
+        ``confirm_minimal=False``.
 
     n_features_ : int
         Number of selected features (columns, or channels).
@@ -251,8 +272,10 @@ class AttributionBoruta(
     array([0, 1])
     >>> selector.ranking_  # 1 confirmed, 2 tentative, 3+ rejected
     array([1, 1, 2, 2, 3])
-    >>> selector.decision_iteration_
-    array([12, 14, -1, -1, 15])
+    >>> selector.decision_iteration_  # 0: confirmed by the minimal-optimal set
+    array([ 0,  0, -1, -1, 15])
+    >>> selector.support_minimal_
+    array([ True,  True, False, False, False])
     >>> selector.transform(X).shape
     (200, 2)
     """
@@ -272,6 +295,7 @@ class AttributionBoruta(
         "importance_aggregation": [StrOptions(set(AGGREGATIONS))],
         "feature_groups": ["array-like", None],
         "keep_weak": ["boolean"],
+        "confirm_minimal": ["boolean"],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -293,6 +317,7 @@ class AttributionBoruta(
         importance_aggregation="mean_abs",
         feature_groups=None,
         keep_weak=False,
+        confirm_minimal=True,
         random_state=None,
         verbose=0,
     ):
@@ -310,6 +335,7 @@ class AttributionBoruta(
         self.importance_aggregation = importance_aggregation
         self.feature_groups = feature_groups
         self.keep_weak = keep_weak
+        self.confirm_minimal = confirm_minimal
         self.random_state = random_state
         self.verbose = verbose
 
@@ -352,7 +378,8 @@ class AttributionBoruta(
             rng = check_random_state(self.random_state)
             seeded = self.random_state is not None
             meta = (sample_weight, groups)
-            test, history = self._iterate(X, y, setup, rng, seeded, meta)
+            minimal = self._minimal_units(X, y, rng, meta)
+            test, history = self._iterate(X, y, setup, rng, seeded, meta, minimal)
             self._set_fitted(X, y, setup, test, history, rng, seeded, meta)
         return self
 
@@ -396,10 +423,40 @@ class AttributionBoruta(
         )
         return X, y, setup
 
-    def _iterate(self, X, y, setup, rng, seeded, meta):
-        """Boruta's iterations; returns the :class:`ShadowTest` and the history."""
+    def _minimal_units(self, X, y, rng, meta):
+        """The useful units of ``AttributionRFE``'s minimal-optimal set, or None.
+
+        A unit of the set counts when its held-out usefulness z (in the
+        network that selected it) is at least :data:`CONFIRM_Z`; the others
+        are left to the iterations.
+        """
+        if not self.confirm_minimal:
+            return None
+        rfe = AttributionRFE(
+            self.estimator,
+            attribution=self.attribution,
+            attribution_params=self.attribution_params,
+            importance_aggregation=self.importance_aggregation,
+            feature_groups=self.feature_groups,
+            random_state=self.random_state,
+            verbose=self.verbose,
+        )
+        X, y, setup = rfe._setup(X, y)
+        path, chosen = rfe._eliminate(X, y, setup, rng, *meta, usefulness=True)
+        useful = path.usefulness[chosen]
+        if useful is None:  # a custom scoring, or a large set: left to the test
+            return path.units[chosen][:0]
+        return path.units[chosen][useful >= CONFIRM_Z]
+
+    def _iterate(self, X, y, setup, rng, seeded, meta, minimal=None):
+        """Boruta's iterations; returns the :class:`ShadowTest` and the history.
+
+        The units of ``minimal`` are confirmed before the first iteration.
+        """
         units = setup.units
         test = ShadowTest(units.n_units, self.perc, self.alpha, self.two_step)
+        if minimal is not None:
+            test.decide(minimal, minimal[:0])
         history = {key: [] for key in HISTORY_KEYS}
         trainer = copy.copy(setup.trainer)  # this fit's own hooks
         widened = trainer.estimator
@@ -470,6 +527,9 @@ class AttributionBoruta(
         self.support_weak_ = weak
         self.ranking_ = test.ranking()[unit_of]
         self.decision_iteration_ = test.decided_at[unit_of]
+        self.support_minimal_ = None
+        if self.confirm_minimal:
+            self.support_minimal_ = self.decision_iteration_ == 0
         self.n_features_ = int(support.sum())
         self.importances_ = test.mean_importances()[unit_of]
         self.history_ = history

@@ -40,6 +40,7 @@ _PER_COLUMN = (
     "ranking_",
     "importances_",
     "decision_iteration_",
+    "support_minimal_",
 )
 # history_ entries that list encoded columns.
 _COLUMN_LISTS = ("features", "eliminated", "confirmed", "rejected")
@@ -176,6 +177,9 @@ def _set_by_input_column(selector, inner, encoder, columns, X, y):
     encoded, first = np.unique(columns, return_index=True)
     for name in _PER_COLUMN:
         if not hasattr(inner, name):
+            continue
+        if getattr(inner, name) is None:  # e.g. support_minimal_ when not asked
+            setattr(selector, name, None)
             continue
         values = np.asarray(getattr(inner, name))
         out = np.zeros(n_columns, dtype=values.dtype)

@@ -38,12 +38,17 @@ from skchaos.feature_selection._rows import (
 from skchaos.feature_selection._scoring import constant_row_losses
 from skchaos.feature_selection._size_rule import acceptable_rounds
 from skchaos.feature_selection._units import Units
+from skchaos.feature_selection._usefulness import usefulness
 from skchaos.feature_selection._warm_start import RoundTrainer
 from skchaos.utils import draw_seed
 
 # A round's early-stopping loss improves when it drops by more than this, in
 # units of the target's variance (or of a log loss): far below label noise.
 MIN_DELTA = 1e-6
+
+# Rounds of at most this many units measure each unit's held-out usefulness
+# when asked (:func:`~skchaos.feature_selection._usefulness.usefulness`).
+USEFUL_MAX_UNITS = 30
 
 
 @dataclass(frozen=True)
@@ -106,6 +111,9 @@ class Path:
     training, epochs, converged, time : lists
         How the round's network was trained (:class:`RoundInfo`) and the
         seconds the round took.
+    usefulness : list
+        Each unit's held-out usefulness z in the round (aligned with
+        ``units``), or None where it was not measured.
     models : list
         Each round's network, when kept.
     on_round : list
@@ -125,6 +133,7 @@ class Path:
     epochs: list = field(default_factory=list)
     converged: list = field(default_factory=list)
     time: list = field(default_factory=list)
+    usefulness: list = field(default_factory=list)
     models: list = field(default_factory=list)
     on_round: list = field(default_factory=list)
     baseline: Any = None
@@ -219,6 +228,7 @@ def elimination_path(
     on_round=None,
     sample_weight=None,
     groups=None,
+    measure_usefulness=False,
 ):
     """Eliminate units from all of them down to ``n_stop``.
 
@@ -248,6 +258,10 @@ def elimination_path(
         the :class:`Scaling` of the path (apply it to other rows before
         predicting); what it returns is kept in ``Path.on_round`` (e.g. a
         score on test rows).
+    measure_usefulness : bool, default=False
+        Measure each unit's held-out usefulness in the rounds of at most
+        :data:`USEFUL_MAX_UNITS` units (``Path.usefulness``); needs per-row
+        losses (the default scoring).
 
     Returns
     -------
@@ -306,6 +320,20 @@ def elimination_path(
                 sample_weight=w_val,
             )
             _record(path, alive, score, losses, importances, info)
+            useful = None
+            if measure_usefulness and _measured(losses, alive):
+                useful = usefulness(
+                    setup.evaluate,
+                    model,
+                    X_val[:, columns],
+                    y_val,
+                    np.searchsorted(alive, units.unit_of[columns]),
+                    len(alive),
+                    len(alive) if seeded else None,  # the path's stream untouched
+                    sample_weight=w_val,
+                    base=losses,
+                )
+            path.usefulness.append(useful)
             if keep_models:
                 path.models.append(model)
             if on_round is not None:
@@ -347,6 +375,11 @@ def elimination_path(
         if bar is not None:
             bar.close()
     return path
+
+
+def _measured(losses, alive):
+    """Whether a round measures its units' usefulness."""
+    return losses is not None and len(alive) <= USEFUL_MAX_UNITS
 
 
 def _record(path, alive, score, losses, importances, info):

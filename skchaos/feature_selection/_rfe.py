@@ -378,36 +378,46 @@ class AttributionRFE(
             sample_weight, groups = check_fit_metadata(
                 self, X, sample_weight, groups, y
             )
-            n_units = setup.units.n_units
             rng = check_random_state(self.random_state)
-            if self._fixed_size():
-                n_stop, patience = self._n_to_select(n_units, setup.units.name), None
-            else:
-                n_stop, patience = (
-                    min(self.min_features_to_select, n_units),
-                    self.patience,
-                )
-            path = elimination_path(
-                X,
-                y,
-                setup,
-                rng=rng,
-                seeded=self.random_state is not None,
-                n_stop=n_stop,
-                patience=patience,
-                tol=self.tol,
-                keep_models=not self.refit,
-                sample_weight=sample_weight,
-                groups=groups,
-            )
-            if self._fixed_size():
-                chosen = len(path.score) - 1
-            else:
-                chosen = smallest_acceptable(
-                    path.score, path.row_losses, path.n_units, self.tol, path.baseline
-                )
+            path, chosen = self._eliminate(X, y, setup, rng, sample_weight, groups)
             self._set_fitted(X, y, setup, path, chosen, rng, sample_weight, groups)
         return self
+
+    def _eliminate(
+        self, X, y, setup, rng, sample_weight=None, groups=None, usefulness=False
+    ):
+        """The elimination path on validated data, and the round it keeps.
+
+        Returns ``(path, chosen)``: the :class:`Path` and the index of the
+        selected round. ``rng`` is the fit's one random state; ``usefulness``
+        measures the units' held-out usefulness in the last rounds.
+        :class:`AttributionBoruta` runs it too, for its minimal-optimal set.
+        """
+        n_units = setup.units.n_units
+        if self._fixed_size():
+            n_stop, patience = self._n_to_select(n_units, setup.units.name), None
+        else:
+            n_stop, patience = min(self.min_features_to_select, n_units), self.patience
+        path = elimination_path(
+            X,
+            y,
+            setup,
+            rng=rng,
+            seeded=self.random_state is not None,
+            n_stop=n_stop,
+            patience=patience,
+            tol=self.tol,
+            keep_models=not self.refit,
+            sample_weight=sample_weight,
+            groups=groups,
+            measure_usefulness=usefulness,
+        )
+        if self._fixed_size():
+            return path, len(path.score) - 1
+        chosen = smallest_acceptable(
+            path.score, path.row_losses, path.n_units, self.tol, path.baseline
+        )
+        return path, chosen
 
     def _n_to_select(self, n_units, unit):
         """The int ``n_features_to_select``, checked against the unit count."""
