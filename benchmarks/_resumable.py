@@ -57,3 +57,14 @@ def append_rows(rows, out):
         with open(out, "a") as handle:
             handle.write(json.dumps(row) + "\n")
         print(json.dumps(row), flush=True)
+
+
+def append_parallel(tasks, out, jobs):
+    """Run joblib ``tasks`` on ``jobs`` processes; append each row to ``out``.
+
+    The development probes' loop (:func:`append_rows` of the rows in the
+    order they finish).
+    """
+    from joblib import Parallel
+
+    append_rows(Parallel(n_jobs=jobs, return_as="generator_unordered")(tasks), out)

@@ -34,11 +34,11 @@ import os
 import sys
 import time
 
-from joblib import Parallel, delayed
+from joblib import delayed
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from _resumable import append_rows  # noqa: E402
+from _resumable import append_parallel  # noqa: E402
 from bench_generalization import SETTINGS, _int_list, _quality, training_draw  # noqa: E402
 
 
@@ -113,10 +113,7 @@ def main(argv=None):
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
     cells = [(s, v) for s in args.seeds for v in args.variants]
-    rows = Parallel(n_jobs=args.jobs, return_as="generator_unordered")(
-        delayed(cost_cell)(s, v) for s, v in cells
-    )
-    append_rows(rows, args.out)
+    append_parallel((delayed(cost_cell)(s, v) for s, v in cells), args.out, args.jobs)
 
 
 if __name__ == "__main__":

@@ -28,12 +28,12 @@ import sys
 import time
 import warnings
 
-from joblib import Parallel, delayed
+from joblib import delayed
 
 # benchmarks/ itself: bench_generalization, _resumable, ...
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from _resumable import append_rows  # noqa: E402
+from _resumable import append_parallel  # noqa: E402
 from bench_generalization import (  # noqa: E402
     SETTINGS,
     _int_list,
@@ -90,11 +90,11 @@ def main(argv=None):
     )
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
-    rows = Parallel(n_jobs=args.jobs, return_as="generator_unordered")(
+    tasks = (
         delayed(fast_fail_cell)(seed, args.net_params, args.selector_params)
         for seed in args.seeds
     )
-    append_rows(rows, args.out)
+    append_parallel(tasks, args.out, args.jobs)
 
 
 if __name__ == "__main__":

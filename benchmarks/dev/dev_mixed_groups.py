@@ -34,14 +34,14 @@ import time
 import warnings
 
 import numpy as np
-from joblib import Parallel, delayed
+from joblib import delayed
 
 # benchmarks/ itself: bench_generalization, _resumable, ...
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from _resumable import append_rows  # noqa: E402
-from bench_generalization import _int_list  # noqa: E402
-from bench_mixed import NET, _cpu  # noqa: E402
+from _resumable import append_parallel  # noqa: E402
+from bench_generalization import _int_list, cpu_seconds  # noqa: E402
+from bench_mixed import NET  # noqa: E402
 
 
 def _patch(variant):
@@ -97,7 +97,7 @@ def cell(seed, variant):
     selector = AttributionRFE(
         make_pipeline(make_tabular_preprocessor(X), net), random_state=seed
     )
-    wall, cpu = time.perf_counter(), _cpu()
+    wall, cpu = time.perf_counter(), cpu_seconds()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         selector.fit(X, y)
@@ -116,7 +116,7 @@ def cell(seed, variant):
         "relevant_numeric_lost": int(np.sum(~support & relevant & ~categorical)),
         "relevant_categorical_lost": int(np.sum(~support & relevant & categorical)),
         "wall_s": round(time.perf_counter() - wall, 1),
-        "cpu_s": round(_cpu() - cpu, 1),
+        "cpu_s": round(cpu_seconds() - cpu, 1),
     }
 
 
@@ -129,10 +129,7 @@ def main(argv=None):
     parser.add_argument("--out", default=out)
     args = parser.parse_args(argv)
     cells = [(s, v) for s in args.seeds for v in args.variants]
-    rows = Parallel(n_jobs=args.jobs, return_as="generator_unordered")(
-        delayed(cell)(s, v) for s, v in cells
-    )
-    append_rows(rows, args.out)
+    append_parallel((delayed(cell)(s, v) for s, v in cells), args.out, args.jobs)
 
 
 if __name__ == "__main__":

@@ -27,11 +27,11 @@ import os
 import sys
 
 import numpy as np
-from joblib import Parallel, delayed
+from joblib import delayed
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from _resumable import append_rows  # noqa: E402
+from _resumable import append_parallel  # noqa: E402
 from bench_all_relevant import _score as _cv_score  # noqa: E402
 from bench_generalization import (  # noqa: E402
     _int_list,
@@ -116,8 +116,7 @@ def main(argv=None):
         tasks = [delayed(formula_cell)(s) for s in args.seeds]
     else:
         tasks = [delayed(real_cell)(t, f) for t in args.tables for f in args.folds]
-    rows = Parallel(n_jobs=args.jobs, return_as="generator_unordered")(tasks)
-    append_rows(rows, args.out)
+    append_parallel(tasks, args.out, args.jobs)
 
 
 if __name__ == "__main__":

@@ -103,9 +103,9 @@ def cell(part, key, fold=None):
 if __name__ == "__main__":
     import argparse
 
-    from _resumable import append_rows
+    from _resumable import append_parallel
     from bench_generalization import _int_list
-    from joblib import Parallel, delayed
+    from joblib import delayed
 
     p = argparse.ArgumentParser()
     p.add_argument("--part", default="A")
@@ -119,4 +119,4 @@ if __name__ == "__main__":
         tasks = [delayed(cell)("A", s) for s in a.seeds]
     else:
         tasks = [delayed(cell)("real", t, f) for t in a.tables for f in a.folds]
-    append_rows(Parallel(n_jobs=a.jobs, return_as="generator_unordered")(tasks), a.out)
+    append_parallel(tasks, a.out, a.jobs)
