@@ -6,7 +6,9 @@ round, measures each of the round's columns' held-out usefulness: the mean
 increase of the validation rows' loss when the column is permuted (5
 permutations), as a z score (mean over rows / its standard error). The row
 records the units of the round the size rule chooses, relevant or not, with
-their z scores.
+their z scores on the validation rows (``z``: the rows the path ranked and
+chose on) and on the early-stopping rows (``z_es``: rows it never ranked
+on; rows written before 2026-12-06's seventh session have ``z`` only).
 
 Usage::
 
@@ -29,7 +31,7 @@ from sklearn.utils import check_random_state
 
 from skchaos.feature_selection import AttributionRFE
 from skchaos.feature_selection._path import elimination_path
-from skchaos.feature_selection._rows import split_rows
+from skchaos.feature_selection._rows import early_stopping_fraction, split_rows
 from skchaos.feature_selection._size_rule import smallest_acceptable
 from skchaos.neural import MLPClassifier, MLPRegressor
 
@@ -39,14 +41,23 @@ def probe(X, y, relevant, classifier, seed):
     sel = AttributionRFE(kind(random_state=seed, max_epochs=300), random_state=seed)
     X, y, setup = sel._setup(X, y)
     rng = check_random_state(seed)
-    train, val = split_rows(
-        y, setup.validation_fraction, copy.deepcopy(rng), setup.classifier, None
+    replay = copy.deepcopy(rng)  # the path's first two draws: its splits
+    train, val = split_rows(y, setup.validation_fraction, replay, setup.classifier)
+    _, es = split_rows(
+        y[train], early_stopping_fraction(setup.trainer.estimator), replay, classifier
     )
+    es = train[es]  # the early-stopping rows: never ranked on
 
     def on_round(model, columns, scaling):
+        return {
+            rows_name: z_scores(model, columns, scaling, rows)
+            for rows_name, rows in (("val", val), ("es", es))
+        }
+
+    def z_scores(model, columns, scaling, rows):
         Xs, ys = scaling.apply(X, y)
-        Xv = Xs[val][:, columns].astype("float32")
-        yv = ys[val]
+        Xv = Xs[rows][:, columns].astype("float32")
+        yv = ys[rows]
 
         def losses(Xa):
             if classifier:
@@ -74,10 +85,11 @@ def probe(X, y, relevant, classifier, seed):
     chosen = smallest_acceptable(
         path.score, path.row_losses, path.n_units, "auto", path.baseline
     )
-    zs = path.on_round[chosen]
+    zs, zs_es = path.on_round[chosen]["val"], path.on_round[chosen]["es"]
     rows = []
     for c, z in sorted(zs.items(), key=lambda t: t[1]):
-        rows.append((int(c), bool(relevant[c]), round(float(z), 2)))
+        es_z = round(float(zs_es[c]), 2)
+        rows.append((int(c), bool(relevant[c]), round(float(z), 2), es_z))
     return path.n_units[chosen], rows
 
 
@@ -95,7 +107,10 @@ def cell(part, key, fold=None):
         n, rows = probe(X[tr], y[tr], rel, clf, fold)
         out = {"part": "real", "dataset": key, "fold": fold}
     out.update(
-        n_units=int(n), units=[{"column": c, "relevant": r, "z": z} for c, r, z in rows]
+        n_units=int(n),
+        units=[
+            {"column": c, "relevant": r, "z": z, "z_es": z_es} for c, r, z, z_es in rows
+        ],
     )
     return out
 
