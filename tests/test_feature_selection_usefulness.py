@@ -65,8 +65,10 @@ def test_a_classifier_s_log_loss_rows_are_used():
     assert z[0] > 10 and np.all(np.abs(z[1:]) < 3)
 
 
-def _path(X, y, **kwargs):
-    selector = AttributionRFE(Ridge(), attribution="permutation", step=0.5)
+def _path(X, y, scoring=None, **kwargs):
+    selector = AttributionRFE(
+        Ridge(), attribution="permutation", step=0.5, scoring=scoring
+    )
     X, y, setup = selector._setup(X, y)
     return elimination_path(
         X, y, setup, rng=np.random.RandomState(0), seeded=True, n_stop=1, **kwargs
@@ -96,15 +98,5 @@ def test_a_custom_scoring_has_no_row_losses_and_is_not_measured():
     rng = np.random.RandomState(0)
     X = rng.normal(size=(100, 4))
     y = X[:, 0] + 0.1 * rng.normal(size=100)
-    selector = AttributionRFE(Ridge(), attribution="permutation", scoring="r2")
-    X, y, setup = selector._setup(X, y)
-    path = elimination_path(
-        X,
-        y,
-        setup,
-        rng=np.random.RandomState(0),
-        seeded=True,
-        n_stop=1,
-        measure_usefulness=True,
-    )
+    path = _path(X, y, scoring="r2", measure_usefulness=True)
     assert path.usefulness == [None] * len(path.score)
