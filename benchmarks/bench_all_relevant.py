@@ -17,12 +17,15 @@ real
     ``--draw heldout2``: anes96 and star98 (statsmodels), the fresh draw
     for defaults changed after that run; ``--draw heldout3``: randhie
     (statsmodels' RAND health insurance data, doctor visits; 1,500 of its
-    20,190 rows drawn once), the draw for ``confirm_minimal``.
+    20,190 rows drawn once), the draw for ``confirm_minimal``;
+    ``--draw heldout4``: randhie2 (1,500 other rows of randhie, none of them
+    in heldout3's), the draw for the iterations' shorter training.
 random
     Random formulas of setting A (``random_formula``; 3,000 rows, 60 noise
     columns, 20% held out and unused): precision, recall and F1 of the
     selection. ``--draw dev``: seeds 0-19; ``--draw heldout``: 2000-2019;
-    ``--draw heldout2``: 3000-3019; ``--draw heldout3``: 6000-6019.
+    ``--draw heldout2``: 3000-3019; ``--draw heldout3``: 6000-6019;
+    ``--draw heldout4``: 7000-7019.
 
 Selectors (``--selectors``):
 
@@ -77,12 +80,14 @@ TABLES = {
     "heldout": ("wine", "fair"),
     "heldout2": ("anes96", "star98"),
     "heldout3": ("randhie",),
+    "heldout4": ("randhie2",),
 }
 SEEDS = {
     "dev": range(20),
     "heldout": range(2000, 2020),
     "heldout2": range(3000, 3020),
     "heldout3": range(6000, 6020),
+    "heldout4": range(7000, 7020),
 }
 NET = {"max_epochs": 300}
 # AttributionBoruta's network: the one its defaults were chosen with

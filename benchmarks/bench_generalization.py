@@ -280,7 +280,8 @@ def real_data(name, seed):
     cancer) and ``"diabetes"`` are the development tables of
     ``dev_real_tables.py``; ``"anes96"`` and ``"star98"`` (statsmodels) the
     second held-out draw of ``bench_all_relevant.py``, chosen before any
-    selector ran on them; ``"randhie"`` (statsmodels, 1,500 rows) its third.
+    selector ran on them; ``"randhie"`` (statsmodels, 1,500 rows) its third;
+    ``"randhie2"`` (1,500 other rows of it) its fourth.
     """
     from sklearn.datasets import load_breast_cancer, load_diabetes, load_wine
 
@@ -298,11 +299,15 @@ def real_data(name, seed):
         frame = anes96.load_pandas().data
         y = frame.pop("vote").to_numpy(int)
         X, classifier = frame.to_numpy(float), True
-    elif name == "randhie":  # RAND health insurance: doctor visits, 1,500 rows
+    elif name in ("randhie", "randhie2"):  # RAND health insurance: doctor visits
         import statsmodels.datasets.randhie as randhie
 
         frame = randhie.load_pandas().data
-        frame = frame.iloc[np.random.RandomState(0).permutation(len(frame))[:1500]]
+        # 1,500 rows; randhie2 the next 1,500 of the same permutation, none
+        # of them in randhie's draw.
+        start = 1500 if name == "randhie2" else 0
+        order = np.random.RandomState(0).permutation(len(frame))
+        frame = frame.iloc[order[start : start + 1500]]
         y = frame.pop("mdvis").to_numpy(float)
         X, classifier = frame.to_numpy(float), False
     elif name == "star98":  # 303 school districts: share above the median

@@ -406,6 +406,38 @@ def test_max_features_draws_a_share_of_the_units_per_iteration(data):
     assert selector.n_iter_ == 4
 
 
+def test_iteration_epochs_from_the_nets_max_epochs():
+    from sklearn.linear_model import Ridge
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    assert _boruta_steps.iteration_epochs(_net(max_epochs=300)) == (60, 600)
+    assert _boruta_steps.iteration_epochs(_net(max_epochs=3)) == (1, 6)
+    piped = make_pipeline(StandardScaler(), _net(max_epochs=50))
+    assert _boruta_steps.iteration_epochs(piped) == (10, 100)
+    assert _boruta_steps.iteration_epochs(Ridge()) == (None, None)
+
+
+def test_iterations_train_until_levelled_off_not_max_epochs(data):
+    # A target without signal: the held-out loss soon stops improving, so
+    # iterations' networks stop after their floor (a fifth of max_epochs)
+    # and the patience, before max_epochs (the floor of the path's rounds);
+    # none passes twice max_epochs. estimator_ still trains max_epochs.
+    X, _ = data
+    y = np.random.RandomState(3).normal(size=len(X))
+    net = _net(max_epochs=100)
+    s = AttributionBoruta(
+        net, max_iter=4, max_features=1.0, confirm_minimal=False, random_state=0
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        s.fit(X, y)
+    epochs = s.history_["epochs"]
+    assert all(20 <= e <= 200 for e in epochs) and min(epochs) < 100, epochs
+    if s.estimator_ is not None:
+        assert len(s.estimator_.history_) >= 100
+
+
 # --------------------------------------------------------- plain skorch nets
 def _plain_data():
     rng = np.random.RandomState(0)
@@ -564,7 +596,7 @@ def test_confirm_minimal_confirms_the_path_s_useful_set_first(data):
 def test_a_unit_of_the_set_without_held_out_usefulness_is_left_to_the_test(
     data, monkeypatch
 ):
-    from skchaos.feature_selection import _boruta, _rfe
+    from skchaos.feature_selection import _minimal, _rfe
     from skchaos.feature_selection._path import Path
 
     X, y = data
@@ -578,7 +610,7 @@ def test_a_unit_of_the_set_without_held_out_usefulness_is_left_to_the_test(
     path.usefulness = [None]
     s.fit(X, y)
     assert not s.support_minimal_.any()
-    assert _boruta.CONFIRM_Z == 3.0
+    assert _minimal.CONFIRM_Z == 3.0
 
 
 def test_confirm_minimal_false_runs_the_iterations_alone(data, fitted):

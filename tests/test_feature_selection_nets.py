@@ -210,6 +210,25 @@ def test_cold_rounds_with_a_plain_net(shape, task, request):
     assert set(cold.history_["training"][1:]) == {"cold"}
 
 
+def test_a_plain_nets_converged_fit_takes_a_floor_below_max_epochs():
+    from skchaos.feature_selection._nets import fit_plain_converged
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(300, 4)).astype(np.float32)
+    y = rng.normal(size=300).astype(np.float32)  # nothing to learn
+    X_es, y_es = X[:100], y[:100]
+    runs = {}
+    for floor in (None, 5):
+        net = make_net("width_param", 4, classifier=False).set_params(max_epochs=40)
+        runs[floor] = fit_plain_converged(
+            net, X[100:], y[100:], X_es, y_es, max_epochs=200, seed=0,
+            patience=2, min_epochs=floor,
+        )  # fmt: skip
+        assert net.max_epochs == 40  # the net keeps its own
+    assert runs[None][0] >= 40 and runs[None][1]
+    assert 5 <= runs[5][0] < 40 and runs[5][1]
+
+
 @pytest.mark.parametrize(
     "shape",
     _slow_beyond(2, [("width_param",), ("two_layers",), ("written",), ("lazy",)]),

@@ -128,6 +128,19 @@ def test_fit_converged_trains_at_least_max_epochs(data):
     assert 1 <= result.best_epoch <= result.n_epochs
 
 
+def test_fit_converged_min_epochs_replaces_the_max_epochs_floor(data):
+    X, y, X_valid, y_valid = data
+    noise = np.random.RandomState(1).normal(scale=3.0, size=len(y))
+    kwargs = {"max_epochs": 200, "n_iter_no_change": 1}
+    net = MLPRegressor((8,), lr=0.02, max_epochs=40, random_state=0)
+    floor = net._fit_converged(X, noise, X_valid, y_valid, **kwargs)
+    assert floor.n_epochs >= 40  # the net's own max_epochs, by default
+    net = MLPRegressor((8,), lr=0.02, max_epochs=40, random_state=0)
+    short = net._fit_converged(X, noise, X_valid, y_valid, min_epochs=4, **kwargs)
+    assert 4 <= short.n_epochs < 40 and short.converged
+    assert net.max_epochs == 40  # restored
+
+
 def test_fit_converged_stops_at_the_cap(data):
     X, y, X_valid, y_valid = data
     net = MLPRegressor((8,), lr=0.02, max_epochs=2, random_state=0)

@@ -19,6 +19,7 @@ from skchaos.feature_selection._boruta_steps import (
     HISTORY_KEYS,
     N_CHECKED,
     auto_iteration_penalty,
+    iteration_epochs,
     record,
     report,
     run_iteration,
@@ -26,10 +27,10 @@ from skchaos.feature_selection._boruta_steps import (
 )
 from skchaos.feature_selection._encoded import fits_by_input_column
 from skchaos.feature_selection._importance import AGGREGATIONS
+from skchaos.feature_selection._minimal import minimal_useful_units
 from skchaos.feature_selection._path import Setup
 from skchaos.feature_selection._penalty_choice import choose_iteration_penalty
 from skchaos.feature_selection._progress import epoch_progress, progress_bar
-from skchaos.feature_selection._rfe import AttributionRFE
 from skchaos.feature_selection._rows import early_stopping_fraction
 from skchaos.feature_selection._scoring import warn_if_none_learned
 from skchaos.feature_selection._selected import SelectedEstimatorMixin
@@ -54,10 +55,6 @@ from skchaos.feature_selection._warm_start import (
     set_net_param,
     with_net_default,
 )
-
-# The held-out usefulness z (one-sided) a unit of the minimal-optimal set
-# needs to be confirmed before the iterations (``confirm_minimal``).
-CONFIRM_Z = 3.0
 
 
 class AttributionBoruta(
@@ -378,7 +375,9 @@ class AttributionBoruta(
             rng = check_random_state(self.random_state)
             seeded = self.random_state is not None
             meta = (sample_weight, groups)
-            minimal = self._minimal_units(X, y, rng, meta)
+            minimal = None
+            if self.confirm_minimal:
+                minimal = minimal_useful_units(self, X, y, rng, *meta)
             test, history = self._iterate(X, y, setup, rng, seeded, meta, minimal)
             self._set_fitted(X, y, setup, test, history, rng, seeded, meta)
         return self
@@ -423,31 +422,6 @@ class AttributionBoruta(
         )
         return X, y, setup
 
-    def _minimal_units(self, X, y, rng, meta):
-        """The useful units of ``AttributionRFE``'s minimal-optimal set, or None.
-
-        A unit of the set counts when its held-out usefulness z (in the
-        network that selected it) is at least :data:`CONFIRM_Z`; the others
-        are left to the iterations.
-        """
-        if not self.confirm_minimal:
-            return None
-        rfe = AttributionRFE(
-            self.estimator,
-            attribution=self.attribution,
-            attribution_params=self.attribution_params,
-            importance_aggregation=self.importance_aggregation,
-            feature_groups=self.feature_groups,
-            random_state=self.random_state,
-            verbose=self.verbose,
-        )
-        X, y, setup = rfe._setup(X, y)
-        path, chosen = rfe._eliminate(X, y, setup, rng, *meta, usefulness=True)
-        useful = path.usefulness[chosen]
-        if useful is None:  # a custom scoring, or a large set: left to the test
-            return path.units[chosen][:0]
-        return path.units[chosen][useful >= CONFIRM_Z]
-
     def _iterate(self, X, y, setup, rng, seeded, meta, minimal=None):
         """Boruta's iterations; returns the :class:`ShadowTest` and the history.
 
@@ -458,7 +432,10 @@ class AttributionBoruta(
         if minimal is not None:
             test.decide(minimal, minimal[:0])
         history = {key: [] for key in HISTORY_KEYS}
-        trainer = copy.copy(setup.trainer)  # this fit's own hooks
+        trainer = copy.copy(setup.trainer)  # this fit's own hooks and epochs
+        trainer.min_epochs, trainer.max_round_epochs = iteration_epochs(
+            trainer.estimator
+        )
         widened = trainer.estimator
         draw = {
             "max_features": self.max_features,

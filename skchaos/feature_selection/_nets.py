@@ -219,15 +219,25 @@ def _with_early_stopping(net, X_es, y_es, patience, max_epochs):
 
 
 def fit_plain_converged(
-    net, X, y, X_es, y_es, *, max_epochs, seed, warm=False, patience=None
+    net,
+    X,
+    y,
+    X_es,
+    y_es,
+    *,
+    max_epochs,
+    seed,
+    warm=False,
+    patience=None,
+    min_epochs=None,
 ):
     """Train a plain skorch net until its loss on ``(X_es, y_es)`` levels off.
 
     skorch's ``EarlyStopping`` on a predefined validation split ends the
     training after ``patience`` epochs without improvement and restores the
     best epoch's weights; ``max_epochs`` caps it. A fresh fit first trains
-    the net's own ``max_epochs`` epochs (as the skchaos nets' first network
-    does), then goes on until the held-out loss levels off; ``warm``
+    ``min_epochs`` epochs (None: the net's own ``max_epochs``, as the skchaos
+    nets do), then goes on until the held-out loss levels off; ``warm``
     continues the fitted net (``partial_fit``) from the start. The net keeps
     its own ``train_split``, ``max_epochs`` and ``callbacks`` afterwards.
 
@@ -248,7 +258,8 @@ def fit_plain_converged(
         with interrupt_guard() as interrupt, torch_random_context(seed):
             left = max_epochs
             if not warm:
-                at_least = min(int(own["max_epochs"]), max_epochs)
+                floor = own["max_epochs"] if min_epochs is None else min_epochs
+                at_least = max(1, min(int(floor), max_epochs))
                 net.set_params(train_split=None, max_epochs=at_least)
                 net.fit(X, y)
                 left -= at_least

@@ -37,7 +37,7 @@ from skchaos.feature_selection._setup import (
     refit_selected,
     validate_fit_data,
 )
-from skchaos.feature_selection._size_rule import smallest_acceptable
+from skchaos.feature_selection._size_rule import n_to_select, smallest_acceptable
 from skchaos.feature_selection._units import (
     check_units,
 )
@@ -395,7 +395,8 @@ class AttributionRFE(
         """
         n_units = setup.units.n_units
         if self._fixed_size():
-            n_stop, patience = self._n_to_select(n_units, setup.units.name), None
+            k, name = self.n_features_to_select, setup.units.name
+            n_stop, patience = n_to_select(k, n_units, name), None
         else:
             n_stop, patience = min(self.min_features_to_select, n_units), self.patience
         path = elimination_path(
@@ -419,18 +420,6 @@ class AttributionRFE(
         )
         return path, chosen
 
-    def _n_to_select(self, n_units, unit):
-        """The int ``n_features_to_select``, checked against the unit count."""
-        k = self.n_features_to_select
-        if isinstance(k, Integral):
-            if k > n_units:
-                raise ValueError(
-                    f"n_features_to_select={k} is larger than the number of "
-                    f"{unit} in X ({n_units}); expected at most {n_units}."
-                )
-            return int(k)
-        return max(1, int(k * n_units))
-
     def _fixed_size(self):
         """Whether ``n_features_to_select`` fixes the size (not "auto")."""
         return self.n_features_to_select != "auto"
@@ -444,7 +433,7 @@ class AttributionRFE(
         X, y, classifier = validate_fit_data(self, X, y)
         units = check_units(X, self.feature_groups)
         if self._fixed_size():
-            self._n_to_select(units.n_units, units.name)
+            n_to_select(self.n_features_to_select, units.n_units, units.name)
         elif self.min_features_to_select > units.n_units:
             raise ValueError(
                 f"min_features_to_select={self.min_features_to_select} is larger "

@@ -5,6 +5,8 @@ per-row losses under ``tol="auto"``, a relative band otherwise), and
 :func:`smallest_acceptable` picks the smallest acceptable size.
 """
 
+from numbers import Integral
+
 import numpy as np
 
 # The relative tolerance of tol="auto" when the score has no per-row losses.
@@ -90,3 +92,19 @@ def smallest_acceptable(scores, row_losses, sizes, tol="auto", baseline=None):
     """Index of the smallest size among :func:`acceptable_rounds`."""
     ok = np.flatnonzero(acceptable_rounds(scores, row_losses, tol, baseline))
     return int(ok[np.argmin(np.asarray(sizes)[ok])])
+
+
+def n_to_select(k, n_units, unit):
+    """The units a fixed ``n_features_to_select`` keeps, checked against ``n_units``.
+
+    ``k`` is an int (a count, at most ``n_units``) or a float in (0, 1] (a
+    fraction of the units, at least one); ``unit`` names them in the error.
+    """
+    if isinstance(k, Integral):
+        if k > n_units:
+            raise ValueError(
+                f"n_features_to_select={k} is larger than the number of "
+                f"{unit} in X ({n_units}); expected at most {n_units}."
+            )
+        return int(k)
+    return max(1, int(k * n_units))

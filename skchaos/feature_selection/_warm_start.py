@@ -276,6 +276,9 @@ class RoundTrainer:
         net's ``max_epochs``.
     final_estimator : estimator object, default=None
         What :meth:`refit` trains; None is ``estimator``.
+    min_epochs : int or None, default=None
+        Under ``"auto"``, the epochs a fresh network trains before its
+        held-out loss may stop it; None is the net's ``max_epochs``.
     """
 
     def __init__(
@@ -287,6 +290,7 @@ class RoundTrainer:
         schedule,
         max_round_epochs,
         final_estimator=None,
+        min_epochs=None,
     ):
         self.on_epoch = None  # on_epoch(epoch, loss): progress of a round
         # Smallest improvement of an early-stopping loss that counts: the
@@ -298,6 +302,7 @@ class RoundTrainer:
         self.epochs = epochs
         self.schedule = schedule
         self.max_round_epochs = max_round_epochs
+        self.min_epochs = min_epochs
         self.final_estimator = estimator if final_estimator is None else final_estimator
 
     @property
@@ -426,7 +431,14 @@ class RoundTrainer:
             X_es = prefix.transform(X_es)
         if is_plain_net(net):
             epochs, converged = fit_plain_converged(
-                net, X, y, X_es, y_es, max_epochs=self.cap(), seed=seed
+                net,
+                X,
+                y,
+                X_es,
+                y_es,
+                max_epochs=self.cap(),
+                seed=seed,
+                min_epochs=self.min_epochs,
             )
             return estimator, RoundInfo("cold", epochs, converged)
         result = net._fit_converged(
@@ -439,6 +451,7 @@ class RoundTrainer:
             on_epoch=self.on_epoch,
             sample_weight=w_fit,
             valid_sample_weight=w_es,
+            min_epochs=self.min_epochs,
         )
         return estimator, RoundInfo("cold", result.n_epochs, result.converged)
 

@@ -13,7 +13,8 @@ the net's private state:
   once, for a fixed count (optionally along a cosine learning-rate decay) or
   until the loss on held-out rows levels off, with the best weights restored;
 - :meth:`FineTuneMixin._fit_converged` is a fresh fit that trains until the
-  held-out loss levels off, and at least ``max_epochs`` epochs.
+  held-out loss levels off, and at least ``max_epochs`` epochs (or a
+  floor the caller sets).
 """
 
 from dataclasses import dataclass
@@ -337,24 +338,27 @@ class FineTuneMixin:
         on_epoch=None,
         sample_weight=None,
         valid_sample_weight=None,
+        min_epochs=None,
     ):
         """Fit from scratch until the loss on ``(X_valid, y_valid)`` levels off.
 
-        The net trains at least its ``max_epochs`` epochs and at most
-        ``max_epochs`` (the cap) in all; the weights of the best epoch are
-        kept. See :meth:`_fine_tune` for the other parameters.
+        The net trains at least ``min_epochs`` epochs (None: its own
+        ``max_epochs``) and at most ``max_epochs`` (the cap) in all; the
+        weights of the best epoch are kept. See :meth:`_fine_tune` for the
+        other parameters.
 
         Returns
         -------
         result : FineTuneResult
             With ``n_epochs`` counting the first epoch too.
         """
-        at_least = self.max_epochs
+        own = self.max_epochs
+        at_least = own if min_epochs is None else min_epochs
         self.max_epochs = 1
         try:
             self.fit(X, y, sample_weight=sample_weight)
         finally:
-            self.max_epochs = at_least
+            self.max_epochs = own
         result = self._fine_tune(
             X,
             y,
