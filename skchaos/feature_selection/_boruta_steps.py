@@ -62,9 +62,9 @@ HISTORY_KEYS = (
 # it. Their attributions only need to rank real columns against shadows: on
 # the development tables a network trained on at least the whole
 # max_epochs fits the training rows further and silences weak columns
-# (breast cancer 11.4 real columns per fold against 15.2, diabetes 4.6
-# against 5.6, no noise either way, at 3x the CPU; boruta-dev.md, eleventh
-# round). AttributionRFE's path (confirm_minimal) keeps the net's max_epochs
+# (breast cancer 11.4 real columns per fold against 16.0, diabetes 4.6
+# against 5.6, no noise either way, at 2.4-2.9x the CPU; boruta-dev.md,
+# eleventh round). AttributionRFE's path (confirm_minimal) keeps the net's max_epochs
 # as its floor: its warm rounds need it (setting A lost weak variables
 # without it).
 ITERATION_MIN_SHARE = 0.2
@@ -81,9 +81,8 @@ def iteration_epochs(estimator):
     max_epochs = getattr(net, "max_epochs", None)
     if max_epochs is None:
         return None, None
-    return max(1, int(ITERATION_MIN_SHARE * max_epochs)), ITERATION_CAP * int(
-        max_epochs
-    )
+    max_epochs = int(max_epochs)
+    return max(1, int(ITERATION_MIN_SHARE * max_epochs)), ITERATION_CAP * max_epochs
 
 
 # input_penalty="auto" of the iterations' nets: the norm each feature's
