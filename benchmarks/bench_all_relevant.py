@@ -19,13 +19,23 @@ real
     (statsmodels' RAND health insurance data, doctor visits; 1,500 of its
     20,190 rows drawn once), the draw for ``confirm_minimal``;
     ``--draw heldout4``: randhie2 (1,500 other rows of randhie, none of them
-    in heldout3's), the draw for the iterations' shorter training.
+    in heldout3's), the draw for the iterations' shorter training;
+    ``--draw heldout5``: randhie3 (the next 1,500 rows of the same
+    permutation, in neither), defined on 2026-12-07 before any selector ran
+    on it.
 random
     Random formulas of setting A (``random_formula``; 3,000 rows, 60 noise
     columns, 20% held out and unused): precision, recall and F1 of the
     selection. ``--draw dev``: seeds 0-19; ``--draw heldout``: 2000-2019;
     ``--draw heldout2``: 3000-3019; ``--draw heldout3``: 6000-6019;
-    ``--draw heldout4``: 7000-7019.
+    ``--draw heldout4``: 7000-7019 (defined on 2026-12-06, first run with
+    heldout5's code).
+low
+    Low-signal random formulas (``low_signal_formula``: setting A's formula
+    of the seed on 1,500 rows with 200 noise columns, noise leaving the
+    formula 0.15 of the target's variance; 20% held out and unused), scored
+    as ``random``. ``--draw dev``: seeds 0-9; ``--draw heldout5``:
+    8000-8009, defined on 2026-12-07 before any selector ran on them.
 
 Selectors (``--selectors``):
 
@@ -69,6 +79,7 @@ from bench_generalization import (  # noqa: E402
     _int_list,
     _quality,
     downstream,
+    low_signal_formula,
     random_formula,
     real_data,
     timed_fit,
@@ -81,6 +92,7 @@ TABLES = {
     "heldout2": ("anes96", "star98"),
     "heldout3": ("randhie",),
     "heldout4": ("randhie2",),
+    "heldout5": ("randhie3",),
 }
 SEEDS = {
     "dev": range(20),
@@ -89,6 +101,7 @@ SEEDS = {
     "heldout3": range(6000, 6020),
     "heldout4": range(7000, 7020),
 }
+LOW_SEEDS = {"dev": range(10), "heldout5": range(8000, 8010)}
 NET = {"max_epochs": 300}
 # AttributionBoruta's network: the one its defaults were chosen with
 # (``dev_boruta.py``).
@@ -149,15 +162,37 @@ def _select(name, X, y, classifier, seed, args):
 
 
 def _score(X, y, train, test, support, classifier):
+    """The downstream CV score of the kept columns on the fold's test rows.
+
+    With no column kept, the score of a model without inputs (the training
+    rows' mean, or their class shares: R^2 about 0, AUC 0.5), so that a fold
+    where nothing was kept counts in the mean instead of dropping out of it.
+    """
+    from sklearn.dummy import DummyClassifier, DummyRegressor
     from sklearn.metrics import roc_auc_score
 
+    model = downstream(classifier)
     if not support.any():
-        return None
-    model = downstream(classifier).fit(X[train][:, support], y[train])
+        support = np.zeros(X.shape[1], bool)
+        support[0] = True  # a column the dummy ignores
+        model = DummyClassifier() if classifier else DummyRegressor()
+    model = model.fit(X[train][:, support], y[train])
     if classifier and len(np.unique(y)) == 2:
         proba = model.predict_proba(X[test][:, support])[:, 1]
         return round(float(roc_auc_score(y[test], proba)), 4)
     return round(float(model.score(X[test][:, support], y[test])), 4)
+
+
+def empty_score(table, fold):
+    """The score of a fold of ``table`` where nothing was kept (see :func:`_score`)."""
+    from sklearn.model_selection import KFold, StratifiedKFold
+
+    X, y, relevant, classifier = real_data(table, 0)
+    splitter = (StratifiedKFold if classifier else KFold)(
+        5, shuffle=True, random_state=0
+    )
+    train, test = list(splitter.split(X, y))[fold]
+    return _score(X, y, train, test, np.zeros(X.shape[1], bool), classifier)
 
 
 def real_cell(table, fold, name, args):
@@ -193,22 +228,23 @@ def random_cell(seed, name, args):
     torch.set_num_threads(1)
     from sklearn.model_selection import train_test_split
 
-    data = random_formula(seed, "A")
+    data = low_signal_formula(seed) if args.part == "low" else random_formula(seed, "A")
     X_train, _, y_train, _ = train_test_split(
         data.data, data.target, test_size=0.2, random_state=seed
     )
     support, wall, cpu = _select(name, X_train, y_train, False, seed, args)
-    row = {"part": "random", "dataset": data.formula_str, "fold": seed}
+    row = {"part": args.part, "dataset": data.formula_str, "fold": seed}
     row.update(selector=name, **_quality(data.relevant_mask, support))
     row.update(wall_s=round(wall, 1), cpu_s=round(cpu, 1))
     return row
 
 
 def _cells(args):
-    if args.part == "random":
+    if args.part in ("random", "low"):
+        seeds = (LOW_SEEDS if args.part == "low" else SEEDS)[args.draw]
         return [
             (random_cell, (seed, name, args))
-            for seed in args.seeds or SEEDS[args.draw]
+            for seed in args.seeds or seeds
             for name in args.selectors
         ]
     return [
@@ -228,7 +264,7 @@ def main(argv=None):
         description=__doc__.split("\n")[0],
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    parser.add_argument("--part", choices=("real", "random"), default="real")
+    parser.add_argument("--part", choices=("real", "random", "low"), default="real")
     parser.add_argument("--draw", choices=tuple(TABLES), default="dev")
     parser.add_argument("--selectors", nargs="+", default=list(SELECTORS))
     parser.add_argument(
@@ -246,6 +282,12 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if "grootcv" in args.selectors and not args.grootcv_python:
         parser.error("--selectors grootcv needs --grootcv-python (see --help)")
+    draws = {"real": TABLES, "random": SEEDS, "low": LOW_SEEDS}[args.part]
+    if args.draw not in draws:
+        parser.error(
+            f"--part {args.part} has no --draw {args.draw}; choose one of "
+            f"{sorted(draws)}"
+        )
     if os.path.exists(args.out):
         parser.error(f"{args.out} exists; choose another --out (never overwritten)")
     run_resumable(_cells(args), args.out, args.jobs, _cell_key, _row_key, _field_order)
@@ -255,14 +297,14 @@ def _cell_key(function, params):
     if function is real_cell:
         table, fold, name, _ = params
         return ("real", table, fold, name)
-    seed, name, _ = params
-    return ("random", seed, name)
+    seed, name, args = params
+    return (args.part, seed, name)
 
 
 def _row_key(row):
     if row["part"] == "real":
         return ("real", row["dataset"], row["fold"], row["selector"])
-    return ("random", row["fold"], row["selector"])
+    return (row["part"], row["fold"], row["selector"])
 
 
 _ORDER = ["part", "dataset", "fold", "selector"]

@@ -202,6 +202,32 @@ def random_formula(seed, setting):
     )
 
 
+# Low-signal formulas: setting A's formula of each seed on 1,500 rows with
+# 200 noise columns, and Gaussian noise that leaves the noiseless formula
+# LOW_SIGNAL_R2 of the target's variance (randhie's real columns explain
+# about 0.07 of theirs, a ridge regression's R^2).
+LOW_SIGNAL_R2 = 0.15
+
+
+def low_signal_formula(seed):
+    """The low-signal formula of ``seed`` (1,500 rows, 200 noise columns), a Bunch."""
+    from skchaos.datasets import make_random_symbolic
+
+    def draw(noise):
+        return make_random_symbolic(
+            n_relevant=3 + seed % 5,
+            n_samples=1500,
+            n_noise_features=200,
+            noise=noise,
+            shuffle_features=True,
+            random_state=seed,
+            return_X_y=False,
+        )
+
+    clean = draw(0.0).target_clean  # the same formula and inputs, no noise
+    return draw(float(clean.std() * np.sqrt((1 - LOW_SIGNAL_R2) / LOW_SIGNAL_R2)))
+
+
 def wide_formula(seed, width):
     """The paper's formula 10 with ``width - 5`` noise columns, as a Bunch."""
     from skchaos.datasets import make_symbolic
@@ -281,7 +307,8 @@ def real_data(name, seed):
     ``dev_real_tables.py``; ``"anes96"`` and ``"star98"`` (statsmodels) the
     second held-out draw of ``bench_all_relevant.py``, chosen before any
     selector ran on them; ``"randhie"`` (statsmodels, 1,500 rows) its third;
-    ``"randhie2"`` (1,500 other rows of it) its fourth.
+    ``"randhie2"`` (1,500 other rows of it) its fourth; ``"randhie3"`` (the
+    next 1,500) its fifth.
     """
     from sklearn.datasets import load_breast_cancer, load_diabetes, load_wine
 
@@ -299,13 +326,13 @@ def real_data(name, seed):
         frame = anes96.load_pandas().data
         y = frame.pop("vote").to_numpy(int)
         X, classifier = frame.to_numpy(float), True
-    elif name in ("randhie", "randhie2"):  # RAND health insurance: doctor visits
+    elif name in ("randhie", "randhie2", "randhie3"):  # RAND: doctor visits
         import statsmodels.datasets.randhie as randhie
 
         frame = randhie.load_pandas().data
         # 1,500 rows; randhie2 the next 1,500 of the same permutation, none
         # of them in randhie's draw.
-        start = 1500 if name == "randhie2" else 0
+        start = {"randhie": 0, "randhie2": 1500, "randhie3": 3000}[name]
         order = np.random.RandomState(0).permutation(len(frame))
         frame = frame.iloc[order[start : start + 1500]]
         y = frame.pop("mdvis").to_numpy(float)

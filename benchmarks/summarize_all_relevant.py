@@ -10,12 +10,37 @@ Usage::
     python benchmarks/summarize_all_relevant.py FILE.csv [FILE.csv ...]
 """
 
+import os
 import sys
 
 import pandas as pd
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+
+def fill_empty_scores(frame):
+    """Score the folds where a selector kept nothing (left empty before 2026-12-07).
+
+    Their score is that of a model without inputs on the same fold
+    (``bench_all_relevant.empty_score``), so that such a fold counts in the
+    mean instead of dropping out of it.
+    """
+    empty = frame["score"].isna() & (frame["real_kept"] + frame["noise_kept"] == 0)
+    if empty.any():
+        from bench_all_relevant import empty_score
+
+        frame = frame.copy()
+        frame.loc[empty, "score"] = [
+            empty_score(table, int(fold))
+            for table, fold in frame.loc[empty, ["dataset", "fold"]].itertuples(
+                index=False
+            )
+        ]
+    return frame
+
 
 def real_table(frame):
+    frame = fill_empty_scores(frame)
     real_only = frame[frame["selector"] == "real_only"].groupby("dataset")["score"]
     reference = real_only.mean()
     rows = []

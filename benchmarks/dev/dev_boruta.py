@@ -13,6 +13,13 @@ selection the same run would have made with a smaller ``max_iter``
 (``at_<t>``: the features confirmed by iteration ``t``), which the decision
 iteration of every feature gives without rerunning.
 
+``--part L`` runs the selector (and, as variants, ``grootcv`` with
+``--grootcv-python`` and ``rfe``: AttributionRFE around
+``MLPRegressor(max_epochs=300)``) on low-signal formulas
+(``low_signal_formula`` of ``bench_generalization.py``: 1,500 rows, 200
+noise columns, the formula 0.15 of the target's variance), development
+seeds only.
+
 ``--part ceiling`` measures what a network can see in setting A at all:
 for each seed, one network (the development one) trained on the relevant
 columns alone, its held-out R^2, and each relevant variable's share of the
@@ -41,10 +48,12 @@ from joblib import Parallel, delayed
 # benchmarks/ itself: bench_generalization, _resumable, ...
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+from bench_all_relevant import _grootcv  # noqa: E402
 from bench_all_relevant import _score as _cv_score  # noqa: E402
 from bench_generalization import (  # noqa: E402
     _int_list,
     cpu_seconds,
+    low_signal_formula,
     random_formula,
     real_data,
     timed_fit,
@@ -106,6 +115,14 @@ VARIANTS["chosen"] = {"max_iter": 60, "confirm_minimal": False}
 # minimal-optimal set, its units with a held-out usefulness z >= 3,
 # confirmed before the iterations (``confirm_minimal=True``).
 VARIANTS["minimal"] = {"max_iter": 60, "confirm_minimal": True}
+# The twelfth round (ninth session), on low-signal data: the iterations'
+# epoch floor as a share of max_epochs (the library's 0.2, ITERATION_MIN_SHARE)
+# and the usefulness z that confirms the minimal set (CONFIRM_Z, 3.0), both
+# patched in the worker by _configure.
+VARIANTS["floor50"] = {"max_iter": 60, "min_share": 0.5}
+VARIANTS["floor100"] = {"max_iter": 60, "min_share": 1.0}
+VARIANTS["z2"] = {"max_iter": 60, "confirm_z": 2.0}
+VARIANTS["z2.5"] = {"max_iter": 60, "confirm_z": 2.5}
 # "rank*": the sixth round. Besides Boruta's hits (beating the best shadow),
 # each feature's percentile among the shadows at every trial (mid-rank over
 # n_shadows + 1; uniform with mean 1/2 for a feature exchangeable with its
@@ -386,6 +403,10 @@ def _selector(variant, classifier, seed, max_iter, net=None):
     kwargs = {"max_iter": max_iter, "attribution": "input_x_gradient"}
     kwargs.update(VARIANTS[variant])
     _configure(variant, kwargs.pop("penalty_factor", 1.0))
+    from skchaos.feature_selection import _boruta_steps, _minimal
+
+    _boruta_steps.ITERATION_MIN_SHARE = kwargs.pop("min_share", 0.2)
+    _minimal.CONFIRM_Z = kwargs.pop("confirm_z", 3.0)
     return AttributionBoruta(net, random_state=seed, **kwargs)
 
 
@@ -503,14 +524,47 @@ def real_cell(name, fold, variant, max_iter, net=None):
     return row
 
 
-def formula_cell(seed, variant, max_iter, net=None):
+def low_signal_draw(seed):
+    """The training rows (80%) of ``low_signal_formula(seed)`` (``--part L``)."""
+    return training_draw(seed, "A", data=low_signal_formula(seed))
+
+
+def _peer_cell(X, y, relevant, seed, variant, row, grootcv_python):
+    """GrootCV (``--grootcv-python``) or AttributionRFE on the same rows."""
+    if variant == "grootcv":
+        support, row["wall_s"], row["cpu_s"] = _grootcv(
+            X, y, False, seed, grootcv_python
+        )
+    else:
+        from skchaos.feature_selection import AttributionRFE
+        from skchaos.neural import MLPRegressor
+
+        selector = AttributionRFE(
+            MLPRegressor(random_state=seed, max_epochs=300), random_state=seed
+        )
+        row["wall_s"], row["cpu_s"] = timed_fit(selector, X, y)
+        support = selector.support_
+    tp = int(np.sum(support & relevant))
+    row["n_relevant"] = int(relevant.sum())
+    row["final"] = {
+        "recall": round(tp / relevant.sum(), 4),
+        "precision": round(tp / max(1, support.sum()), 4),
+    }
+    return row
+
+
+def formula_cell(seed, variant, max_iter, net=None, part="A", grootcv_python=None):
     import torch
 
     torch.set_num_threads(1)
 
-    X, y, relevant = training_draw(seed, "A")
+    X, y, relevant = (low_signal_draw if part == "L" else training_draw)(
+        *((seed,) if part == "L" else (seed, "A"))
+    )
+    row = {"part": part, "dataset": f"{part}-dev", "seed": seed, "variant": variant}
+    if variant in ("grootcv", "rfe"):
+        return _peer_cell(X, y, relevant, seed, variant, row, grootcv_python)
     selector = _selector(variant, False, seed, max_iter, net)
-    row = {"part": "A", "dataset": "A-dev", "seed": seed, "variant": variant}
     if variant == "pick":
         penalty, row["pick"] = pick_penalty(X, y, False, seed)
         selector.set_params(input_penalty=penalty)
@@ -599,7 +653,8 @@ def ceiling_cell(seed):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--part", choices=("real", "A", "ceiling"), default="real")
+    parser.add_argument("--part", choices=("real", "A", "L", "ceiling"), default="real")
+    parser.add_argument("--grootcv-python", default=None)
     parser.add_argument("--tables", nargs="+", default=["diabetes", "breast"])
     parser.add_argument("--folds", type=_int_list, default=list(range(5)))
     parser.add_argument("--seeds", type=_int_list, default=list(range(20)))
@@ -626,7 +681,10 @@ def main(argv=None):
         cells = [(ceiling_cell, (seed,)) for seed in args.seeds]
     else:
         cells = [
-            (formula_cell, (seed, v, args.max_iter, args.net))
+            (
+                formula_cell,
+                (seed, v, args.max_iter, args.net, args.part, args.grootcv_python),
+            )
             for seed in args.seeds
             for v in args.variants
         ]
