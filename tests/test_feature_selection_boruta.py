@@ -179,16 +179,23 @@ def test_feature_groups_are_tested_as_units(data):
 
 def test_keep_weak_keeps_the_tentative_features(data):
     X, y = data
-    # Three iterations decide nothing: everything is tentative.
+    # Three iterations decide nothing: everything is tentative, and fit says
+    # so (not only transform).
     selector = AttributionBoruta(
         _net(), max_iter=3, confirm_minimal=False, random_state=0
-    ).fit(X, y)
+    )
+    with pytest.warns(
+        UserWarning, match=r"no feature was confirmed \(6 tentative, 0 rejected\)"
+    ):
+        selector.fit(X, y)
     assert selector.support_weak_.all() and not selector.support_.any()
     assert (selector.ranking_ == 2).all() and (selector.decision_iteration_ == -1).all()
     assert selector.estimator_ is None
     with pytest.warns(UserWarning, match="No features were selected"):
         assert selector.transform(X).shape == (200, 0)
-    weak = clone(selector).set_params(keep_weak=True).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*no feature was confirmed")
+        weak = clone(selector).set_params(keep_weak=True).fit(X, y)
     assert weak.support_.all() and weak.transform(X).shape == (200, 6)
     assert weak.predict(X).shape == (200,)
 

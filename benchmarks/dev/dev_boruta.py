@@ -271,10 +271,17 @@ def _configure(variant, penalty_factor):
     import skchaos.feature_selection._boruta as boruta_module
     from skchaos.feature_selection import _boruta_steps, _shadow
 
-    def scaled_penalty(*args):
-        return penalty_factor * _boruta_steps.auto_iteration_penalty(*args)
+    rule = getattr(_boruta_steps, "_library_penalty_rule", None)
+    if rule is None:  # the library's own, kept once per worker
+        rule = _boruta_steps._library_penalty_rule = (
+            _boruta_steps.auto_iteration_penalty
+        )
 
-    boruta_module.auto_iteration_penalty = scaled_penalty
+    def scaled_penalty(*args):
+        return penalty_factor * rule(*args)
+
+    # Read by iteration_trainer (in _boruta_steps since 2026-12-07).
+    _boruta_steps.auto_iteration_penalty = scaled_penalty
     boruta_module.ShadowTest = _shadow.ShadowTest
     boruta_module.shadow_columns = _shadow.shadow_columns
     if variant.startswith("fixed"):

@@ -15,14 +15,14 @@ from sklearn.utils._param_validation import (
 )
 
 from skchaos.feature_selection._boruta_steps import (
-    AUTO_INPUT_DROPOUT,
     HISTORY_KEYS,
     N_CHECKED,
-    auto_iteration_penalty,
     iteration_epochs,
+    iteration_trainer,
     record,
     report,
     run_iteration,
+    warn_if_nothing_selected,
     warn_unconverged,
 )
 from skchaos.feature_selection._encoded import fits_by_input_column
@@ -31,14 +31,12 @@ from skchaos.feature_selection._minimal import minimal_useful_units
 from skchaos.feature_selection._path import Setup
 from skchaos.feature_selection._penalty_choice import choose_iteration_penalty
 from skchaos.feature_selection._progress import epoch_progress, progress_bar
-from skchaos.feature_selection._rows import early_stopping_fraction
 from skchaos.feature_selection._scoring import warn_if_none_learned
 from skchaos.feature_selection._selected import SelectedEstimatorMixin
 from skchaos.feature_selection._setup import (
     atomic_fit,
     build_scoring,
     check_fit_metadata,
-    checked_net,
     refit_selected,
     validate_fit_data,
 )
@@ -50,10 +48,8 @@ from skchaos.feature_selection._shadow import (
 )
 from skchaos.feature_selection._units import check_units
 from skchaos.feature_selection._warm_start import (
-    RoundTrainer,
     net_param,
     set_net_param,
-    with_net_default,
 )
 
 
@@ -166,8 +162,9 @@ class AttributionBoruta(
         Before the iterations, run :class:`AttributionRFE`'s elimination
         path on the same rows, with the same estimator, attribution and
         groups, and confirm the features of the minimal-optimal set it
-        selects (``support_minimal_``): a smallest sufficient set is part of
-        the all-relevant set. The warm path finds weak effects that a cold
+        selects that its network uses on held-out rows
+        (``support_minimal_``): a smallest sufficient set is part of the
+        all-relevant set. The warm path finds weak effects that a cold
         network facing every noise column and its shadow does not; the
         iterations then test the other features (correlated twins,
         redundant columns). False: the iterations alone.
@@ -204,8 +201,10 @@ class AttributionBoruta(
         for tentative features.
 
     support_minimal_ : ndarray of shape (n_features_in_,) or None
-        Mask of the minimal-optimal set of ``confirm_minimal`` (what
-        :class:`AttributionRFE` selects on the same rows); None with
+        Mask of the features confirmed before the iterations by
+        ``confirm_minimal``: those of the set :class:`AttributionRFE`
+        selects on the same rows whose held-out usefulness z is at least 3
+        (the user guide, :ref:`all_relevant`); None with
         ``confirm_minimal=False``.
 
     n_features_ : int
@@ -388,26 +387,7 @@ class AttributionBoruta(
         units = check_units(X, self.feature_groups)
         caller = type(self).__name__
         evaluate, importance = build_scoring(self, X, y, classifier)
-        # The iterations' nets take the real columns and their shadows.
-        final = checked_net(self.estimator, X, caller)
-        widened = checked_net(self.estimator, X, caller, width=2 * X.shape[1])
-        n_rows = X.shape[0] * (1 - self.validation_fraction)
-        n_rows *= 1 - early_stopping_fraction(self.estimator)
-        auto = auto_iteration_penalty(self.estimator, 2 * X.shape[1], n_rows)
-        widened = with_net_default(
-            widened, "input_penalty", self.input_penalty, caller, auto
-        )
-        widened = with_net_default(
-            widened, "input_dropout", self.input_dropout, caller, AUTO_INPUT_DROPOUT
-        )
-        trainer = RoundTrainer(
-            widened,
-            final_estimator=final,
-            warm_start=False,
-            epochs="auto",
-            schedule="constant",
-            max_round_epochs=None,
-        )
+        trainer = iteration_trainer(self, X)
         setup = Setup(
             units=units,
             importance=importance,
@@ -495,7 +475,9 @@ class AttributionBoruta(
         confirmed = decision == CONFIRMED
         weak = decision == TENTATIVE
         support = confirmed | weak if self.keep_weak else confirmed
-        warn_unconverged(type(self).__name__, history["converged"])
+        caller = type(self).__name__
+        warn_unconverged(caller, history["converged"])
+        warn_if_nothing_selected(caller, test.decision, self.keep_weak)
         estimator = None
         if support.any():
             estimator = refit_selected(setup, X, y, support, rng, seeded, *meta)

@@ -7,11 +7,14 @@
 - :func:`iteration_estimator`: the estimator an iteration trains, for the
   width of its real and shadow columns (a plain skorch net widened for the
   most columns takes fewer through :class:`~skchaos.neural.InputSubset`);
+- :func:`iteration_trainer`: the trainer of the iterations' nets;
 - :func:`train_iteration`: one cold network on a new split of the rows, with
   the rows' weights and groups;
 - :func:`run_iteration`: a whole iteration (draw the units, append their
   shadows, train, score every column on the held-out rows);
 - :func:`record` and :func:`report`: the history and the progress lines;
+- :func:`warn_unconverged` and :func:`warn_if_nothing_selected`: what
+  ``fit`` warns about;
 """
 
 import sys
@@ -31,11 +34,14 @@ from skchaos.feature_selection._rows import (
     split_rows,
 )
 from skchaos.feature_selection._scoring import constant_row_losses
-from skchaos.feature_selection._shadow import shadow_columns
+from skchaos.feature_selection._setup import checked_net
+from skchaos.feature_selection._shadow import CONFIRMED, TENTATIVE, shadow_columns
 from skchaos.feature_selection._warm_start import (
     AUTO_INPUT_PENALTY,
+    RoundTrainer,
     auto_input_penalty,
     net_param,
+    with_net_default,
 )
 from skchaos.utils import draw_seed, final_net
 
@@ -175,6 +181,36 @@ def _weighted_split(X, y, w, groups, fraction, rng, classifier):
     return parts, first, second
 
 
+def iteration_trainer(selector, X):
+    """The :class:`RoundTrainer` of a selector's iterations and ``estimator_``.
+
+    The iterations' nets take the real columns and their shadows (twice
+    ``X``'s width), with the selector's ``input_penalty`` and
+    ``input_dropout`` (``"auto"`` resolved); ``estimator_`` is the net as
+    given. Each iteration trains a fresh clone until its loss levels off.
+    """
+    estimator, caller = selector.estimator, type(selector).__name__
+    final = checked_net(estimator, X, caller)
+    widened = checked_net(estimator, X, caller, width=2 * X.shape[1])
+    n_rows = X.shape[0] * (1 - selector.validation_fraction)
+    n_rows *= 1 - early_stopping_fraction(estimator)
+    auto = auto_iteration_penalty(estimator, 2 * X.shape[1], n_rows)
+    widened = with_net_default(
+        widened, "input_penalty", selector.input_penalty, caller, auto
+    )
+    widened = with_net_default(
+        widened, "input_dropout", selector.input_dropout, caller, AUTO_INPUT_DROPOUT
+    )
+    return RoundTrainer(
+        widened,
+        final_estimator=final,
+        warm_start=False,
+        epochs="auto",
+        schedule="constant",
+        max_round_epochs=None,
+    )
+
+
 def train_iteration(
     X_aug, y, setup, trainer, fraction, rng, seeded, sample_weight, groups
 ):
@@ -311,3 +347,29 @@ def warn_unconverged(caller, converged):
             ConvergenceWarning,
             stacklevel=5,
         )
+
+
+def warn_if_nothing_selected(caller, decision, keep_weak):
+    """Warn at ``fit`` when the selection is empty (not only at ``transform``).
+
+    ``decision``: each unit's (``ShadowTest.decision``). A user on a
+    low-signal table otherwise learns it from an empty ``transform`` and an
+    ``estimator_`` of None.
+    """
+    n_tentative = int(np.sum(decision == TENTATIVE))
+    if np.any(decision == CONFIRMED) or (keep_weak and n_tentative):
+        return
+    hint = (
+        f"; keep_weak=True keeps the {n_tentative} tentative ones, or raise "
+        "max_iter to decide them"
+        if n_tentative
+        else ""
+    )
+    warnings.warn(
+        f"{caller}: no feature was confirmed ({n_tentative} tentative, "
+        f"{len(decision) - n_tentative} rejected): none beat the shadows "
+        "often enough, so the selection is empty and estimator_ is None. On "
+        f"a table with little signal the networks may see none{hint}.",
+        UserWarning,
+        stacklevel=5,
+    )
