@@ -183,8 +183,8 @@ def _score(X, y, train, test, support, classifier):
     return round(float(model.score(X[test][:, support], y[test])), 4)
 
 
-def empty_score(table, fold):
-    """The score of a fold of ``table`` where nothing was kept (see :func:`_score`)."""
+def table_fold(table, fold):
+    """``X, y, relevant, classifier, train, test`` of a fold of a real table."""
     from sklearn.model_selection import KFold, StratifiedKFold
 
     X, y, relevant, classifier = real_data(table, 0)
@@ -192,6 +192,12 @@ def empty_score(table, fold):
         5, shuffle=True, random_state=0
     )
     train, test = list(splitter.split(X, y))[fold]
+    return X, y, relevant, classifier, train, test
+
+
+def empty_score(table, fold):
+    """The score of a fold of ``table`` where nothing was kept (see :func:`_score`)."""
+    X, y, _, classifier, train, test = table_fold(table, fold)
     return _score(X, y, train, test, np.zeros(X.shape[1], bool), classifier)
 
 
@@ -199,13 +205,7 @@ def real_cell(table, fold, name, args):
     import torch
 
     torch.set_num_threads(1)
-    from sklearn.model_selection import KFold, StratifiedKFold
-
-    X, y, relevant, classifier = real_data(table, 0)
-    splitter = (StratifiedKFold if classifier else KFold)(
-        5, shuffle=True, random_state=0
-    )
-    train, test = list(splitter.split(X, y))[fold]
+    X, y, relevant, classifier, train, test = table_fold(table, fold)
     row = {"part": "real", "dataset": table, "fold": fold, "selector": name}
     if name == "real_only":
         support, wall, cpu = relevant, None, None

@@ -52,6 +52,7 @@ from bench_all_relevant import _grootcv  # noqa: E402
 from bench_all_relevant import _score as _cv_score  # noqa: E402
 from bench_generalization import (  # noqa: E402
     _int_list,
+    _quality,
     cpu_seconds,
     low_signal_formula,
     random_formula,
@@ -551,13 +552,15 @@ def _peer_cell(X, y, relevant, seed, variant, row, grootcv_python):
         )
         row["wall_s"], row["cpu_s"] = timed_fit(selector, X, y)
         support = selector.support_
-    tp = int(np.sum(support & relevant))
     row["n_relevant"] = int(relevant.sum())
-    row["final"] = {
-        "recall": round(tp / relevant.sum(), 4),
-        "precision": round(tp / max(1, support.sum()), 4),
-    }
+    row["final"] = _recall_precision(relevant, support)
     return row
+
+
+def _recall_precision(relevant, support):
+    """``{"recall", "precision"}`` of a selection (``_quality``'s, rounded alike)."""
+    quality = _quality(relevant, support)
+    return {"recall": quality["recall"], "precision": quality["precision"]}
 
 
 def formula_cell(seed, variant, max_iter, net=None, part="A", grootcv_python=None):
@@ -565,9 +568,10 @@ def formula_cell(seed, variant, max_iter, net=None, part="A", grootcv_python=Non
 
     torch.set_num_threads(1)
 
-    X, y, relevant = (low_signal_draw if part == "L" else training_draw)(
-        *((seed,) if part == "L" else (seed, "A"))
-    )
+    if part == "L":
+        X, y, relevant = low_signal_draw(seed)
+    else:
+        X, y, relevant = training_draw(seed, "A")
     row = {"part": part, "dataset": f"{part}-dev", "seed": seed, "variant": variant}
     if variant in ("grootcv", "rfe"):
         return _peer_cell(X, y, relevant, seed, variant, row, grootcv_python)
@@ -606,11 +610,7 @@ def formula_cell(seed, variant, max_iter, net=None, part="A", grootcv_python=Non
         )
     ]
     for key, support in _supports(selector).items():
-        tp = int(np.sum(support & relevant))
-        row[key] = {
-            "recall": round(tp / relevant.sum(), 4),
-            "precision": round(tp / max(1, support.sum()), 4),
-        }
+        row[key] = _recall_precision(relevant, support)
     return row
 
 
