@@ -607,7 +607,7 @@ def test_a_unit_of_the_set_without_held_out_usefulness_is_left_to_the_test(
     from skchaos.feature_selection._path import Path
 
     X, y = data
-    path = Path(units=[np.array([0, 1, 4])], usefulness=[np.array([9.0, 4.0, 1.0])])
+    path = Path(units=[np.array([0, 1, 4])], usefulness=[np.array([9.0, 2.6, 2.4])])
     monkeypatch.setattr(_rfe.AttributionRFE, "_eliminate", lambda *a, **k: (path, 0))
     s = AttributionBoruta(_net(), max_iter=10, max_features=1.0, random_state=0)
     s.fit(X, y)
@@ -617,7 +617,7 @@ def test_a_unit_of_the_set_without_held_out_usefulness_is_left_to_the_test(
     path.usefulness = [None]
     s.fit(X, y)
     assert not s.support_minimal_.any()
-    assert _minimal.CONFIRM_Z == 3.0
+    assert _minimal.CONFIRM_Z == 2.5  # the values above straddle it
 
 
 def test_confirm_minimal_false_runs_the_iterations_alone(data, fitted):

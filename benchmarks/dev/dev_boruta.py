@@ -114,12 +114,14 @@ PICK2_GRID = (0.125, 0.25, 0.5, 1.0, 2.0)
 VARIANTS["chosen"] = {"max_iter": 60, "confirm_minimal": False}
 # "minimal": the tenth round (seventh session): AttributionRFE's
 # minimal-optimal set, its units with a held-out usefulness z >= 3,
-# confirmed before the iterations (``confirm_minimal=True``).
-VARIANTS["minimal"] = {"max_iter": 60, "confirm_minimal": True}
+# confirmed before the iterations (``confirm_minimal=True``). It keeps the
+# z of 3 it was measured with; the library's default is 2.5 since the
+# tenth session ("z2.5").
+VARIANTS["minimal"] = {"max_iter": 60, "confirm_minimal": True, "confirm_z": 3.0}
 # The twelfth round (ninth session), on low-signal data: the iterations'
 # epoch floor as a share of max_epochs (the library's 0.2, ITERATION_MIN_SHARE)
-# and the usefulness z that confirms the minimal set (CONFIRM_Z, 3.0), both
-# patched in the worker by _configure.
+# and the usefulness z that confirms the minimal set (CONFIRM_Z, 3.0 then,
+# 2.5 since), both patched in the worker by _selector.
 VARIANTS["floor50"] = {"max_iter": 60, "min_share": 0.5}
 VARIANTS["floor100"] = {"max_iter": 60, "min_share": 1.0}
 VARIANTS["z2"] = {"max_iter": 60, "confirm_z": 2.0}
@@ -414,7 +416,9 @@ def _selector(variant, classifier, seed, max_iter, net=None):
     from skchaos.feature_selection import _boruta_steps, _minimal
 
     _boruta_steps.ITERATION_MIN_SHARE = kwargs.pop("min_share", 0.2)
-    _minimal.CONFIRM_Z = kwargs.pop("confirm_z", 3.0)
+    if not hasattr(_minimal, "_library_confirm_z"):  # the library's own value
+        _minimal._library_confirm_z = _minimal.CONFIRM_Z
+    _minimal.CONFIRM_Z = kwargs.pop("confirm_z", _minimal._library_confirm_z)
     return AttributionBoruta(net, random_state=seed, **kwargs)
 
 

@@ -203,7 +203,7 @@ class AttributionBoruta(
     support_minimal_ : ndarray of shape (n_features_in_,) or None
         Mask of the features confirmed before the iterations by
         ``confirm_minimal``: those of the set :class:`AttributionRFE`
-        selects on the same rows whose held-out usefulness z is at least 3
+        selects on the same rows whose held-out usefulness z is at least 2.5
         (the user guide, :ref:`all_relevant`); None with
         ``confirm_minimal=False``.
 

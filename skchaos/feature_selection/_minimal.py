@@ -11,8 +11,10 @@ network uses on held-out rows
 from skchaos.feature_selection._rfe import AttributionRFE
 
 # The held-out usefulness z (one-sided) a unit of the minimal-optimal set
-# needs to be confirmed before the iterations (``confirm_minimal``).
-CONFIRM_Z = 3.0
+# needs to be confirmed before the iterations (``confirm_minimal``). Chosen
+# on development data (benchmarks/results/dev/boruta-dev.md, twelfth round):
+# 2.5 confirms a weak variable that 3 left out, 2 a noise column.
+CONFIRM_Z = 2.5
 
 
 def minimal_useful_units(selector, X, y, rng, sample_weight=None, groups=None):
