@@ -22,20 +22,25 @@ real
     in heldout3's), the draw for the iterations' shorter training;
     ``--draw heldout5``: randhie3 (the next 1,500 rows of the same
     permutation, in neither), defined on 2026-12-07 before any selector ran
-    on it.
+    on it; ``--draw heldout6``: randhie4 (the next 1,500 rows, in none of
+    them) and scikit-learn's iris (150 rows, 4 columns, 3 classes), the
+    draw for ``CONFIRM_Z`` 2.5, defined on 2026-12-07 before any selector
+    ran on them.
 random
     Random formulas of setting A (``random_formula``; 3,000 rows, 60 noise
     columns, 20% held out and unused): precision, recall and F1 of the
     selection. ``--draw dev``: seeds 0-19; ``--draw heldout``: 2000-2019;
     ``--draw heldout2``: 3000-3019; ``--draw heldout3``: 6000-6019;
     ``--draw heldout4``: 7000-7019 (defined on 2026-12-06, first run with
-    heldout5's code).
+    heldout5's code); ``--draw heldout6``: 9000-9019 (defined on
+    2026-12-07).
 low
     Low-signal random formulas (``low_signal_formula``: setting A's formula
     of the seed on 1,500 rows with 200 noise columns, noise leaving the
     formula 0.15 of the target's variance; 20% held out and unused), scored
     as ``random``. ``--draw dev``: seeds 0-9; ``--draw heldout5``:
-    8000-8009, defined on 2026-12-07 before any selector ran on them.
+    8000-8009, defined on 2026-12-07 before any selector ran on them;
+    ``--draw heldout6``: 8010-8019 (defined on 2026-12-07).
 
 Selectors (``--selectors``):
 
@@ -93,6 +98,7 @@ TABLES = {
     "heldout3": ("randhie",),
     "heldout4": ("randhie2",),
     "heldout5": ("randhie3",),
+    "heldout6": ("randhie4", "iris"),
 }
 SEEDS = {
     "dev": range(20),
@@ -100,8 +106,13 @@ SEEDS = {
     "heldout2": range(3000, 3020),
     "heldout3": range(6000, 6020),
     "heldout4": range(7000, 7020),
+    "heldout6": range(9000, 9020),
 }
-LOW_SEEDS = {"dev": range(10), "heldout5": range(8000, 8010)}
+LOW_SEEDS = {
+    "dev": range(10),
+    "heldout5": range(8000, 8010),
+    "heldout6": range(8010, 8020),
+}
 NET = {"max_epochs": 300}
 # AttributionBoruta's network: the one its defaults were chosen with
 # (``dev_boruta.py``).

@@ -308,12 +308,19 @@ def real_data(name, seed):
     second held-out draw of ``bench_all_relevant.py``, chosen before any
     selector ran on them; ``"randhie"`` (statsmodels, 1,500 rows) its third;
     ``"randhie2"`` (1,500 other rows of it) its fourth; ``"randhie3"`` (the
-    next 1,500) its fifth.
+    next 1,500) its fifth; ``"randhie4"`` (the next 1,500) and ``"iris"``
+    its sixth.
     """
-    from sklearn.datasets import load_breast_cancer, load_diabetes, load_wine
+    from sklearn.datasets import (
+        load_breast_cancer,
+        load_diabetes,
+        load_iris,
+        load_wine,
+    )
 
     loaders = {
         "wine": (load_wine, True),
+        "iris": (load_iris, True),
         "breast": (load_breast_cancer, True),
         "diabetes": (load_diabetes, False),
     }
@@ -326,13 +333,14 @@ def real_data(name, seed):
         frame = anes96.load_pandas().data
         y = frame.pop("vote").to_numpy(int)
         X, classifier = frame.to_numpy(float), True
-    elif name in ("randhie", "randhie2", "randhie3"):  # RAND: doctor visits
+    elif name.startswith("randhie"):  # RAND: doctor visits
         import statsmodels.datasets.randhie as randhie
 
         frame = randhie.load_pandas().data
         # 1,500 rows; randhie2 the next 1,500 of the same permutation, none
         # of them in randhie's draw.
-        start = {"randhie": 0, "randhie2": 1500, "randhie3": 3000}[name]
+        start = {"randhie": 0, "randhie2": 1500, "randhie3": 3000, "randhie4": 4500}
+        start = start[name]
         order = np.random.RandomState(0).permutation(len(frame))
         frame = frame.iloc[order[start : start + 1500]]
         y = frame.pop("mdvis").to_numpy(float)
