@@ -48,7 +48,7 @@ def real_table(frame):
         if selector == "real_only":
             continue
         score = part["score"].mean()
-        n_real = part["n_real"].iloc[0]
+        n_real = int(part["n_real"].iloc[0])
         rows.append(
             {
                 "table": table,
