@@ -620,6 +620,22 @@ def test_a_unit_of_the_set_without_held_out_usefulness_is_left_to_the_test(
     assert _minimal.CONFIRM_Z == 2.5  # the values above straddle it
 
 
+def test_no_iteration_runs_when_the_minimal_set_decides_every_feature():
+    # Three independent, equally strong columns: the minimal-optimal set
+    # holds all three, and its net uses each on held-out rows.
+    X = np.random.RandomState(0).normal(size=(200, 3)).astype(np.float32)
+    y = X.sum(axis=1)
+    net = MLPRegressor(hidden_layer_sizes=(8,), lr=0.05, max_epochs=30, random_state=0)
+    params = {"max_iter": 2, "keep_weak": True, "input_penalty": 1.0}
+    s = AttributionBoruta(net, random_state=0, **params).fit(X, y)
+    assert s.n_iter_ == 0 and s.history_["n_confirmed"] == []
+    assert s.decision_iteration_.tolist() == [0, 0, 0] and s.support_.all()
+    # Without the set, the iterations run (and two decide nothing).
+    s = AttributionBoruta(net, confirm_minimal=False, random_state=0, **params)
+    s.fit(X, y)
+    assert s.n_iter_ == 2 and s.decision_iteration_.tolist() == [-1, -1, -1]
+
+
 def test_confirm_minimal_false_runs_the_iterations_alone(data, fitted):
     assert fitted.support_minimal_ is None
     assert (fitted.decision_iteration_ != 0).all()
