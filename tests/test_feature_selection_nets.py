@@ -175,29 +175,11 @@ def test_every_module_shape_goes_through_attribution_rfe(shape, task, request):
     assert isinstance(selector.score(X, y), float)
 
 
-def _slow_beyond(first, values):
-    """``values`` as pytest params, those after the ``first`` ones marked slow."""
-    return [
-        pytest.param(*value, marks=() if i < first else pytest.mark.slow)
-        for i, value in enumerate(values)
-    ]
-
-
+# Selection quality with cold rounds, once per task; every module shape's
+# cold rounds (a fresh clone restricted to the kept columns each round) in
+# the short test below.
 @pytest.mark.parametrize(
-    "shape, task",
-    _slow_beyond(
-        2,
-        [
-            ("written", "classification"),
-            ("lazy", "classification"),
-            ("width_param", "classification"),
-            ("two_layers", "classification"),
-            ("written", "regression"),
-            ("lazy", "regression"),
-            ("width_param", "regression"),
-            ("two_layers", "regression"),
-        ],
-    ),
+    "shape, task", [("written", "classification"), ("width_param", "regression")]
 )
 def test_cold_rounds_with_a_plain_net(shape, task, request):
     X, y, relevant, informative = request.getfixturevalue(task)
@@ -208,6 +190,24 @@ def test_cold_rounds_with_a_plain_net(shape, task, request):
     ).fit(X, y)
     _check_selection(cold, X, relevant, informative)
     assert set(cold.history_["training"][1:]) == {"cold"}
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_every_module_shape_trains_cold_rounds(shape, classification):
+    X, y, _, _ = classification
+    X, y = X[:300], y[:300]
+    net = make_net(shape, X.shape[1], classifier=True).set_params(max_epochs=5)
+    training = RoundTraining(warm_start=False, max_epochs=10)
+    selector = AttributionRFE(
+        net, n_features_to_select=5, step=5, round_training=training, random_state=0
+    ).fit(X, y)
+    assert selector.history_["n_features"] == [20, 15, 10, 5]
+    assert set(selector.history_["training"][1:]) == {"cold"}
+    X_kept = selector.transform(X)
+    assert X_kept.shape == (300, 5)
+    np.testing.assert_array_equal(
+        selector.predict(X), selector.estimator_.predict(X_kept)
+    )
 
 
 def test_a_plain_nets_converged_fit_takes_a_floor_below_max_epochs():
@@ -229,10 +229,9 @@ def test_a_plain_nets_converged_fit_takes_a_floor_below_max_epochs():
     assert 5 <= runs[5][0] < 40 and runs[5][1]
 
 
-@pytest.mark.parametrize(
-    "shape",
-    _slow_beyond(2, [("width_param",), ("two_layers",), ("written",), ("lazy",)]),
-)
+# Every module shape goes through the same rounds as AttributionRFE's
+# (above); two shapes here, whose cross-validation sizes the selection.
+@pytest.mark.parametrize("shape", ["width_param", "two_layers"])
 def test_cross_validation_with_a_plain_net(shape, regression):
     # On the 1,000-row classification, 3 folds of a log loss are too noisy
     # to size the selection for any net (a skchaos MLP too): the regression.
