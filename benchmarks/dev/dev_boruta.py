@@ -126,6 +126,14 @@ VARIANTS["floor50"] = {"max_iter": 60, "min_share": 0.5}
 VARIANTS["floor100"] = {"max_iter": 60, "min_share": 1.0}
 VARIANTS["z2"] = {"max_iter": 60, "confirm_z": 2.0}
 VARIANTS["z2.5"] = {"max_iter": 60, "confirm_z": 2.5}
+# The thirteenth round (tenth session), on low-signal data: the "auto"
+# penalty's grid of factors (_penalty_choice.FACTORS, 0.125-2) reaches
+# 4x and 8x the rule, the strengths at which a probe on a low-signal seed
+# left only some columns in use; the mildest-within-one-SE choice keeps
+# the milder factors wherever they do as well. "sub0.2": each iteration
+# draws a fifth of the features in play (max_features 0.5 by default).
+VARIANTS["grid8"] = {"max_iter": 60, "factors": (0.125, 0.25, 0.5, 1, 2, 4, 8)}
+VARIANTS["sub0.2"] = {"max_iter": 60, "max_features": 0.2}
 # "rank*": the sixth round. Besides Boruta's hits (beating the best shadow),
 # each feature's percentile among the shadows at every trial (mid-rank over
 # n_shadows + 1; uniform with mean 1/2 for a feature exchangeable with its
@@ -416,6 +424,11 @@ def _selector(variant, classifier, seed, max_iter, net=None):
     from skchaos.feature_selection import _boruta_steps, _minimal
 
     _boruta_steps.ITERATION_MIN_SHARE = kwargs.pop("min_share", 0.2)
+    from skchaos.feature_selection import _penalty_choice
+
+    if not hasattr(_penalty_choice, "_library_factors"):
+        _penalty_choice._library_factors = _penalty_choice.FACTORS
+    _penalty_choice.FACTORS = kwargs.pop("factors", _penalty_choice._library_factors)
     if not hasattr(_minimal, "_library_confirm_z"):  # the library's own value
         _minimal._library_confirm_z = _minimal.CONFIRM_Z
     _minimal.CONFIRM_Z = kwargs.pop("confirm_z", _minimal._library_confirm_z)
