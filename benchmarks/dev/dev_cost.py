@@ -5,7 +5,8 @@ the path (the rounds' ``history_["time"]``, first network included) and
 of the refit (the rest), the epochs of the first network, the rounds, and
 the CPU of one fit of the network as configured on the same rows (the unit
 of the cost target) and on the selected columns (what a refit "as given"
-would cost).
+would cost), and the R^2 on the formula's held-out 20% of ``estimator_``
+and of that as-given fit (``test_r2_refit``, ``test_r2_as_given``).
 
 Variants (``--variants``):
 
@@ -39,7 +40,13 @@ from joblib import delayed
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from _resumable import append_parallel  # noqa: E402
-from bench_generalization import SETTINGS, _int_list, _quality, training_draw  # noqa: E402
+from bench_generalization import (  # noqa: E402
+    SETTINGS,
+    _int_list,
+    _quality,
+    random_formula,
+    training_draw,
+)
 
 
 def _variant_params(variant, n_rows):
@@ -88,6 +95,8 @@ def cost_cell(seed, variant):
     given_cpu = time.process_time()
     as_given.fit(X[:, selector.support_].astype("float32"), y.astype("float32"))
     given_cpu = time.process_time() - given_cpu
+    X_test, y_test = _test_rows(seed)
+    kept = X_test[:, selector.support_].astype("float32")
     path_s = float(sum(history["time"]))
     row = {"part": "A", "dataset": "A-dev", "seed": seed, "variant": variant}
     row.update(_quality(relevant, selector.support_))
@@ -101,8 +110,21 @@ def cost_cell(seed, variant):
         refit_epochs=len(selector.estimator_.history_),
         user_fit_cpu_s=round(user_cpu, 2),
         refit_as_given_cpu_s=round(given_cpu, 2),
+        test_r2_refit=round(float(selector.estimator_.score(kept, y_test)), 4),
+        test_r2_as_given=round(float(as_given.score(kept, y_test)), 4),
     )
     return row
+
+
+def _test_rows(seed):
+    """The 20% of ``random_formula(seed, "A")`` that ``training_draw`` holds out."""
+    from sklearn.model_selection import train_test_split
+
+    data = random_formula(seed, "A")
+    _, X_test, _, y_test = train_test_split(
+        data.data, data.target, test_size=0.2, random_state=seed
+    )
+    return X_test, y_test
 
 
 def main(argv=None):
