@@ -88,6 +88,7 @@ from bench_generalization import (  # noqa: E402
     random_formula,
     real_data,
     timed_fit,
+    training_draw,
 )
 
 SELECTORS = ("boruta_nn", "rfe", "borutapy", "grootcv", "sfm_forest")
@@ -237,15 +238,12 @@ def random_cell(seed, name, args):
     import torch
 
     torch.set_num_threads(1)
-    from sklearn.model_selection import train_test_split
 
     data = low_signal_formula(seed) if args.part == "low" else random_formula(seed, "A")
-    X_train, _, y_train, _ = train_test_split(
-        data.data, data.target, test_size=0.2, random_state=seed
-    )
+    X_train, y_train, relevant = training_draw(seed, "A", data=data)
     support, wall, cpu = _select(name, X_train, y_train, False, seed, args)
     row = {"part": args.part, "dataset": data.formula_str, "fold": seed}
-    row.update(selector=name, **_quality(data.relevant_mask, support))
+    row.update(selector=name, **_quality(relevant, support))
     row.update(wall_s=round(wall, 1), cpu_s=round(cpu, 1))
     return row
 

@@ -244,20 +244,27 @@ def training_draw(seed, setting, data=None):
     harnesses select on (the other 20% are held out as in :func:`_cell`).
     ``data``: another drawn Bunch (e.g. :func:`wide_formula`), split alike.
     """
+    return train_test_draw(seed, setting, data)[:3]
+
+
+def train_test_draw(seed, setting, data=None):
+    """:func:`training_draw`'s ``X, y, relevant`` and the 20% it holds out.
+
+    Returns ``X, y, relevant, X_test, y_test`` from one draw of the formula.
+    """
     from sklearn.model_selection import train_test_split
 
     data = random_formula(seed, setting) if data is None else data
-    X, _, y, _ = train_test_split(
+    X, X_test, y, y_test = train_test_split(
         data.data, data.target, test_size=0.2, random_state=seed
     )
-    return X, y, np.asarray(data.relevant_mask, bool)
+    return X, y, np.asarray(data.relevant_mask, bool), X_test, y_test
 
 
 def _cell(part, key, selector, seed, args):
     import torch
 
     torch.set_num_threads(1)
-    from sklearn.model_selection import train_test_split
 
     from skchaos.datasets import make_symbolic
 
@@ -274,9 +281,7 @@ def _cell(part, key, selector, seed, args):
     else:  # wide
         data = wide_formula(seed, key)
         net = SCALE_NET
-    X_train, _, y_train, _ = train_test_split(
-        data.data, data.target, test_size=0.2, random_state=seed
-    )
+    X_train, y_train, _ = training_draw(seed, args.setting, data=data)
     net = {**net, **args.net_params}
     fitted, (wall, cpu) = _select(
         selector, X_train, y_train, net, seed, rfe_params=args.rfe_params
@@ -339,8 +344,8 @@ def real_data(name, seed):
         frame = randhie.load_pandas().data
         # 1,500 rows; randhie2 the next 1,500 of the same permutation, none
         # of them in randhie's draw.
-        start = {"randhie": 0, "randhie2": 1500, "randhie3": 3000, "randhie4": 4500}
-        start = start[name]
+        starts = {"randhie": 0, "randhie2": 1500, "randhie3": 3000, "randhie4": 4500}
+        start = starts[name]
         order = np.random.RandomState(0).permutation(len(frame))
         frame = frame.iloc[order[start : start + 1500]]
         y = frame.pop("mdvis").to_numpy(float)

@@ -282,11 +282,7 @@ def _configure(variant, penalty_factor):
     import skchaos.feature_selection._boruta as boruta_module
     from skchaos.feature_selection import _boruta_steps, _shadow
 
-    rule = getattr(_boruta_steps, "_library_penalty_rule", None)
-    if rule is None:  # the library's own, kept once per worker
-        rule = _boruta_steps._library_penalty_rule = (
-            _boruta_steps.auto_iteration_penalty
-        )
+    rule = _library_value(_boruta_steps, "auto_iteration_penalty")
 
     def scaled_penalty(*args):
         return penalty_factor * rule(*args)
@@ -421,18 +417,25 @@ def _selector(variant, classifier, seed, max_iter, net=None):
     kwargs = {"max_iter": max_iter, "attribution": "input_x_gradient"}
     kwargs.update(VARIANTS[variant])
     _configure(variant, kwargs.pop("penalty_factor", 1.0))
-    from skchaos.feature_selection import _boruta_steps, _minimal
+    from skchaos.feature_selection import _boruta_steps, _minimal, _penalty_choice
 
-    _boruta_steps.ITERATION_MIN_SHARE = kwargs.pop("min_share", 0.2)
-    from skchaos.feature_selection import _penalty_choice
-
-    if not hasattr(_penalty_choice, "_library_factors"):
-        _penalty_choice._library_factors = _penalty_choice.FACTORS
-    _penalty_choice.FACTORS = kwargs.pop("factors", _penalty_choice._library_factors)
-    if not hasattr(_minimal, "_library_confirm_z"):  # the library's own value
-        _minimal._library_confirm_z = _minimal.CONFIRM_Z
-    _minimal.CONFIRM_Z = kwargs.pop("confirm_z", _minimal._library_confirm_z)
+    for module, name, knob in (
+        (_boruta_steps, "ITERATION_MIN_SHARE", "min_share"),
+        (_penalty_choice, "FACTORS", "factors"),
+        (_minimal, "CONFIRM_Z", "confirm_z"),
+    ):
+        library = _library_value(module, name)
+        setattr(module, name, kwargs.pop(knob, library))
     return AttributionBoruta(net, random_state=seed, **kwargs)
+
+
+def _library_value(module, name):
+    """The library's own ``module.name``, kept on first use in this worker.
+
+    The variants patch such module constants per cell, and the worker
+    processes are reused across cells: each cell starts from this value.
+    """
+    return vars(module).setdefault(f"_library_{name}", getattr(module, name))
 
 
 def pick_penalty_robust(X, y, classifier, seed, n_splits=2):

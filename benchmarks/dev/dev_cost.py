@@ -44,8 +44,7 @@ from bench_generalization import (  # noqa: E402
     SETTINGS,
     _int_list,
     _quality,
-    random_formula,
-    training_draw,
+    train_test_draw,
 )
 
 
@@ -76,7 +75,7 @@ def cost_cell(seed, variant):
     fine_tune._IMPROVEMENT_RTOL = (
         float(variant[4:]) if variant.startswith("rtol") else 1e-4
     )
-    X, y, relevant = training_draw(seed, "A")
+    X, y, relevant, X_test, y_test = train_test_draw(seed, "A")
     net_params, selector_params = _variant_params(variant, len(y))
     selector = AttributionRFE(
         MLPRegressor(random_state=seed, **net_params),
@@ -95,7 +94,6 @@ def cost_cell(seed, variant):
     given_cpu = time.process_time()
     as_given.fit(X[:, selector.support_].astype("float32"), y.astype("float32"))
     given_cpu = time.process_time() - given_cpu
-    X_test, y_test = _test_rows(seed)
     kept = X_test[:, selector.support_].astype("float32")
     path_s = float(sum(history["time"]))
     row = {"part": "A", "dataset": "A-dev", "seed": seed, "variant": variant}
@@ -114,17 +112,6 @@ def cost_cell(seed, variant):
         test_r2_as_given=round(float(as_given.score(kept, y_test)), 4),
     )
     return row
-
-
-def _test_rows(seed):
-    """The 20% of ``random_formula(seed, "A")`` that ``training_draw`` holds out."""
-    from sklearn.model_selection import train_test_split
-
-    data = random_formula(seed, "A")
-    _, X_test, _, y_test = train_test_split(
-        data.data, data.target, test_size=0.2, random_state=seed
-    )
-    return X_test, y_test
 
 
 def main(argv=None):

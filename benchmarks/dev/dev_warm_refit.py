@@ -31,8 +31,12 @@ from joblib import delayed
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from _resumable import append_parallel  # noqa: E402
-from bench_generalization import SETTINGS, _int_list, _quality, training_draw  # noqa: E402
-from dev_cost import _test_rows  # noqa: E402
+from bench_generalization import (  # noqa: E402
+    SETTINGS,
+    _int_list,
+    _quality,
+    train_test_draw,
+)
 
 
 def _fold(model, scaling, support):
@@ -57,6 +61,7 @@ def cell(seed):
     import torch
 
     torch.set_num_threads(1)
+    from sklearn.metrics import r2_score
     from sklearn.model_selection import train_test_split
 
     import skchaos.feature_selection._rfe as rfe_module
@@ -83,8 +88,7 @@ def cell(seed):
     rfe_module.elimination_path = keeping_path
     rows_module.Scaling.fit = recording_scaling
 
-    X, y, relevant = training_draw(seed, "A")
-    X_test, y_test = _test_rows(seed)
+    X, y, relevant, X_test, y_test = train_test_draw(seed, "A")
     user_params = dict(SETTINGS["A"]["net"])
     net = MLPRegressor(random_state=seed, **user_params)
     selector = AttributionRFE(net, random_state=seed)
@@ -101,12 +105,10 @@ def cell(seed):
 
     # The warm refit.
     warm_cpu = time.process_time()
-    model = copy.deepcopy(path.models[chosen])
-    before = model.predict(_standardized(X_sel, scaling, support))
+    chosen_model = path.models[chosen]
+    model = copy.deepcopy(chosen_model)
     _fold(model, scaling, support)
-    expected = before * float(np.ravel(scaling.y_scale)[0]) + float(
-        np.ravel(scaling.y_mean)[0]
-    )
+    expected = raw(chosen_model, scaling, support, X_sel)
     fold_error = float(np.max(np.abs(model.predict(X_sel) - expected)))
     # The user's batch size, input penalty and learning rate (the path's differ).
     model.set_params(
@@ -138,14 +140,7 @@ def cell(seed):
         test_r2_refit=round(float(selector.estimator_.score(kept, y_test)), 4),
         test_r2_warm=round(float(model.score(kept, y_test)), 4),
         test_r2_chosen_round=round(
-            float(
-                1
-                - np.mean(
-                    (raw(path.models[chosen], scaling, support, kept) - y_test) ** 2
-                )
-                / np.var(y_test)
-            ),
-            4,
+            float(r2_score(y_test, raw(chosen_model, scaling, support, kept))), 4
         ),
     )
     return row
