@@ -221,11 +221,14 @@ def test_a_real_sigint_during_a_plain_skorch_net_propagates(data):
 def test_divergence_raises_training_diverged_error(data, fine_tune_epochs):
     # It used to surface as "Input contains NaN" from the scorer.
     X, y = data
+    # The rounds train on standardized columns; the cold refit on the raw
+    # ones diverges.
     net = MLPRegressor((4,), max_epochs=3, random_state=0)
     selector = AttributionRFE(
         net,
         round_training=RoundTraining(epochs=fine_tune_epochs),
         n_features_to_select=2,
+        refit=True,
         random_state=0,
     )
     with pytest.raises(TrainingDivergedError, match="training diverged"):
@@ -233,10 +236,24 @@ def test_divergence_raises_training_diverged_error(data, fine_tune_epochs):
     _assert_unfitted(selector)
 
 
+def test_the_warm_refit_trains_where_the_cold_refit_diverges(data):
+    # refit="auto" continues the selected round's network, its
+    # standardization folded in, on the raw columns (scale 1e30), where a
+    # network trained from scratch diverges.
+    X, y = data
+    net = MLPRegressor((8,), lr=0.05, max_epochs=50, random_state=0)
+    kwargs = {"n_features_to_select": 2, "random_state": 0}
+    warm = AttributionRFE(net, **kwargs).fit(X * 1e30, y)
+    cold = AttributionRFE(net, refit=True, **kwargs).fit(X, y)
+    np.testing.assert_array_equal(warm.support_, cold.support_)
+    assert np.all(np.isfinite(warm.predict(X * 1e30)))
+    assert warm.score(X * 1e30, y) > 0.5
+
+
 def test_divergence_in_cross_validation_raises_training_diverged_error(data):
     X, y = data
     net = MLPRegressor((4,), max_epochs=3, random_state=0)
-    selector = AttributionRFECV(net, cv=2, random_state=0)
+    selector = AttributionRFECV(net, cv=2, refit=True, random_state=0)
     with pytest.raises(TrainingDivergedError, match="training diverged"):
         selector.fit(X * 1e30, y)
     _assert_unfitted(selector)

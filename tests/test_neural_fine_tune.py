@@ -227,6 +227,15 @@ def test_divergence_raises_training_diverged_error(net, data):
         net._fine_tune(X * 1e30, y, epochs=3)
 
 
+def test_a_diverging_run_restores_the_best_weights_before_it_raises(net, data):
+    X, y, X_valid, y_valid = data
+    before = _weights(net)
+    with pytest.raises(TrainingDivergedError, match="training diverged"):
+        net._fine_tune(X * 1e30, y, epochs=3, X_valid=X_valid, y_valid=y_valid)
+    assert _same_weights(_weights(net), before)
+    assert np.all(np.isfinite(net.predict(X_valid)))
+
+
 def test_divergence_of_the_held_out_loss_raises(net, data):
     X, y, X_valid, y_valid = data
     with pytest.raises(TrainingDivergedError, match="early-stopping loss"):

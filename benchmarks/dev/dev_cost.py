@@ -2,7 +2,8 @@
 
 Setting A development seeds; per fit: F1, the CPU of the whole ``fit``, of
 the path (the rounds' ``history_["time"]``, first network included) and
-of the refit (the rest), the epochs of the first network, the rounds, and
+of the refit (the rest), the epochs of the first network, the rounds (and
+each round's seconds, epochs, size and acceptability), and
 the CPU of one fit of the network as configured on the same rows (the unit
 of the cost target) and on the selected columns (what a refit "as given"
 would cost), and the R^2 on the formula's held-out 20% of ``estimator_``
@@ -18,6 +19,13 @@ Variants (``--variants``):
 - ``patience2``: ``patience=2`` (stop the path after two rounds in a row
   outside the tolerance band of the best);
 - ``both``: the two together;
+- ``cold_refit``: ``refit=True``, a new clone trained from scratch on the
+  selected columns (the default until the eleventh session; the default
+  ``refit="auto"`` continues the selected round's network);
+- ``round_patienceN`` (e.g. ``round_patience10``): the warm rounds stop
+  once their early-stopping loss has not improved for N epochs instead of
+  the net's ``n_iter_no_change`` (20); the first network and the refit keep
+  20 (patched around ``RoundTrainer._fine_tune`` in the worker);
 - ``rtol1e-3`` / ``rtol1e-2``: an early-stopping loss counts as improved
   only when it drops by 0.1% / 1% of its best value (the library's rule:
   0.01%), patched into ``skchaos.neural._fine_tune`` in the worker; it
@@ -58,7 +66,33 @@ def _variant_params(variant, n_rows):
         selector["round_training"] = RoundTraining(max_epochs=3000)
     if variant in ("patience2", "both"):
         selector["patience"] = 2
+    if variant == "cold_refit":
+        selector["refit"] = True
     return net, selector
+
+
+def _patch_round_patience(variant):
+    """The warm rounds' patience of ``round_patienceN`` (every cell: reused
+    workers)."""
+    import skchaos.feature_selection._warm_start as warm_start
+
+    trainer = warm_start.RoundTrainer
+    library = vars(warm_start).setdefault("_library_fine_tune", trainer._fine_tune)
+    prefix = "round_patience"
+    if not variant.startswith(prefix):
+        trainer._fine_tune = library
+        return
+    patience = int(variant[len(prefix) :])
+
+    def fine_tune(self, net, *args, **kwargs):
+        own = net.n_iter_no_change
+        net.n_iter_no_change = patience
+        try:
+            return library(self, net, *args, **kwargs)
+        finally:
+            net.n_iter_no_change = own
+
+    trainer._fine_tune = fine_tune
 
 
 def cost_cell(seed, variant):
@@ -75,6 +109,7 @@ def cost_cell(seed, variant):
     fine_tune._IMPROVEMENT_RTOL = (
         float(variant[4:]) if variant.startswith("rtol") else 1e-4
     )
+    _patch_round_patience(variant)
     X, y, relevant, X_test, y_test = train_test_draw(seed, "A")
     net_params, selector_params = _variant_params(variant, len(y))
     selector = AttributionRFE(
@@ -105,7 +140,11 @@ def cost_cell(seed, variant):
         first_s=round(float(history["time"][0]), 2),
         first_epochs=int(history["epochs"][0] or 0),
         rounds=len(history["score"]),
-        refit_epochs=len(selector.estimator_.history_),
+        refit_epochs=len(selector.estimator_.history_),  # with the path's
+        round_s=[round(float(t), 3) for t in history["time"]],
+        round_epochs=[int(e or 0) for e in history["epochs"]],
+        round_features=list(history["n_features"]),
+        round_acceptable=list(history["acceptable"]),
         user_fit_cpu_s=round(user_cpu, 2),
         refit_as_given_cpu_s=round(given_cpu, 2),
         test_r2_refit=round(float(selector.estimator_.score(kept, y_test)), 4),

@@ -46,6 +46,7 @@ def minimal_useful_units(selector, X, y, rng, sample_weight=None, groups=None):
         attribution_params=selector.attribution_params,
         importance_aggregation=selector.importance_aggregation,
         feature_groups=selector.feature_groups,
+        refit=True,  # nothing is refitted; the path keeps no network
         random_state=selector.random_state,
         verbose=selector.verbose,
     )

@@ -121,6 +121,11 @@ class Path:
     baseline : ndarray or None
         The validation loss of each row for the best constant prediction of
         the validation targets (None for a custom ``scoring``).
+    train_rows, val_rows : ndarray or None
+        The rows (of ``X``) the networks trained (and stopped) on, and the
+        validation rows they never trained on.
+    scaling : Scaling or None
+        The standardization the networks trained on.
     """
 
     n_units: list = field(default_factory=list)
@@ -137,6 +142,9 @@ class Path:
     models: list = field(default_factory=list)
     on_round: list = field(default_factory=list)
     baseline: Any = None
+    train_rows: Any = None
+    val_rows: Any = None
+    scaling: Any = None
 
     def ranking(self, chosen, n_units):
         """``(ranking, importances)`` of every unit, with round ``chosen`` kept.
@@ -292,7 +300,7 @@ def elimination_path(
             w_fit, w_es = w_fit[fit], w_fit[es]
     weights = None if w is None else (w_fit, w_es)
 
-    path = Path()
+    path = Path(train_rows=train, val_rows=val, scaling=scaling)
     if setup.evaluate.row_losses:
         path.baseline = constant_row_losses(setup.evaluate.name, y_val, w_val)
     alive = np.arange(units.n_units)

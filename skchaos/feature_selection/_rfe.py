@@ -41,6 +41,8 @@ from skchaos.feature_selection._size_rule import n_to_select, smallest_acceptabl
 from skchaos.feature_selection._units import (
     check_units,
 )
+from skchaos.feature_selection._warm_refit import keeps_path_models, warm_refit
+from skchaos.utils import draw_seed
 
 
 class AttributionRFE(
@@ -156,11 +158,20 @@ class AttributionRFE(
         score so far. None runs down to ``min_features_to_select`` (the early
         rounds of a noisy path can score worse before they improve).
 
-    refit : bool, default=True
-        Whether ``estimator_`` is a new clone trained on all the rows with
-        the selected features. If False, it is the path's network at the
-        selected size (no extra training; every round's model is kept in
-        memory during ``fit``).
+    refit : "auto" or bool, default="auto"
+        How ``estimator_`` is made on the selected features. ``"auto"``: the
+        network of the selected round, already converged on them, carries
+        on: it takes the columns as given (the path's standardization folded
+        into its first and last layers), gets back the net's own
+        ``input_penalty`` and ``batch_size``, and trains on the path's
+        training rows until its loss on the validation rows levels off (its
+        starting weights are kept if no epoch improves). That needs a
+        skchaos net (not inside a pipeline) on 2-D data, with rounds trained
+        until converged; any other estimator gets ``True``'s refit. ``True``:
+        a new clone trained from scratch on all the rows with the selected
+        features. ``False``: the path's network at the selected size, as it
+        is (the path then trains on the data as given). Under ``"auto"`` and
+        ``False`` every round's network is kept in memory during ``fit``.
 
     random_state : int, RandomState instance or None, default=None
         Seeds the validation split, the ``random_state`` of each clone that
@@ -288,7 +299,7 @@ class AttributionRFE(
         "feature_groups": ["array-like", None],
         "min_features_to_select": [Interval(Integral, 1, None, closed="left")],
         "patience": [Interval(Integral, 1, None, closed="left"), None],
-        "refit": ["boolean"],
+        "refit": ["boolean", StrOptions({"auto"})],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
         **DEPRECATED_CONSTRAINTS,
@@ -311,7 +322,7 @@ class AttributionRFE(
         feature_groups=None,
         min_features_to_select=1,
         patience=None,
-        refit=True,
+        refit="auto",
         random_state=None,
         verbose=0,
         warm_start="deprecated",
@@ -408,7 +419,7 @@ class AttributionRFE(
             n_stop=n_stop,
             patience=patience,
             tol=self.tol,
-            keep_models=not self.refit,
+            keep_models=keeps_path_models(self.refit, setup, X),
             sample_weight=sample_weight,
             groups=groups,
             measure_usefulness=usefulness,
@@ -460,12 +471,15 @@ class AttributionRFE(
                 path.row_losses[r], path.baseline, type(self).__name__, network
             ):
                 break
-        if self.refit:
-            seeded = self.random_state is not None
+        seeded, estimator = self.random_state is not None, None
+        if self.refit == "auto":
+            seed = draw_seed(rng, seeded)
+            estimator = warm_refit(setup, path, chosen, X, y, seed, sample_weight)
+        if estimator is None and self.refit:
             estimator = refit_selected(
                 setup, X, y, support, rng, seeded, sample_weight, groups
             )
-        else:
+        elif estimator is None:
             estimator = path.models[chosen]
         self.estimator_ = estimator
         self.support_ = support

@@ -16,6 +16,7 @@ from skchaos.feature_selection._plotting import plot_scores
 from skchaos.feature_selection._rfe import AttributionRFE
 from skchaos.feature_selection._setup import atomic_fit, check_fit_metadata
 from skchaos.feature_selection._size_rule import nan_to_worst
+from skchaos.feature_selection._warm_refit import keeps_path_models
 from skchaos.utils import MAX_SEED, draw_seed
 
 _ONE_SE = "1se"
@@ -117,9 +118,11 @@ class AttributionRFECV(AttributionRFE):
     min_features_to_select : int, default=1
         Smallest number of features (groups, channels) scored.
 
-    refit : bool, default=True
-        Whether the final ``estimator_`` is retrained on all rows (see
-        :class:`AttributionRFE`).
+    refit : "auto" or bool, default="auto"
+        How the final ``estimator_`` is made: the final path's network
+        carried on (``"auto"``, skchaos nets), a new clone trained on all the
+        rows (``True``), or the final path's network as it is (``False``);
+        see :class:`AttributionRFE`.
 
     cv : int, cross-validation generator or iterable, default=5
         The folds: an int for (stratified, for classifiers) K-fold, a
@@ -236,7 +239,7 @@ class AttributionRFECV(AttributionRFE):
         importance_aggregation="mean_abs",
         feature_groups=None,
         min_features_to_select=1,
-        refit=True,
+        refit="auto",
         cv=5,
         n_jobs=None,
         random_state=None,
@@ -338,7 +341,7 @@ class AttributionRFECV(AttributionRFE):
                 rng=final_rng,
                 seeded=seeded,
                 n_stop=chosen,
-                keep_models=not self.refit,
+                keep_models=keeps_path_models(self.refit, setup, X),
                 sample_weight=sample_weight,
                 groups=groups,
             )

@@ -22,6 +22,7 @@ from skchaos.feature_selection._path import Setup
 from skchaos.feature_selection._round_training import resolve_round_training
 from skchaos.feature_selection._rows import early_stopping_fraction, split_rows
 from skchaos.feature_selection._scoring import Evaluator
+from skchaos.feature_selection._warm_refit import standardizes
 from skchaos.feature_selection._warm_start import (
     RoundTrainer,
     prefix_is_columnwise,
@@ -219,7 +220,7 @@ def build_setup(selector, X, y, units, classifier):
         score_name=evaluate.name,
         verbose=selector.verbose,
         caller=caller,
-        standardize=selector.refit,
+        standardize=standardizes(selector.refit),
     )
     return setup
 

@@ -4,7 +4,8 @@
 estimator that validates its inputs, infers the module's shape from ``X`` at
 fit time, seeds torch locally and trains on device-resident tensors. It is
 composed of one mixin per concern: parameters (:mod:`._params`), the device
-(:mod:`._device`) and the training loop (:mod:`._training`); the target
+(:mod:`._device`), the training loop (:mod:`._training`), the warm starts
+(:mod:`._fine_tune`) and the change of units (:mod:`._rescale`); the target
 handling comes from :mod:`._targets`. A concrete estimator combines a target
 mixin with the matching skorch class, e.g. ``class MLPRegressor(_MLPMixin,
 NeuralRegressorMixin, NeuralNetRegressor)``, and implements
@@ -27,6 +28,7 @@ from skchaos.neural._device import DeviceMixin
 from skchaos.neural._fine_tune import FineTuneMixin
 from skchaos.neural._iterators import TensorBatchDataset, TensorBatchIterator
 from skchaos.neural._params import ParamsMixin
+from skchaos.neural._rescale import RescaleMixin
 from skchaos.neural._training import TrainingMixin
 from skchaos.utils import (
     check_sample_weight,
@@ -35,7 +37,9 @@ from skchaos.utils import (
 )
 
 
-class NeuralEstimatorMixin(ParamsMixin, DeviceMixin, TrainingMixin, FineTuneMixin):
+class NeuralEstimatorMixin(
+    ParamsMixin, DeviceMixin, TrainingMixin, FineTuneMixin, RescaleMixin
+):
     """Scikit-learn behaviour for a skorch ``NeuralNet``; put it first in the bases.
 
     Subclasses implement :meth:`_module_kwargs_from_X` (the module's shape

@@ -405,21 +405,31 @@ class FineTuneMixin:
     def _train_until_converged(
         self, X_t, y_t, valid_t, cap, patience, min_epochs, min_delta, on_epoch
     ):
-        """Train until the held-out loss levels off; keep the best weights."""
+        """Train until the held-out loss levels off; keep the best weights.
+
+        A diverging run restores the best weights before it raises
+        :class:`TrainingDivergedError`.
+        """
         best_loss = self._valid_loss(valid_t)
         best_epoch, best_state = 0, _state_copy(self.module_)
         epoch, converged = 0, False
         while epoch < cap:
-            self._train_epochs(X_t, y_t, 1)
+            try:
+                self._train_epochs(X_t, y_t, 1)
+            except TrainingDivergedError:
+                self.module_.load_state_dict(best_state)
+                raise
             epoch += 1
             loss = self._valid_loss(valid_t)
             self.history.record("valid_loss", loss)
             if on_epoch is not None:
                 on_epoch(epoch, loss)
             if not np.isfinite(loss):
+                self.module_.load_state_dict(best_state)
                 raise TrainingDivergedError(
                     f"training diverged at epoch {len(self.history)} (non-finite "
-                    "early-stopping loss); lower lr or scale X/y."
+                    "early-stopping loss); lower lr or scale X/y. The weights "
+                    f"of the best epoch ({best_epoch}) are restored."
                 )
             if loss < best_loss - max(min_delta, _IMPROVEMENT_RTOL * abs(best_loss)):
                 best_loss, best_epoch = loss, epoch
