@@ -43,7 +43,8 @@ real
 ``--net-params`` and ``--rfe-params`` (JSON objects) add network and
 ``AttributionRFE`` parameters to the ``rfe`` selector, e.g.
 ``--rfe-params '{"input_penalty": 0}'`` for the selector without its input
-penalty.
+penalty; a ``"round_training"`` object there gives the fields of a
+``RoundTraining``, e.g. ``'{"round_training": {"patience": 20}}'``.
 
 Usage::
 
@@ -124,13 +125,16 @@ def _selector(name, net_params, seed, classifier=False, rfe_params=None):
     from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
     from sklearn.feature_selection import RFECV, SelectFromModel
 
-    from skchaos.feature_selection import AttributionRFE
+    from skchaos.feature_selection import AttributionRFE, RoundTraining
     from skchaos.neural import MLPClassifier, MLPRegressor
 
     forest = RandomForestClassifier if classifier else RandomForestRegressor
     if name == "rfe":
         net = (MLPClassifier if classifier else MLPRegressor)(**net_params)
-        return AttributionRFE(net, random_state=seed, **(rfe_params or {}))
+        params = dict(rfe_params or {})
+        if isinstance(params.get("round_training"), dict):
+            params["round_training"] = RoundTraining(**params["round_training"])
+        return AttributionRFE(net, random_state=seed, **params)
     if name == "rfecv_forest":
         return RFECV(forest(n_estimators=50, random_state=seed), step=0.1, cv=3)
     if name == "sfm_forest":

@@ -349,7 +349,7 @@ def test_input_penalty_trains_the_rounds_but_not_the_refit(
 
 
 def test_auto_input_penalty_grows_with_the_square_root_of_the_width():
-    from skchaos.feature_selection._warm_start import (
+    from skchaos.feature_selection._round_params import (
         auto_input_penalty,
         with_input_penalty,
     )

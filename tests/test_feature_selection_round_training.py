@@ -40,6 +40,8 @@ def _net():
         ("warm_start", "yes", "'warm_start' parameter of RoundTraining"),
         ("batch_size", 0, "'batch_size' parameter of RoundTraining"),
         ("batch_size", "full", "'batch_size' parameter of RoundTraining"),
+        ("patience", 0, "'patience' parameter of RoundTraining"),
+        ("patience", 2.5, "'patience' parameter of RoundTraining"),
     ],
 )
 def test_bad_field_raises_naming_it(field, value, message):
@@ -163,3 +165,41 @@ def test_batch_size_for_an_estimator_without_one_raises_before_training(data):
         selector.fit(*data)
     # "auto" leaves it alone.
     AttributionRFE(Ridge(), attribution="permutation").fit(*data)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("patience, expected", [("auto", 3), (None, 6), (2, 2)])
+def test_patience_ends_the_warm_rounds_only(data, patience, expected):
+    # A warm round that does not improve stops after its patience, or trains
+    # no epoch when it starts no worse than its predecessor had converged
+    # to (not with patience=None); the first network keeps the net's own
+    # n_iter_no_change (6).
+    X, y = data
+    net = _net().set_params(n_iter_no_change=6)
+    selector = AttributionRFE(
+        net,
+        n_features_to_select=2,
+        step=1,
+        round_training=RoundTraining(patience=patience),
+        random_state=0,
+    ).fit(X, y)
+    rounds = zip(selector.history_["training"], selector.history_["epochs"])
+    warm = [epochs for training, epochs in rounds if training == "warm"]
+    assert min(epochs for epochs in warm if epochs > 0) >= expected
+    assert (0 in warm) is (patience is not None)
+    if patience is not None:  # fewer epochs than rounds that train like the first
+        assert sum(warm) < sum(_warm_epochs(X, y, net))
+    # The first network stops only after 6 epochs without improvement
+    # (after its first epoch).
+    assert selector.history_["epochs"][0] >= 1 + 6
+
+
+def _warm_epochs(X, y, net):
+    selector = AttributionRFE(
+        net,
+        n_features_to_select=2,
+        step=1,
+        round_training=RoundTraining(patience=None),
+        random_state=0,
+    ).fit(X, y)
+    return selector.history_["epochs"][1:]

@@ -76,6 +76,25 @@ def test_the_starting_weights_are_kept_when_no_epoch_improves(net, data):
     assert result.best_loss == pytest.approx(start_loss, rel=1e-4)
 
 
+def test_a_net_as_good_as_a_reached_loss_trains_no_epoch(net, data):
+    X, y, X_valid, y_valid = data
+    start = mean_squared_error(y_valid, net.predict(X_valid))
+    before, n_history = _weights(net), len(net.history_)
+    # The loss a converged network reached on these rows, within the
+    # improvement rule (1e-4 of it): nothing to train.
+    result = net._fine_tune(
+        X, y, epochs=50, X_valid=X_valid, y_valid=y_valid, reached_loss=start * 0.99995
+    )
+    assert (result.n_epochs, result.best_epoch, result.converged) == (0, 0, True)
+    assert result.best_loss == pytest.approx(start, rel=1e-4)
+    assert _same_weights(_weights(net), before) and len(net.history_) == n_history
+    # A start clearly worse than the reached loss trains.
+    result = net._fine_tune(
+        X, y, epochs=3, X_valid=X_valid, y_valid=y_valid, reached_loss=start * 0.5
+    )
+    assert result.n_epochs == 3
+
+
 def test_not_converged_when_the_cap_is_hit(net, data):
     X, y, X_valid, y_valid = data
     result = net._fine_tune(

@@ -22,10 +22,14 @@ Variants (``--variants``):
 - ``cold_refit``: ``refit=True``, a new clone trained from scratch on the
   selected columns (the default until the eleventh session; the default
   ``refit="auto"`` continues the selected round's network);
-- ``round_patienceN`` (e.g. ``round_patience10``): the warm rounds stop
-  once their early-stopping loss has not improved for N epochs instead of
-  the net's ``n_iter_no_change`` (20); the first network and the refit keep
-  20 (patched around ``RoundTrainer._fine_tune`` in the worker);
+- ``batchN`` (e.g. ``batch512``): ``RoundTraining(batch_size=N)``, the
+  rounds' networks on mini-batches of N rows instead of 256;
+- ``round_patienceN`` (e.g. ``round_patience10``):
+  ``RoundTraining(patience=N)``, the warm rounds stop once their
+  early-stopping loss has not improved for N epochs (the first network and
+  the refit keep the net's ``n_iter_no_change``, 20). The first rows of
+  ``round-patience-dev.jsonl`` patched the same into the worker before the
+  parameter existed;
 - ``rtol1e-3`` / ``rtol1e-2``: an early-stopping loss counts as improved
   only when it drops by 0.1% / 1% of its best value (the library's rule:
   0.01%), patched into ``skchaos.neural._fine_tune`` in the worker; it
@@ -68,31 +72,12 @@ def _variant_params(variant, n_rows):
         selector["patience"] = 2
     if variant == "cold_refit":
         selector["refit"] = True
+    if variant.startswith("batch"):
+        selector["round_training"] = RoundTraining(batch_size=int(variant[5:]))
+    if variant.startswith("round_patience"):
+        patience = int(variant[len("round_patience") :])
+        selector["round_training"] = RoundTraining(patience=patience)
     return net, selector
-
-
-def _patch_round_patience(variant):
-    """The warm rounds' patience of ``round_patienceN`` (every cell: reused
-    workers)."""
-    import skchaos.feature_selection._warm_start as warm_start
-
-    trainer = warm_start.RoundTrainer
-    library = vars(warm_start).setdefault("_library_fine_tune", trainer._fine_tune)
-    prefix = "round_patience"
-    if not variant.startswith(prefix):
-        trainer._fine_tune = library
-        return
-    patience = int(variant[len(prefix) :])
-
-    def fine_tune(self, net, *args, **kwargs):
-        own = net.n_iter_no_change
-        net.n_iter_no_change = patience
-        try:
-            return library(self, net, *args, **kwargs)
-        finally:
-            net.n_iter_no_change = own
-
-    trainer._fine_tune = fine_tune
 
 
 def cost_cell(seed, variant):
@@ -109,7 +94,6 @@ def cost_cell(seed, variant):
     fine_tune._IMPROVEMENT_RTOL = (
         float(variant[4:]) if variant.startswith("rtol") else 1e-4
     )
-    _patch_round_patience(variant)
     X, y, relevant, X_test, y_test = train_test_draw(seed, "A")
     net_params, selector_params = _variant_params(variant, len(y))
     selector = AttributionRFE(

@@ -20,7 +20,9 @@ Where each piece lives (for contributors; all private modules):
 - the shadow test: ``_shadow.py``; AttributionBoruta's iterations
   ``_boruta_steps.py`` and its per-fit penalty ``_penalty_choice.py``;
 - the warm start and round training: ``_warm_start.py``, the user's
-  choices of it ``_round_training.py`` (:class:`RoundTraining`);
+  choices of it ``_round_training.py`` (:class:`RoundTraining`), the net
+  parameters of the rounds alone ``_round_params.py``; the refit that
+  continues the selected round's network ``_warm_refit.py``;
 - the attribution dispatch and aggregation: ``_importance.py``; the scores
   ``_scoring.py``; progress bars ``_progress.py``; the mixin that predicts
   with the selected features ``_selected.py``; plots ``_plotting.py``.

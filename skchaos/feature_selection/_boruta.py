@@ -31,6 +31,10 @@ from skchaos.feature_selection._minimal import minimal_useful_units
 from skchaos.feature_selection._path import Setup
 from skchaos.feature_selection._penalty_choice import choose_iteration_penalty
 from skchaos.feature_selection._progress import epoch_progress, progress_bar
+from skchaos.feature_selection._round_params import (
+    net_param,
+    set_net_param,
+)
 from skchaos.feature_selection._scoring import warn_if_none_learned
 from skchaos.feature_selection._selected import SelectedEstimatorMixin
 from skchaos.feature_selection._setup import (
@@ -47,10 +51,6 @@ from skchaos.feature_selection._shadow import (
     shadow_threshold,
 )
 from skchaos.feature_selection._units import check_units
-from skchaos.feature_selection._warm_start import (
-    net_param,
-    set_net_param,
-)
 
 
 class AttributionBoruta(

@@ -27,6 +27,12 @@ from sklearn.exceptions import ConvergenceWarning
 
 from skchaos.feature_selection._nets import as_net_arrays, is_plain_net, subset_net
 from skchaos.feature_selection._path import MIN_DELTA
+from skchaos.feature_selection._round_params import (
+    AUTO_INPUT_PENALTY,
+    auto_input_penalty,
+    net_param,
+    with_net_default,
+)
 from skchaos.feature_selection._rows import (
     Scaling,
     early_stopping_fraction,
@@ -36,13 +42,7 @@ from skchaos.feature_selection._rows import (
 from skchaos.feature_selection._scoring import constant_row_losses
 from skchaos.feature_selection._setup import checked_net
 from skchaos.feature_selection._shadow import CONFIRMED, TENTATIVE, shadow_columns
-from skchaos.feature_selection._warm_start import (
-    AUTO_INPUT_PENALTY,
-    RoundTrainer,
-    auto_input_penalty,
-    net_param,
-    with_net_default,
-)
+from skchaos.feature_selection._warm_start import RoundTrainer
 from skchaos.utils import draw_seed, final_net
 
 # Iterations whose networks are checked against a constant predictor: with

@@ -9,6 +9,7 @@ network uses on held-out rows
 """
 
 from skchaos.feature_selection._rfe import AttributionRFE
+from skchaos.feature_selection._round_training import RoundTraining
 
 # The held-out usefulness z (one-sided) a unit of the minimal-optimal set
 # needs to be confirmed before the iterations (``confirm_minimal``). Chosen
@@ -47,6 +48,9 @@ def minimal_useful_units(selector, X, y, rng, sample_weight=None, groups=None):
         importance_aggregation=selector.importance_aggregation,
         feature_groups=selector.feature_groups,
         refit=True,  # nothing is refitted; the path keeps no network
+        # The warm rounds' patience of the draws AttributionBoruta's
+        # defaults were chosen and reported on: the net's own.
+        round_training=RoundTraining(patience=None),
         random_state=selector.random_state,
         verbose=selector.verbose,
     )

@@ -377,6 +377,7 @@ def elimination_path(
                 columns=columns,
                 n_inputs=X.shape[1],
                 weights=weights,
+                reached_loss=info.loss,
             )
             columns = columns[keep]
     finally:

@@ -22,7 +22,7 @@ from skchaos.feature_selection._boruta_steps import (
     shadowed_draw,
     train_iteration,
 )
-from skchaos.feature_selection._warm_start import set_net_param
+from skchaos.feature_selection._round_params import set_net_param
 from skchaos.utils import draw_seed
 
 # Multiples of the rule's strength tried, mildest first, and the draws of

@@ -76,6 +76,20 @@ class RoundTraining:
         product of variables; mini-batches (with the input penalty) let it
         find them. ``estimator_`` is trained as given.
 
+    patience : "auto", int or None, default="auto"
+        Under ``epochs="auto"``, when a *warm* round has converged. Its
+        network starts from one that had converged with more columns.
+        ``"auto"``: the round stops after half the net's
+        ``n_iter_no_change`` epochs without improvement of its
+        early-stopping loss (10 for the skchaos MLPs; 20 for a net without
+        one), and trains no epoch at all when the restricted network is
+        already no worse on the early-stopping rows than its predecessor had
+        converged to (the eliminated columns took nothing it needed). An
+        int: that many epochs, with the same rule. None: the net's own
+        ``n_iter_no_change``, and every warm round trains (the rounds then
+        converge like the first network). The first network and
+        ``estimator_`` keep the net's own.
+
     See Also
     --------
     skchaos.feature_selection.AttributionRFE : The selector that uses it.
@@ -85,7 +99,7 @@ class RoundTraining:
     >>> from skchaos.feature_selection import RoundTraining
     >>> RoundTraining(epochs=5)
     RoundTraining(warm_start=True, epochs=5, schedule='cosine', max_epochs=None,
-                  batch_size='auto')
+                  batch_size='auto', patience='auto')
     >>> RoundTraining(epochs=0)
     Traceback (most recent call last):
     ...
@@ -98,6 +112,7 @@ parameter of RoundTraining must be ...
     schedule: str = "cosine"
     max_epochs: object = None
     batch_size: object = "auto"
+    patience: object = "auto"
 
     _constraints = {
         "warm_start": ["boolean"],
@@ -109,6 +124,11 @@ parameter of RoundTraining must be ...
         "schedule": [StrOptions({"cosine", "constant"})],
         "max_epochs": [Interval(Integral, 1, None, closed="left"), None],
         "batch_size": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+            None,
+        ],
+        "patience": [
             StrOptions({"auto"}),
             Interval(Integral, 1, None, closed="left"),
             None,
@@ -148,7 +168,7 @@ def resolve_round_training(selector):
     ...                     "deprecated")
     >>> resolve_round_training(SimpleNamespace(round_training=None, **old))
     RoundTraining(warm_start=True, epochs='auto', schedule='cosine', max_epochs=None,
-                  batch_size='auto')
+                  batch_size='auto', patience='auto')
     """
     given = {
         old: getattr(selector, old)

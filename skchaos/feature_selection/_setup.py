@@ -19,16 +19,15 @@ from skchaos.feature_selection._nets import (
     widened_net,
 )
 from skchaos.feature_selection._path import Setup
+from skchaos.feature_selection._round_params import (
+    with_input_penalty,
+    with_round_batch_size,
+)
 from skchaos.feature_selection._round_training import resolve_round_training
 from skchaos.feature_selection._rows import early_stopping_fraction, split_rows
 from skchaos.feature_selection._scoring import Evaluator
 from skchaos.feature_selection._warm_refit import standardizes
-from skchaos.feature_selection._warm_start import (
-    RoundTrainer,
-    prefix_is_columnwise,
-    with_input_penalty,
-    with_round_batch_size,
-)
+from skchaos.feature_selection._warm_start import RoundTrainer, prefix_is_columnwise
 from skchaos.utils import (
     check_groups,
     check_sample_weight,
@@ -208,6 +207,7 @@ def build_setup(selector, X, y, units, classifier):
         epochs=training.epochs,
         schedule=training.schedule,
         max_round_epochs=training.max_epochs,
+        patience=training.patience,
     )
     setup = Setup(
         units=units,

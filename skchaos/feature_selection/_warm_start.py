@@ -8,7 +8,8 @@ restriction and the fine-tuning themselves (``_restrict_inputs``,
 module only adds what is the selector's concern:
 
 - the epochs of a round: until the loss on held-out rows levels off
-  (``epochs="auto"``), or a fixed count;
+  (``epochs="auto"``; a warm round with a shorter patience), or a fixed
+  count;
 - pipelines whose transformers keep one column per column (scalers), refitted
   on the survivors around the net;
 - plain skorch nets, which receive their columns through
@@ -16,6 +17,9 @@ module only adds what is the selector's concern:
   (:mod:`skchaos.feature_selection._nets`) and train with skorch's early
   stopping;
 - the rows' weights (``sample_weight``), passed to every fit.
+
+The net parameters of the rounds alone (input penalty, batch size) are set
+in :mod:`skchaos.feature_selection._round_params`.
 """
 
 from copy import deepcopy
@@ -27,6 +31,7 @@ from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 
 from skchaos.feature_selection._nets import (
+    early_stopping_patience,
     fit_plain_converged,
     is_plain_net,
     restrict_subset,
@@ -58,157 +63,15 @@ class RoundInfo:
     converged : bool or None
         Whether the held-out loss levelled off before the cap (None when the
         round ran a fixed number of epochs).
+    loss : float or None
+        The early-stopping loss of the kept weights (None where the round
+        measured none).
     """
 
     training: str
     epochs: int | None = None
     converged: bool | None = None
-
-
-# The input penalty of the rounds' networks under input_penalty="auto": 0.3
-# up to _AUTO_WIDTH inputs (the development settings had at most 1,007), then
-# growing like the square root of the width, as the summed pull of many
-# small noise weights does.
-AUTO_INPUT_PENALTY = 0.3
-_AUTO_WIDTH = 1100
-
-
-def auto_input_penalty(n_features):
-    """The strength of ``input_penalty="auto"`` for ``n_features`` inputs.
-
-    Examples
-    --------
-    >>> from skchaos.feature_selection._warm_start import auto_input_penalty
-    >>> auto_input_penalty(60), round(auto_input_penalty(11000), 3)
-    (0.3, 0.949)
-    """
-    return AUTO_INPUT_PENALTY * float(
-        np.sqrt(max(n_features, _AUTO_WIDTH) / _AUTO_WIDTH)
-    )
-
-
-def with_net_default(estimator, name, value, caller, auto):
-    """``estimator`` with its net's parameter ``name`` set to ``value``.
-
-    A net with the parameter (the skchaos MLPs) that leaves it at 0 gets
-    ``value`` (``"auto"``: ``auto``); a net that sets its own keeps it, and
-    ``estimator`` itself is never changed. Other estimators stay as they
-    are under ``"auto"`` or 0; a positive ``value`` raises ``ValueError``
-    for them, before any training.
-
-    Examples
-    --------
-    >>> from skchaos.feature_selection._warm_start import with_net_default
-    >>> from skchaos.neural import MLPRegressor
-    >>> net = with_net_default(MLPRegressor(), "input_dropout", "auto", "S", 0.3)
-    >>> net.input_dropout
-    0.3
-    """
-    net, params = _net_and_params(estimator)
-    if name not in params:
-        if value != "auto" and value > 0:
-            raise ValueError(
-                f"{caller}: {name}={value} needs a network with an {name} "
-                f"parameter (the skchaos MLPs); {type(net).__name__} has none. "
-                f"Use {name}=0 or 'auto'."
-            )
-        return estimator
-    if value == "auto":
-        value = auto
-    if params[name] or not value:
-        return estimator
-    return set_net_param(estimator, name, value)
-
-
-def net_param(estimator, name):
-    """The value of the parameter ``name`` of ``estimator``'s net, or None.
-
-    Examples
-    --------
-    >>> from sklearn.linear_model import Ridge
-    >>> from skchaos.feature_selection._warm_start import net_param
-    >>> from skchaos.neural import MLPRegressor
-    >>> net_param(MLPRegressor(lr=0.01), "lr"), net_param(Ridge(), "lr")
-    (0.01, None)
-    """
-    return _net_and_params(estimator)[1].get(name)
-
-
-def _net_and_params(estimator):
-    """``estimator``'s net (a pipeline's last step) and its own parameters
-    (empty for an estimator without ``get_params``)."""
-    net = split_estimator(estimator)[1]
-    return net, net.get_params(deep=False) if hasattr(net, "get_params") else {}
-
-
-def set_net_param(estimator, name, value):
-    """A clone of ``estimator`` whose net (a pipeline's last step) has ``name=value``.
-
-    Examples
-    --------
-    >>> from sklearn.pipeline import make_pipeline
-    >>> from sklearn.preprocessing import StandardScaler
-    >>> from skchaos.feature_selection._warm_start import set_net_param
-    >>> from skchaos.neural import MLPRegressor
-    >>> pipe = set_net_param(make_pipeline(StandardScaler(), MLPRegressor()),
-    ...                      "input_penalty", 2.0)
-    >>> pipe[-1].input_penalty
-    2.0
-    """
-    if split_estimator(estimator)[0] is not None:
-        name = f"{estimator.steps[-1][0]}__{name}"
-    return clone(estimator).set_params(**{name: value})
-
-
-def with_input_penalty(estimator, penalty, caller, n_features):
-    """The estimator of the rounds: ``estimator`` with its net's input penalty.
-
-    :func:`with_net_default` of ``input_penalty``; ``"auto"`` is
-    :func:`auto_input_penalty` of ``n_features``.
-    """
-    auto = auto_input_penalty(n_features)
-    return with_net_default(estimator, "input_penalty", penalty, caller, auto)
-
-
-# Rows per optimizer step of the rounds' networks under
-# RoundTraining(batch_size="auto"), for nets that train on full batches.
-AUTO_BATCH_SIZE = 256
-
-
-def with_round_batch_size(estimator, batch_size, caller):
-    """The estimator of the rounds: ``estimator`` with its net's batch size.
-
-    ``"auto"`` gives a net that trains on full batches (``batch_size`` None
-    or -1) :data:`AUTO_BATCH_SIZE` rows per step and leaves any other as it
-    is; an int sets the net's ``batch_size``; None keeps it. ``estimator``
-    itself is never changed. An int for an estimator without a
-    ``batch_size`` raises ``ValueError``, before any training.
-
-    Examples
-    --------
-    >>> from skchaos.feature_selection._warm_start import with_round_batch_size
-    >>> from skchaos.neural import MLPRegressor
-    >>> with_round_batch_size(MLPRegressor(), "auto", "S").batch_size
-    256
-    >>> with_round_batch_size(MLPRegressor(batch_size=64), "auto", "S").batch_size
-    64
-    """
-    if batch_size is None:
-        return estimator
-    net, params = _net_and_params(estimator)
-    if "batch_size" not in params:
-        if batch_size != "auto":
-            raise ValueError(
-                f"{caller}: round_training=RoundTraining(batch_size="
-                f"{batch_size!r}) needs a network with a batch_size parameter; "
-                f"{type(net).__name__} has none. Use batch_size=None or 'auto'."
-            )
-        return estimator
-    if batch_size == "auto":
-        if params["batch_size"] not in (None, -1):
-            return estimator
-        batch_size = AUTO_BATCH_SIZE
-    return set_net_param(estimator, "batch_size", int(batch_size))
+    loss: float | None = None
 
 
 def converges(estimator):
@@ -279,6 +142,12 @@ class RoundTrainer:
     min_epochs : int or None, default=None
         Under ``"auto"``, the epochs a fresh network trains before its
         held-out loss may stop it; None is the net's ``max_epochs``.
+    patience : "auto", int or None, default=None
+        Under ``"auto"``, the epochs without improvement that end a warm
+        round: ``"auto"`` is half the net's own (see :func:`warm_patience`),
+        None the net's own. Unless None, a warm round whose restricted
+        network is no worse than the loss its predecessor reached trains no
+        epoch (see :meth:`next`).
     """
 
     def __init__(
@@ -291,6 +160,7 @@ class RoundTrainer:
         max_round_epochs,
         final_estimator=None,
         min_epochs=None,
+        patience=None,
     ):
         self.on_epoch = None  # on_epoch(epoch, loss): progress of a round
         # Smallest improvement of an early-stopping loss that counts: the
@@ -303,6 +173,7 @@ class RoundTrainer:
         self.schedule = schedule
         self.max_round_epochs = max_round_epochs
         self.min_epochs = min_epochs
+        self.patience = patience
         self.final_estimator = estimator if final_estimator is None else final_estimator
 
     @property
@@ -331,7 +202,7 @@ class RoundTrainer:
         model, info = self._fresh(
             X, y, X_es, y_es, seed, columns=columns, weights=weights
         )
-        return model, RoundInfo("initial", info.epochs, info.converged)
+        return model, RoundInfo("initial", info.epochs, info.converged, info.loss)
 
     def next(
         self,
@@ -348,6 +219,7 @@ class RoundTrainer:
         columns=None,
         n_inputs=None,
         weights=None,
+        reached_loss=None,
     ):
         """The network of the next round: ``model`` restricted to ``keep``.
 
@@ -355,10 +227,26 @@ class RoundTrainer:
         applied here). ``model`` is changed in place unless ``copy``.
         ``columns`` are the positions of the current inputs among the
         ``n_inputs`` inputs of the first round (for plain skorch nets).
+        ``reached_loss`` is the early-stopping loss ``model`` had converged
+        to: unless ``patience`` is None, a restricted skchaos net that is no
+        worse on those rows trains no epoch (see
+        :meth:`skchaos.neural.MLPRegressor._fine_tune`).
         """
+        if self.patience is None:
+            reached_loss = None
         if self.warm_start:
             warm = self._warm(
-                model, keep, X, y, X_es, y_es, X_check, seed, copy, weights
+                model,
+                keep,
+                X,
+                y,
+                X_es,
+                y_es,
+                X_check,
+                seed,
+                copy,
+                weights,
+                reached_loss,
             )
             if warm is not None:
                 return warm
@@ -374,7 +262,7 @@ class RoundTrainer:
             n_inputs=n_inputs,
             weights=weights,
         )
-        return model, RoundInfo("cold", info.epochs, info.converged)
+        return model, RoundInfo("cold", info.epochs, info.converged, info.loss)
 
     def refit(
         self, X, y, X_es, y_es, seed, *, columns=None, n_inputs=None, weights=None
@@ -453,9 +341,13 @@ class RoundTrainer:
             valid_sample_weight=w_es,
             min_epochs=self.min_epochs,
         )
-        return estimator, RoundInfo("cold", result.n_epochs, result.converged)
+        return estimator, RoundInfo(
+            "cold", result.n_epochs, result.converged, result.best_loss
+        )
 
-    def _warm(self, model, keep, X, y, X_es, y_es, X_check, seed, copy, weights):
+    def _warm(
+        self, model, keep, X, y, X_es, y_es, X_check, seed, copy, weights, reached
+    ):
         """Restrict and fine-tune ``model``; None when it cannot be restricted."""
         prefix, net = split_estimator(model)
         if net is None or final_net(model) is None or not net.initialized_:
@@ -486,13 +378,22 @@ class RoundTrainer:
         if new_prefix is not None:
             model.steps = [*new_prefix.steps, model.steps[-1]]
         Z_es = None if Z_es is None else Z_es[:, keep]
-        return model, self._fine_tune(net, Z, y, Z_es, y_es, seed, weights)
+        return model, self._fine_tune(net, Z, y, Z_es, y_es, seed, weights, reached)
 
-    def _fine_tune(self, net, Z, y, Z_es, y_es, seed, weights):
+    def _fine_tune(self, net, Z, y, Z_es, y_es, seed, weights, reached=None):
         w_fit, w_es = (None, None) if weights is None else weights
+        patience = warm_patience(net, self.patience)
         if self.auto and is_plain_net(net):
             epochs, converged = fit_plain_converged(
-                net, Z, y, Z_es, y_es, max_epochs=self.cap(), seed=seed, warm=True
+                net,
+                Z,
+                y,
+                Z_es,
+                y_es,
+                max_epochs=self.cap(),
+                seed=seed,
+                warm=True,
+                patience=patience,
             )
             return RoundInfo("warm", epochs, converged)
         if self.auto:
@@ -502,13 +403,17 @@ class RoundTrainer:
                 epochs=self.cap(),
                 X_valid=Z_es,
                 y_valid=y_es,
+                n_iter_no_change=patience,
                 min_delta=self.min_delta,
                 seed=seed,
                 on_epoch=self.on_epoch,
                 sample_weight=w_fit,
                 valid_sample_weight=w_es,
+                reached_loss=reached,
             )
-            return RoundInfo("warm", result.n_epochs, result.converged)
+            return RoundInfo(
+                "warm", result.n_epochs, result.converged, result.best_loss
+            )
         epochs = self._fixed_epochs(net)
         if is_plain_net(net):
             _partial_fit_epochs(net, Z, y, epochs, seed)
@@ -528,6 +433,26 @@ class RoundTrainer:
         if isinstance(epochs, Integral):
             return int(epochs)
         return max(1, int(epochs * getattr(net, "max_epochs", 1)))
+
+
+def warm_patience(net, patience):
+    """The epochs without improvement that end a warm round of ``net``.
+
+    ``"auto"``: half the net's own (:func:`early_stopping_patience`), at
+    least 1; None: the net's own; an int: itself.
+
+    Examples
+    --------
+    >>> from skchaos.feature_selection._warm_start import warm_patience
+    >>> from skchaos.neural import MLPRegressor
+    >>> net = MLPRegressor()
+    >>> warm_patience(net, "auto"), warm_patience(net, None), warm_patience(net, 3)
+    (10, 20, 3)
+    """
+    if patience is None or patience == "auto":
+        own = early_stopping_patience(net)
+        return own if patience is None else max(1, own // 2)
+    return int(patience)
 
 
 def _partial_fit_epochs(net, Z, y, epochs, seed):

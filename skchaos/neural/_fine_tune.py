@@ -230,6 +230,7 @@ class FineTuneMixin:
         on_epoch=None,
         sample_weight=None,
         valid_sample_weight=None,
+        reached_loss=None,
     ):
         """Train the fitted net for more epochs, on tensors converted once.
 
@@ -263,6 +264,12 @@ class FineTuneMixin:
         sample_weight, valid_sample_weight : array-like, default=None
             Per-row weights of the training rows and of the held-out rows
             (see ``fit``).
+        reached_loss : float, default=None
+            A held-out loss a converged network already reached on these
+            held-out rows (e.g. before its inputs were restricted): when the
+            starting weights are no worse (an epoch would have to beat them
+            by the improvement rule above), nothing is trained and the
+            result has 0 epochs. None always trains.
 
         Returns
         -------
@@ -316,6 +323,7 @@ class FineTuneMixin:
                             min_epochs,
                             min_delta,
                             on_epoch,
+                            reached_loss,
                         )
         finally:
             vars(self).pop("_shuffle_generator_", None)
@@ -403,7 +411,16 @@ class FineTuneMixin:
         return float(step["loss"].detach().cpu())
 
     def _train_until_converged(
-        self, X_t, y_t, valid_t, cap, patience, min_epochs, min_delta, on_epoch
+        self,
+        X_t,
+        y_t,
+        valid_t,
+        cap,
+        patience,
+        min_epochs,
+        min_delta,
+        on_epoch,
+        reached_loss=None,
     ):
         """Train until the held-out loss levels off; keep the best weights.
 
@@ -411,6 +428,10 @@ class FineTuneMixin:
         :class:`TrainingDivergedError`.
         """
         best_loss = self._valid_loss(valid_t)
+        if reached_loss is not None and not _improves(
+            reached_loss, best_loss, min_delta
+        ):
+            return FineTuneResult(0, True, 0, best_loss)
         best_epoch, best_state = 0, _state_copy(self.module_)
         epoch, converged = 0, False
         while epoch < cap:
@@ -431,7 +452,7 @@ class FineTuneMixin:
                     "early-stopping loss); lower lr or scale X/y. The weights "
                     f"of the best epoch ({best_epoch}) are restored."
                 )
-            if loss < best_loss - max(min_delta, _IMPROVEMENT_RTOL * abs(best_loss)):
+            if _improves(loss, best_loss, min_delta):
                 best_loss, best_epoch = loss, epoch
                 best_state = _state_copy(self.module_)
             elif epoch - best_epoch >= patience and epoch >= min_epochs:
@@ -440,6 +461,11 @@ class FineTuneMixin:
         if best_epoch != epoch:
             self.module_.load_state_dict(best_state)
         return FineTuneResult(epoch, converged, best_epoch, best_loss)
+
+
+def _improves(loss, best, min_delta):
+    """Whether ``loss`` improves on ``best`` by the rule of :meth:`_fine_tune`."""
+    return loss < best - max(min_delta, _IMPROVEMENT_RTOL * abs(best))
 
 
 def _state_copy(module):
