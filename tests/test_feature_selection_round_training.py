@@ -176,30 +176,24 @@ def test_patience_ends_the_warm_rounds_only(data, patience, expected):
     # n_iter_no_change (6).
     X, y = data
     net = _net().set_params(n_iter_no_change=6)
-    selector = AttributionRFE(
+    selector = _fitted_with_patience(X, y, net, patience)
+    assert selector.history_["training"][1:] == ["warm"] * 3
+    warm = selector.history_["epochs"][1:]
+    assert min(epochs for epochs in warm if epochs > 0) >= expected
+    assert (0 in warm) is (patience is not None)
+    if patience is not None:  # fewer epochs than rounds that train like the first
+        patient = _fitted_with_patience(X, y, net, None)
+        assert sum(warm) < sum(patient.history_["epochs"][1:])
+    # The first network stops only after 6 epochs without improvement
+    # (after its first epoch).
+    assert selector.history_["epochs"][0] >= 1 + 6
+
+
+def _fitted_with_patience(X, y, net, patience):
+    return AttributionRFE(
         net,
         n_features_to_select=2,
         step=1,
         round_training=RoundTraining(patience=patience),
         random_state=0,
     ).fit(X, y)
-    rounds = zip(selector.history_["training"], selector.history_["epochs"])
-    warm = [epochs for training, epochs in rounds if training == "warm"]
-    assert min(epochs for epochs in warm if epochs > 0) >= expected
-    assert (0 in warm) is (patience is not None)
-    if patience is not None:  # fewer epochs than rounds that train like the first
-        assert sum(warm) < sum(_warm_epochs(X, y, net))
-    # The first network stops only after 6 epochs without improvement
-    # (after its first epoch).
-    assert selector.history_["epochs"][0] >= 1 + 6
-
-
-def _warm_epochs(X, y, net):
-    selector = AttributionRFE(
-        net,
-        n_features_to_select=2,
-        step=1,
-        round_training=RoundTraining(patience=None),
-        random_state=0,
-    ).fit(X, y)
-    return selector.history_["epochs"][1:]

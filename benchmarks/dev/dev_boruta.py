@@ -133,6 +133,11 @@ VARIANTS["z2.5"] = {"max_iter": 60, "confirm_z": 2.5}
 # the milder factors wherever they do as well. "sub0.2": each iteration
 # draws a fifth of the features in play (max_features 0.5 by default).
 VARIANTS["grid8"] = {"max_iter": 60, "factors": (0.125, 0.25, 0.5, 1, 2, 4, 8)}
+# The fourteenth round (eleventh session): the minimal-optimal path's warm
+# rounds with AttributionRFE's RoundTraining(patience="auto") (half the net's
+# patience, no epoch for a round that starts converged) instead of the net's
+# own (_minimal.MINIMAL_PATIENCE, patched in the worker).
+VARIANTS["min_patience_auto"] = {"max_iter": 60, "minimal_patience": "auto"}
 VARIANTS["sub0.2"] = {"max_iter": 60, "max_features": 0.2}
 # "rank*": the sixth round. Besides Boruta's hits (beating the best shadow),
 # each feature's percentile among the shadows at every trial (mid-rank over
@@ -423,6 +428,7 @@ def _selector(variant, classifier, seed, max_iter, net=None):
         (_boruta_steps, "ITERATION_MIN_SHARE", "min_share"),
         (_penalty_choice, "FACTORS", "factors"),
         (_minimal, "CONFIRM_Z", "confirm_z"),
+        (_minimal, "MINIMAL_PATIENCE", "minimal_patience"),
     ):
         library = _library_value(module, name)
         setattr(module, name, kwargs.pop(knob, library))

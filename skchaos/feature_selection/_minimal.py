@@ -17,6 +17,11 @@ from skchaos.feature_selection._round_training import RoundTraining
 # 2.5 confirms a weak variable that 3 left out, 2 a noise column.
 CONFIRM_Z = 2.5
 
+# The warm rounds' patience of that path (``RoundTraining(patience=...)``):
+# the net's own, as on the draws AttributionBoruta's defaults were chosen and
+# reported on (AttributionRFE's "auto" came later).
+MINIMAL_PATIENCE = None
+
 
 def minimal_useful_units(selector, X, y, rng, sample_weight=None, groups=None):
     """The useful units of ``AttributionRFE``'s minimal-optimal set.
@@ -48,9 +53,7 @@ def minimal_useful_units(selector, X, y, rng, sample_weight=None, groups=None):
         importance_aggregation=selector.importance_aggregation,
         feature_groups=selector.feature_groups,
         refit=True,  # nothing is refitted; the path keeps no network
-        # The warm rounds' patience of the draws AttributionBoruta's
-        # defaults were chosen and reported on: the net's own.
-        round_training=RoundTraining(patience=None),
+        round_training=RoundTraining(patience=MINIMAL_PATIENCE),
         random_state=selector.random_state,
         verbose=selector.verbose,
     )
