@@ -19,7 +19,7 @@ CONFIRM_Z = 2.5
 
 # The warm rounds' patience of that path (``RoundTraining(patience=...)``):
 # the net's own, as on the draws AttributionBoruta's defaults were chosen and
-# reported on (AttributionRFE's "auto" came later).
+# reported on (a development knob: dev_boruta.py's min_patience_auto).
 MINIMAL_PATIENCE = None
 
 

@@ -76,19 +76,17 @@ class RoundTraining:
         product of variables; mini-batches (with the input penalty) let it
         find them. ``estimator_`` is trained as given.
 
-    patience : "auto", int or None, default="auto"
-        Under ``epochs="auto"``, when a *warm* round has converged. Its
-        network starts from one that had converged with more columns.
-        ``"auto"``: the round stops after half the net's
-        ``n_iter_no_change`` epochs without improvement of its
-        early-stopping loss (10 for the skchaos MLPs; 20 for a net without
-        one), and trains no epoch at all when the restricted network is
-        already no worse on the early-stopping rows than its predecessor had
-        converged to (the eliminated columns took nothing it needed). An
-        int: that many epochs, with the same rule. None: the net's own
-        ``n_iter_no_change``, and every warm round trains (the rounds then
-        converge like the first network). The first network and
-        ``estimator_`` keep the net's own.
+    patience : "auto", int or None, default=None
+        Under ``epochs="auto"``, when a *warm* round has converged. None:
+        after the net's own ``n_iter_no_change`` epochs without improvement
+        of its early-stopping loss, like the first network. ``"auto"``, a
+        faster setting: after half of them (10 for the skchaos MLPs; 20 for
+        a net without one), and no epoch at all when the restricted network
+        is already no worse on the early-stopping rows than its predecessor
+        had converged to. An int: that many epochs, with the same rule.
+        ``benchmarks/README.md`` gives the cost and the selections of both
+        on held-out draws. The first network and ``estimator_`` keep the
+        net's own.
 
     See Also
     --------
@@ -99,7 +97,7 @@ class RoundTraining:
     >>> from skchaos.feature_selection import RoundTraining
     >>> RoundTraining(epochs=5)
     RoundTraining(warm_start=True, epochs=5, schedule='cosine', max_epochs=None,
-                  batch_size='auto', patience='auto')
+                  batch_size='auto', patience=None)
     >>> RoundTraining(epochs=0)
     Traceback (most recent call last):
     ...
@@ -112,7 +110,7 @@ parameter of RoundTraining must be ...
     schedule: str = "cosine"
     max_epochs: object = None
     batch_size: object = "auto"
-    patience: object = "auto"
+    patience: object = None
 
     _constraints = {
         "warm_start": ["boolean"],
@@ -168,7 +166,7 @@ def resolve_round_training(selector):
     ...                     "deprecated")
     >>> resolve_round_training(SimpleNamespace(round_training=None, **old))
     RoundTraining(warm_start=True, epochs='auto', schedule='cosine', max_epochs=None,
-                  batch_size='auto', patience='auto')
+                  batch_size='auto', patience=None)
     """
     given = {
         old: getattr(selector, old)
