@@ -474,7 +474,9 @@ class AttributionRFE(
         seeded, estimator = self.random_state is not None, None
         if self.refit == "auto":
             seed = draw_seed(rng, seeded)
-            estimator = warm_refit(setup, path, chosen, X, y, seed, sample_weight)
+            estimator = warm_refit(
+                setup, path, chosen, support, X, y, seed, sample_weight
+            )
         if estimator is None and self.refit:
             estimator = refit_selected(
                 setup, X, y, support, rng, seeded, sample_weight, groups

@@ -13,6 +13,11 @@ from sklearn.base import clone
 
 from skchaos.utils import split_estimator
 
+# The net parameters set here for the rounds' networks only (by
+# with_input_penalty and with_round_batch_size): a network of the path that
+# becomes estimator_ gets the user's values back.
+ROUND_ONLY_PARAMS = ("input_penalty", "batch_size")
+
 # The input penalty of the rounds' networks under input_penalty="auto": 0.3
 # up to _AUTO_WIDTH inputs (the development settings had at most 1,007), then
 # growing like the square root of the width, as the summed pull of many

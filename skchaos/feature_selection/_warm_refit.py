@@ -24,17 +24,12 @@ of a fixed number of epochs) get the cold refit of
 
 from contextlib import suppress
 
-import numpy as np
-
 from skchaos.feature_selection._nets import is_plain_net
 from skchaos.feature_selection._path import MIN_DELTA
+from skchaos.feature_selection._round_params import ROUND_ONLY_PARAMS
 from skchaos.feature_selection._rows import Scaling, held_out_weights
 from skchaos.neural import TrainingDivergedError
 from skchaos.utils import final_net, split_estimator
-
-# The net parameters that the selector sets for the rounds' networks only
-# (``input_penalty="auto"``, ``RoundTraining(batch_size="auto")``).
-ROUND_PARAMS = ("input_penalty", "batch_size")
 
 # Validation rows on which the folded network must reproduce the original.
 _N_CHECK_ROWS = 64
@@ -79,7 +74,7 @@ def standardizes(refit):
     return isinstance(refit, str) or bool(refit)
 
 
-def warm_refit(setup, path, chosen, X, y, seed, sample_weight=None):
+def warm_refit(setup, path, chosen, support, X, y, seed, sample_weight=None):
     """The selected round's network in the data's units, trained on.
 
     Parameters
@@ -89,7 +84,10 @@ def warm_refit(setup, path, chosen, X, y, seed, sample_weight=None):
     path : Path
         The elimination path, with its rounds' networks kept.
     chosen : int
-        The selected round.
+        The selected round (its network is in ``path.models``; a path keeps
+        them when :func:`keeps_path_models` says so).
+    support : ndarray of bool of shape (n_features,)
+        The columns of the selected round.
     X, y : ndarray
         The selector's validated training data (all the columns).
     seed : int or None
@@ -102,20 +100,20 @@ def warm_refit(setup, path, chosen, X, y, seed, sample_weight=None):
     -------
     estimator : estimator or None
         The network, or None when it cannot be continued (see the module
-        docstring); the path's network may then have been left as it was.
+        docstring); the path's network is then left as it was.
     """
     trainer, scaling = setup.trainer, path.scaling
-    if not (path.models and can_continue(setup, X)) or scaling.x_mean is None:
+    if not path.models:  # kept only where can_continue allows
         return None
     model = path.models[chosen]
     net = final_net(model)
-    columns = np.flatnonzero(np.isin(setup.units.unit_of, path.units[chosen]))
     train, val = path.train_rows, path.val_rows
-    X_train, y_train = X[train][:, columns], y[train]
-    X_val, y_val = X[val][:, columns], y[val]
+    X_sel = X[:, support]  # X[train] first would copy every column
+    X_train, y_train = X_sel[train], y[train]
+    X_val, y_val = X_sel[val], y[val]
     folded = net._absorb_standardization(
-        scaling.x_mean[columns],
-        scaling.x_scale[columns],
+        scaling.x_mean[support],
+        scaling.x_scale[support],
         scaling.y_mean,
         scaling.y_scale,
         X_check=X_val[:_N_CHECK_ROWS],
@@ -123,7 +121,7 @@ def warm_refit(setup, path, chosen, X, y, seed, sample_weight=None):
     if not folded:
         return None
     user = final_net(trainer.final_estimator).get_params(deep=False)
-    net.set_params(**{name: user[name] for name in ROUND_PARAMS if name in user})
+    net.set_params(**{name: user[name] for name in ROUND_ONLY_PARAMS if name in user})
     w = sample_weight
     # A run that diverges on the raw columns gives its best weights back.
     with suppress(TrainingDivergedError):

@@ -434,30 +434,30 @@ class FineTuneMixin:
             return FineTuneResult(0, True, 0, best_loss)
         best_epoch, best_state = 0, _state_copy(self.module_)
         epoch, converged = 0, False
-        while epoch < cap:
-            try:
+        try:
+            while epoch < cap:
                 self._train_epochs(X_t, y_t, 1)
-            except TrainingDivergedError:
-                self.module_.load_state_dict(best_state)
-                raise
-            epoch += 1
-            loss = self._valid_loss(valid_t)
-            self.history.record("valid_loss", loss)
-            if on_epoch is not None:
-                on_epoch(epoch, loss)
-            if not np.isfinite(loss):
-                self.module_.load_state_dict(best_state)
-                raise TrainingDivergedError(
-                    f"training diverged at epoch {len(self.history)} (non-finite "
-                    "early-stopping loss); lower lr or scale X/y. The weights "
-                    f"of the best epoch ({best_epoch}) are restored."
-                )
-            if _improves(loss, best_loss, min_delta):
-                best_loss, best_epoch = loss, epoch
-                best_state = _state_copy(self.module_)
-            elif epoch - best_epoch >= patience and epoch >= min_epochs:
-                converged = True
-                break
+                epoch += 1
+                loss = self._valid_loss(valid_t)
+                self.history.record("valid_loss", loss)
+                if on_epoch is not None:
+                    on_epoch(epoch, loss)
+                if not np.isfinite(loss):
+                    raise TrainingDivergedError(
+                        f"training diverged at epoch {len(self.history)} "
+                        "(non-finite early-stopping loss); lower lr or scale "
+                        f"X/y. The weights of the best epoch ({best_epoch}) "
+                        "are restored."
+                    )
+                if _improves(loss, best_loss, min_delta):
+                    best_loss, best_epoch = loss, epoch
+                    best_state = _state_copy(self.module_)
+                elif epoch - best_epoch >= patience and epoch >= min_epochs:
+                    converged = True
+                    break
+        except TrainingDivergedError:
+            self.module_.load_state_dict(best_state)
+            raise
         if best_epoch != epoch:
             self.module_.load_state_dict(best_state)
         return FineTuneResult(epoch, converged, best_epoch, best_loss)

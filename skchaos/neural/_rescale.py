@@ -16,7 +16,8 @@ import torch
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
-from skchaos.utils import first_input_layer
+from skchaos.neural._fine_tune import _state_copy
+from skchaos.utils import first_input_layer, net_output, outputs_match
 
 # Tolerance of the check that the folded network computes what the original
 # one computed on standardized rows, relative to the outputs' scale.
@@ -62,20 +63,20 @@ class RescaleMixin:
         last = _output_layer(self.module_)
         if first is None or (y_mean is not None and last is None):
             return False
-        state = {k: v.detach().clone() for k, v in self.module_.state_dict().items()}
+        state = _state_copy(self.module_)
         expected = None
         try:
             if X_check is not None:
                 rows = np.asarray(X_check, dtype=np.float64)
                 Z = ((rows - np.ravel(x_mean)) / np.ravel(x_scale)).astype(np.float32)
-                expected = self._raw_output(Z)
+                expected = net_output(self, Z)
                 if y_mean is not None:
                     expected = expected * np.ravel(y_scale) + np.ravel(y_mean)
             _fold_inputs(first, x_mean, x_scale)
             if y_mean is not None:
                 _fold_outputs(last, y_mean, y_scale)
-            same = expected is None or _close(
-                self._raw_output(np.asarray(X_check, dtype=np.float32)), expected
+            same = expected is None or outputs_match(
+                net_output(self, np.asarray(X_check, dtype=np.float32)), expected, _RTOL
             )
         except (RuntimeError, ValueError, TypeError):
             same = False
@@ -84,14 +85,6 @@ class RescaleMixin:
             return False
         self.initialize_optimizer()
         return True
-
-    def _raw_output(self, Z):
-        """The module's output on ``Z`` (float64), without validation."""
-        with torch.no_grad():
-            output = self.forward(self._X_to_tensor(Z), training=False)
-        if isinstance(output, tuple):
-            output = output[0]
-        return output.detach().cpu().double().numpy()
 
 
 def _output_layer(module):
@@ -125,10 +118,3 @@ def _fold_outputs(layer, mean, scale):
     with torch.no_grad():
         layer.weight *= scale[:, None]
         layer.bias.mul_(scale).add_(mean)
-
-
-def _close(got, expected):
-    scale = max(1.0, float(np.abs(expected).max(initial=0.0)))
-    return got.shape == expected.shape and bool(
-        np.allclose(got, expected, rtol=_RTOL, atol=_RTOL * scale)
-    )

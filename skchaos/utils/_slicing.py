@@ -3,7 +3,9 @@
 Deleting the columns (channels) of the first layer's weight that belong to
 eliminated inputs gives exactly the function the network computes when those
 inputs are zero. The net (:class:`skchaos.neural.MLPRegressor`, ...) and the
-selectors' fallback for plain skorch nets both use these helpers.
+selectors' fallback for plain skorch nets both use these helpers;
+:func:`net_output` and :func:`outputs_match` also check that a net rescaled
+in place still computes the same function.
 """
 
 import numpy as np
@@ -106,13 +108,74 @@ def slice_input_layer(layer, keep):
     return undo
 
 
-def _net_output(net, Z):
-    """A skorch net's raw output on its input ``Z``, as float64 numpy."""
+def net_output(net, Z):
+    """A skorch net's raw output on its input ``Z``, as float64 numpy.
+
+    The module's forward pass in evaluation mode, without gradients (the
+    first element of a tuple output).
+
+    Parameters
+    ----------
+    net : skorch.NeuralNet
+        A fitted (or initialized) net.
+    Z : ndarray
+        Inputs of its module.
+
+    Returns
+    -------
+    output : ndarray of float64
+        The module's output on ``Z``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skorch import NeuralNetRegressor
+    >>> from torch import nn
+    >>> from skchaos.utils import net_output
+    >>> net = NeuralNetRegressor(nn.Linear, module__in_features=3,
+    ...                          module__out_features=1).initialize()
+    >>> net_output(net, np.zeros((2, 3), np.float32)).shape
+    (2, 1)
+    """
     with torch.no_grad():
         output = net.forward(Z, training=False)
     if isinstance(output, tuple):
         output = output[0]
     return output.detach().cpu().double().numpy()
+
+
+def outputs_match(got, expected, rtol=1e-4):
+    """Whether two outputs of a network agree within ``rtol`` of their scale.
+
+    The tolerance is relative to the largest absolute value of ``expected``
+    (at least 1), both elementwise and absolutely: how the selectors judge
+    that a changed network (sliced, or rescaled) computes the same function.
+
+    Parameters
+    ----------
+    got, expected : ndarray
+        The two outputs.
+    rtol : float, default=1e-4
+        Tolerance, relative to the outputs' scale (at least 1).
+
+    Returns
+    -------
+    match : bool
+        Whether the shapes are equal and every value agrees.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skchaos.utils import outputs_match
+    >>> outputs_match(np.array([100.0]), np.array([100.005]))
+    True
+    >>> outputs_match(np.array([100.0]), np.array([100.1]))
+    False
+    """
+    scale = max(1.0, float(np.abs(expected).max(initial=0.0)))
+    return got.shape == expected.shape and bool(
+        np.allclose(got, expected, rtol=rtol, atol=rtol * scale)
+    )
 
 
 def slice_if_same(net, layer, keep, X_check, *, rtol=1e-4, n_rows=64):
@@ -147,13 +210,9 @@ def slice_if_same(net, layer, keep, X_check, *, rtol=1e-4, n_rows=64):
     zeroed[:, np.setdiff1d(np.arange(rows.shape[1]), keep)] = 0
     undo = None
     try:
-        expected = _net_output(net, zeroed)
+        expected = net_output(net, zeroed)
         undo = slice_input_layer(layer, keep)
-        got = _net_output(net, rows[:, keep])
-        scale = max(1.0, float(np.abs(expected).max(initial=0.0)))
-        same = got.shape == expected.shape and np.allclose(
-            got, expected, rtol=rtol, atol=rtol * scale
-        )
+        same = outputs_match(net_output(net, rows[:, keep]), expected, rtol)
     except (RuntimeError, ValueError, TypeError):
         same = False
     if not same and undo is not None:
