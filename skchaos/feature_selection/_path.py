@@ -378,6 +378,7 @@ def elimination_path(
                 n_inputs=X.shape[1],
                 weights=weights,
                 reached_loss=info.loss,
+                n_removed=n_out,
             )
             columns = columns[keep]
     finally:

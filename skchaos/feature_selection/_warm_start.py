@@ -50,6 +50,14 @@ from skchaos.utils import (
 # Rows used to check that a restricted network reproduces the original one.
 _N_CHECK_ROWS = 64
 
+# Under ``patience="auto"``, the fewest units a round must remove for its
+# network to take the shorter patience; the rounds that remove fewer keep
+# the net's own (see :meth:`RoundTrainer.round_patience`). 1: every warm
+# round. A development knob: 2 (the single-unit rounds at the net's own
+# patience) kept no more selections on setting A's development seeds
+# (``benchmarks/results/dev/screen-dev.md``, twelfth session).
+AUTO_MIN_REMOVED = 1
+
 
 @dataclass(frozen=True)
 class RoundInfo:
@@ -220,6 +228,7 @@ class RoundTrainer:
         n_inputs=None,
         weights=None,
         reached_loss=None,
+        n_removed=None,
     ):
         """The network of the next round: ``model`` restricted to ``keep``.
 
@@ -230,9 +239,11 @@ class RoundTrainer:
         ``reached_loss`` is the early-stopping loss ``model`` had converged
         to: unless ``patience`` is None, a restricted skchaos net that is no
         worse on those rows trains no epoch (see
-        :meth:`skchaos.neural.MLPRegressor._fine_tune`).
+        :meth:`skchaos.neural.MLPRegressor._fine_tune`). ``n_removed`` is
+        the number of units the round removed (see :meth:`round_patience`).
         """
-        if self.patience is None:
+        patience = self.round_patience(n_removed)
+        if patience is None:
             reached_loss = None
         if self.warm_start:
             warm = self._warm(
@@ -247,6 +258,7 @@ class RoundTrainer:
                 copy,
                 weights,
                 reached_loss,
+                patience,
             )
             if warm is not None:
                 return warm
@@ -345,8 +357,32 @@ class RoundTrainer:
             "cold", result.n_epochs, result.converged, result.best_loss
         )
 
+    def round_patience(self, n_removed):
+        """The ``patience`` of a warm round that removed ``n_removed`` units.
+
+        ``"auto"`` applies to the rounds that remove at least
+        ``AUTO_MIN_REMOVED`` units (1: every round); the others train with
+        the net's own patience (None). An int or None applies to every
+        round; so does ``"auto"`` when ``n_removed`` is None.
+        """
+        if self.patience == "auto" and n_removed is not None:
+            return "auto" if n_removed >= AUTO_MIN_REMOVED else None
+        return self.patience
+
     def _warm(
-        self, model, keep, X, y, X_es, y_es, X_check, seed, copy, weights, reached
+        self,
+        model,
+        keep,
+        X,
+        y,
+        X_es,
+        y_es,
+        X_check,
+        seed,
+        copy,
+        weights,
+        reached,
+        patience=None,
     ):
         """Restrict and fine-tune ``model``; None when it cannot be restricted."""
         prefix, net = split_estimator(model)
@@ -378,11 +414,15 @@ class RoundTrainer:
         if new_prefix is not None:
             model.steps = [*new_prefix.steps, model.steps[-1]]
         Z_es = None if Z_es is None else Z_es[:, keep]
-        return model, self._fine_tune(net, Z, y, Z_es, y_es, seed, weights, reached)
+        return model, self._fine_tune(
+            net, Z, y, Z_es, y_es, seed, weights, reached, patience
+        )
 
-    def _fine_tune(self, net, Z, y, Z_es, y_es, seed, weights, reached=None):
+    def _fine_tune(
+        self, net, Z, y, Z_es, y_es, seed, weights, reached=None, patience=None
+    ):
         w_fit, w_es = (None, None) if weights is None else weights
-        patience = warm_patience(net, self.patience)
+        patience = warm_patience(net, patience)
         if self.auto and is_plain_net(net):
             epochs, converged = fit_plain_converged(
                 net,
