@@ -379,3 +379,24 @@ def test_split_rows_keeps_a_row_of_each_class_on_the_training_side():
         first, second = split_rows(y, 0.3, np.random.RandomState(seed), True)
         assert set(y[second]) <= set(y[first])
         assert sorted(np.r_[first, second]) == list(range(len(y)))
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_the_first_network_trains_on_while_no_better_than_a_constant():
+    # A target that is noise: the first network never beats the constant on
+    # its early-stopping rows, so it trains to the round cap (10 times the
+    # net's max_epochs); with until_learned=False it stops after its patience.
+    rng = np.random.RandomState(0)
+    X, y = rng.randn(300, 4), rng.randn(300)
+    net = MLPRegressor((8,), lr=0.01, max_epochs=3, n_iter_no_change=2)
+
+    def first_epochs(until_learned):
+        training = RoundTraining(until_learned=until_learned)
+        selector = AttributionRFE(
+            net, n_features_to_select=3, round_training=training, random_state=0
+        )
+        return selector.fit(X, y).history_["epochs"][0]
+
+    assert first_epochs(True) == 30
+    assert first_epochs(False) < 30

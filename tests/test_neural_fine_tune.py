@@ -292,3 +292,85 @@ def test_min_delta_is_the_smallest_improvement(net, data):
     # No epoch improves by 1e9: the starting weights are kept.
     assert (result.n_epochs, result.best_epoch, result.converged) == (3, 0, True)
     assert _same_weights(_weights(net), before)
+
+
+# ------------------------------------------------------------- until_learned
+@pytest.mark.parametrize("weighted", [False, True])
+def test_plateau_loss_is_just_below_the_best_constants_loss(data, weighted):
+    X, y, X_valid, y_valid = data
+    rng = np.random.RandomState(1)
+    w = rng.uniform(0.5, 2, len(y)) if weighted else None
+    w_valid = rng.uniform(0.5, 2, len(y_valid)) if weighted else None
+    net = MLPRegressor((4,), max_epochs=1, random_state=0).fit(X, y)
+    y_t = net._y_to_tensor(net._validate_y(y, reset=False)[0])
+    valid = (
+        net._X_to_tensor(X_valid.astype(np.float32)),
+        net._y_to_tensor(net._validate_y(y_valid, reset=False)[0]),
+    )
+    if weighted:
+        valid = (*valid, torch.as_tensor(w_valid, dtype=torch.float32))
+    w_t = None if w is None else torch.as_tensor(w, dtype=torch.float32)
+    constant = np.average(y, weights=w)
+    expected = np.average((y_valid - constant) ** 2, weights=w_valid)
+    assert net._plateau_loss(y_t, w_t, valid) == pytest.approx(
+        0.99 * expected, rel=1e-5
+    )
+
+
+def test_plateau_loss_of_a_classifier_is_the_log_loss_of_the_class_frequencies():
+    rng = np.random.RandomState(0)
+    X = rng.randn(80, 3).astype(np.float32)
+    y = np.array([0] * 50 + [1] * 20 + [2] * 10)
+    net = MLPClassifier((4,), max_epochs=1, random_state=0).fit(X, y)
+    y_t = net._y_to_tensor(y)
+    valid = (net._X_to_tensor(X[:8]), net._y_to_tensor(y[[0, 0, 0, 0, 50, 50, 70, 70]]))
+    frequencies = np.array([50, 20, 10]) / 80
+    expected = -np.mean(np.log(frequencies[[0, 0, 0, 0, 1, 1, 2, 2]]))
+    assert net._plateau_loss(y_t, None, valid) == pytest.approx(
+        0.99 * expected, rel=1e-5
+    )
+
+
+def test_plateau_loss_is_none_for_another_criterion(data):
+    X, y, X_valid, y_valid = data
+    net = MLPRegressor((4,), max_epochs=1, criterion=torch.nn.L1Loss, random_state=0)
+    net.fit(X, y)
+    y_t = net._y_to_tensor(net._validate_y(y, reset=False)[0])
+    assert net._plateau_loss(y_t, None, (None, y_t)) is None
+
+
+def test_until_learned_trains_on_while_no_better_than_a_constant():
+    # A target that is noise: no epoch beats the constant on the held-out
+    # rows, so until_learned trains to the cap; without it, the patience
+    # ends the run after the minimum.
+    rng = np.random.RandomState(2)
+    X, X_valid = rng.randn(300, 4), rng.randn(300, 4)
+    y, y_valid = rng.randn(300), rng.randn(300)
+
+    def run(until_learned):
+        net = MLPRegressor((16,), lr=0.02, max_epochs=5, n_iter_no_change=3)
+        net.set_params(random_state=0)
+        return net._fit_converged(
+            X, y, X_valid, y_valid, max_epochs=60, until_learned=until_learned
+        )
+
+    plain, patient = run(False), run(True)
+    assert plain.n_epochs < 30
+    assert patient.n_epochs == 60 and not patient.converged
+
+
+def test_until_learned_changes_nothing_once_the_network_has_learned(data):
+    X, y, X_valid, y_valid = data
+
+    def run(until_learned):
+        net = MLPRegressor((16,), lr=0.02, max_epochs=5, n_iter_no_change=3)
+        net.set_params(random_state=0)
+        result = net._fit_converged(
+            X, y, X_valid, y_valid, max_epochs=500, until_learned=until_learned
+        )
+        return result, net.predict(X_valid)
+
+    (plain, y_plain), (patient, y_patient) = run(False), run(True)
+    assert plain.converged and plain.best_loss < 0.1 * np.var(y_valid)
+    assert patient == plain
+    np.testing.assert_array_equal(y_patient, y_plain)

@@ -310,7 +310,13 @@ def elimination_path(
         trainer.on_epoch = epoch_progress(bar)
     start = tic = time.perf_counter()
     model, info = trainer.first(
-        X_fit, y_fit, X_es, y_es, draw_seed(rng, seeded), weights=weights, subset=True
+        X_fit,
+        y_fit,
+        X_es,
+        y_es,
+        draw_seed(rng, seeded),
+        weights=weights,
+        subset=True,
     )
     n_outside = 0
     try:

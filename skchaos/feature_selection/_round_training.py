@@ -51,7 +51,9 @@ class RoundTraining:
         one included, trains until its loss on early-stopping rows (the
         net's ``validation_fraction`` of the training part) levels off,
         keeping its best epoch's weights; the first at least the net's
-        ``max_epochs``, every round at most ``max_epochs`` below. An int is
+        ``max_epochs``, and on (up to the cap) while its early-stopping loss
+        is no better than the best constant prediction's, every round at
+        most ``max_epochs`` below. An int is
         a fixed number of fine-tuning epochs per warm round, a float in
         (0, 1] a fraction of the net's ``max_epochs``.
 
@@ -88,6 +90,15 @@ class RoundTraining:
         on held-out draws. The first network and ``estimator_`` keep the
         net's own.
 
+    until_learned : bool, default=True
+        Under ``epochs="auto"``, whether the first network of a skchaos net
+        trains on past its minimum and its patience, up to ``max_epochs``,
+        while its best early-stopping loss is no better than the best
+        constant prediction's (by 1% of it). A network on many more columns
+        than rows fits its training rows first and learns only later; it
+        would otherwise rank the columns on that plateau. False: the first
+        network stops like the others.
+
     See Also
     --------
     skchaos.feature_selection.AttributionRFE : The selector that uses it.
@@ -97,7 +108,7 @@ class RoundTraining:
     >>> from skchaos.feature_selection import RoundTraining
     >>> RoundTraining(epochs=5)
     RoundTraining(warm_start=True, epochs=5, schedule='cosine', max_epochs=None,
-                  batch_size='auto', patience=None)
+                  batch_size='auto', patience=None, until_learned=True)
     >>> RoundTraining(epochs=0)
     Traceback (most recent call last):
     ...
@@ -111,6 +122,7 @@ parameter of RoundTraining must be ...
     max_epochs: object = None
     batch_size: object = "auto"
     patience: object = None
+    until_learned: bool = True
 
     _constraints = {
         "warm_start": ["boolean"],
@@ -131,6 +143,7 @@ parameter of RoundTraining must be ...
             Interval(Integral, 1, None, closed="left"),
             None,
         ],
+        "until_learned": ["boolean"],
     }
 
     def __post_init__(self):
@@ -166,7 +179,7 @@ def resolve_round_training(selector):
     ...                     "deprecated")
     >>> resolve_round_training(SimpleNamespace(round_training=None, **old))
     RoundTraining(warm_start=True, epochs='auto', schedule='cosine', max_epochs=None,
-                  batch_size='auto', patience=None)
+                  batch_size='auto', patience=None, until_learned=True)
     """
     given = {
         old: getattr(selector, old)

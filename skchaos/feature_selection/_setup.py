@@ -208,6 +208,7 @@ def build_setup(selector, X, y, units, classifier):
         schedule=training.schedule,
         max_round_epochs=training.max_epochs,
         patience=training.patience,
+        until_learned=training.until_learned,
     )
     setup = Setup(
         units=units,

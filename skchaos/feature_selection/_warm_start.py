@@ -156,6 +156,8 @@ class RoundTrainer:
         None the net's own. Unless None, a warm round whose restricted
         network is no worse than the loss its predecessor reached trains no
         epoch (see :meth:`next`).
+    until_learned : bool, default=False
+        What :meth:`first` does when it is given no ``until_learned``.
     """
 
     def __init__(
@@ -169,6 +171,7 @@ class RoundTrainer:
         final_estimator=None,
         min_epochs=None,
         patience=None,
+        until_learned=False,
     ):
         self.on_epoch = None  # on_epoch(epoch, loss): progress of a round
         # Smallest improvement of an early-stopping loss that counts: the
@@ -182,6 +185,7 @@ class RoundTrainer:
         self.max_round_epochs = max_round_epochs
         self.min_epochs = min_epochs
         self.patience = patience
+        self.until_learned = until_learned
         self.final_estimator = estimator if final_estimator is None else final_estimator
 
     @property
@@ -198,17 +202,31 @@ class RoundTrainer:
         return 10 * int(final_net(self.estimator).max_epochs)
 
     # ------------------------------------------------------------ rounds
-    def first(self, X, y, X_es, y_es, seed, *, weights=None, subset=False):
+    def first(
+        self, X, y, X_es, y_es, seed, *, weights=None, subset=False, until_learned=None
+    ):
         """Train the first network on all the inputs.
 
         ``weights`` is ``(sample_weight, es_weight)`` of the training and the
         early-stopping rows, or None. ``subset`` makes a plain skorch net take
         its columns through :class:`~skchaos.neural.InputSubset`, so that later
-        rounds can restrict it.
+        rounds can restrict it. ``until_learned`` (None: the trainer's): a
+        skchaos net trains on, up to the cap, while its early-stopping loss
+        is no better than the best constant's (see
+        :meth:`skchaos.neural.MLPRegressor._fine_tune`).
         """
+        if until_learned is None:
+            until_learned = self.until_learned
         columns = np.arange(X.shape[1]) if subset else None
         model, info = self._fresh(
-            X, y, X_es, y_es, seed, columns=columns, weights=weights
+            X,
+            y,
+            X_es,
+            y_es,
+            seed,
+            columns=columns,
+            weights=weights,
+            until_learned=until_learned,
         )
         return model, RoundInfo("initial", info.epochs, info.converged, info.loss)
 
@@ -312,6 +330,7 @@ class RoundTrainer:
         columns=None,
         n_inputs=None,
         weights=None,
+        until_learned=False,
     ):
         estimator = seeded_clone(
             self.estimator if estimator is None else estimator, seed
@@ -352,6 +371,7 @@ class RoundTrainer:
             sample_weight=w_fit,
             valid_sample_weight=w_es,
             min_epochs=self.min_epochs,
+            until_learned=until_learned,
         )
         return estimator, RoundInfo(
             "cold", result.n_epochs, result.converged, result.best_loss

@@ -38,6 +38,11 @@ _N_LR_STEPS = 5
 # A held-out loss improves when it drops by more than this fraction of the best.
 _IMPROVEMENT_RTOL = 1e-4
 
+# Under ``until_learned``, a held-out loss counts as learned once it is below
+# the best constant's by this fraction of it (``MIN_GAIN`` of the selectors'
+# check that a network learned something: an R^2 of 0.01).
+_LEARNED_GAIN = 0.01
+
 
 @dataclass(frozen=True)
 class FineTuneResult:
@@ -231,6 +236,7 @@ class FineTuneMixin:
         sample_weight=None,
         valid_sample_weight=None,
         reached_loss=None,
+        until_learned=False,
     ):
         """Train the fitted net for more epochs, on tensors converted once.
 
@@ -270,6 +276,15 @@ class FineTuneMixin:
             starting weights are no worse (an epoch would have to beat them
             by the improvement rule above), nothing is trained and the
             result has 0 epochs. None always trains.
+        until_learned : bool, default=False
+            With held-out rows: while the best held-out loss is not lower
+            than the best constant prediction's (fitted on the training rows)
+            by 1% of it, training goes on past ``min_epochs`` and the
+            patience, up to ``epochs``. A network on many more columns than
+            rows can spend hundreds of epochs fitting its training rows
+            before its held-out loss falls; without this, it stops on that
+            plateau. Only for the default criteria (``MSELoss``,
+            ``CrossEntropyLoss``); ignored otherwise.
 
         Returns
         -------
@@ -313,6 +328,9 @@ class FineTuneMixin:
                             *valid_t,
                             self._check_sample_weight(valid_sample_weight, valid[0]),
                         )
+                    plateau = (
+                        self._plateau_loss(y_t, w_t, valid_t) if until_learned else None
+                    )
                     with self._weighted(w_t):
                         result = self._train_until_converged(
                             X_t,
@@ -324,6 +342,7 @@ class FineTuneMixin:
                             min_delta,
                             on_epoch,
                             reached_loss,
+                            plateau,
                         )
         finally:
             vars(self).pop("_shuffle_generator_", None)
@@ -347,6 +366,7 @@ class FineTuneMixin:
         sample_weight=None,
         valid_sample_weight=None,
         min_epochs=None,
+        until_learned=False,
     ):
         """Fit from scratch until the loss on ``(X_valid, y_valid)`` levels off.
 
@@ -380,6 +400,7 @@ class FineTuneMixin:
             on_epoch=on_epoch,
             sample_weight=sample_weight,
             valid_sample_weight=valid_sample_weight,
+            until_learned=until_learned,
         )
         return FineTuneResult(
             result.n_epochs + 1,
@@ -406,6 +427,26 @@ class FineTuneMixin:
                     "train_loss", float(np.average(losses, weights=sizes))
                 )
 
+    def _plateau_loss(self, y_t, w_t, valid_t):
+        """The held-out loss ``until_learned`` must get below, or None.
+
+        The loss on ``valid_t`` of the best constant output for the training
+        targets ``y_t`` (their weighted mean; the log of their weighted class
+        frequencies), less ``_LEARNED_GAIN`` of it; None for a criterion other
+        than ``MSELoss`` or ``CrossEntropyLoss``.
+        """
+        if not isinstance(
+            self.criterion_, torch.nn.MSELoss | torch.nn.CrossEntropyLoss
+        ):
+            return None
+        X_valid, y_valid = valid_t[:2]
+        weight = valid_t[2] if len(valid_t) > 2 else None
+        with torch.no_grad():
+            constant = self._constant_output(y_t, w_t)
+            y_pred = constant.expand(len(y_valid), *constant.shape[1:])
+            loss = self._batch_loss(y_pred, y_valid, X_valid, False, weight)
+        return (1 - _LEARNED_GAIN) * float(loss)
+
     def _valid_loss(self, valid_t):
         step = self.validation_step(valid_t)
         return float(step["loss"].detach().cpu())
@@ -421,11 +462,13 @@ class FineTuneMixin:
         min_delta,
         on_epoch,
         reached_loss=None,
+        plateau=None,
     ):
         """Train until the held-out loss levels off; keep the best weights.
 
-        A diverging run restores the best weights before it raises
-        :class:`TrainingDivergedError`.
+        While the best held-out loss is not below ``plateau`` (a float, or
+        None), training goes on up to ``cap``. A diverging run restores the
+        best weights before it raises :class:`TrainingDivergedError`.
         """
         best_loss = self._valid_loss(valid_t)
         if reached_loss is not None and not _improves(
@@ -452,7 +495,11 @@ class FineTuneMixin:
                 if _improves(loss, best_loss, min_delta):
                     best_loss, best_epoch = loss, epoch
                     best_state = _state_copy(self.module_)
-                elif epoch - best_epoch >= patience and epoch >= min_epochs:
+                elif (
+                    epoch - best_epoch >= patience
+                    and epoch >= min_epochs
+                    and (plateau is None or best_loss < plateau)
+                ):
                     converged = True
                     break
         except TrainingDivergedError:

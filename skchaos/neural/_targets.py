@@ -47,6 +47,13 @@ class NeuralRegressorMixin(NeuralEstimatorMixin):
     def _y_to_tensor(self, y):
         return torch.as_tensor(y, device=self.device_)
 
+    def _constant_output(self, y_t, weight):
+        """The best constant output under the squared error: the mean target."""
+        if weight is None:
+            return y_t.mean(dim=0, keepdim=True)
+        weight = weight.to(y_t.dtype)[:, None]
+        return (weight * y_t).sum(0, keepdim=True) / weight.sum().clamp_min(1e-12)
+
     def predict(self, X):
         """Predict the targets of ``X``.
 
@@ -143,6 +150,16 @@ class NeuralClassifierMixin(NeuralEstimatorMixin):
 
     def _y_to_tensor(self, y):
         return torch.as_tensor(y, dtype=torch.long, device=self.device_)
+
+    def _constant_output(self, y_t, weight):
+        """The best constant logits under the log loss: the log class frequencies."""
+        counts = torch.bincount(
+            y_t,
+            weights=None if weight is None else weight.double(),
+            minlength=len(self.classes_),
+        ).double()
+        frequencies = counts / counts.sum().clamp_min(1e-12)
+        return torch.log(frequencies.clamp_min(1e-12)).float()[None, :]
 
     @contextmanager
     def _scoring_targets(self):
