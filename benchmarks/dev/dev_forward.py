@@ -8,7 +8,7 @@ asks each column the selector did not confirm, once the confirmed set
 lower the loss on rows no network trained on, more than adding a shuffled
 copy of it does?
 
-Per fit (setting A development seeds, or a development table's fold):
+Per fit (setting A development seeds):
 
 1. ``AttributionBoruta`` at its defaults (the development network) gives
    ``C`` (``support_``) and the candidates (every other column).
@@ -31,9 +31,7 @@ threshold can be read off the null columns before any use.
 
 Usage::
 
-    python benchmarks/dev/dev_forward.py --part A --seeds 0-19 --jobs 2 --out ...
-    python benchmarks/dev/dev_forward.py --part real --tables diabetes \\
-        --folds 0-4 --jobs 2 --out ...
+    python benchmarks/dev/dev_forward.py --seeds 0-19 --jobs 2 --out ...
 """
 
 import argparse
@@ -50,7 +48,6 @@ from _resumable import append_parallel  # noqa: E402
 from bench_generalization import (  # noqa: E402
     _int_list,
     cpu_seconds,
-    real_data,
     training_draw,
 )
 
@@ -140,52 +137,13 @@ def formula_cell(seed):
     }
 
 
-def real_cell(name, fold):
-    import torch
-    from sklearn.model_selection import KFold
-
-    torch.set_num_threads(1)
-    X, y, relevant, classifier = real_data(name, 0)
-    if classifier:
-        raise ValueError(f"{name} is a classification table; regression only")
-    # dev_boruta.py's folds
-    train, _ = list(KFold(5, shuffle=True, random_state=0).split(X))[fold]
-    X, y = X[train], y[train]
-    n_real = int(relevant.sum())
-    cpu = cpu_seconds()
-    selector = _boruta(X, y, fold)
-    boruta_cpu = cpu_seconds() - cpu
-    confirmed = np.flatnonzero(selector.support_)
-    candidates = np.flatnonzero(~selector.support_)
-    cpu = cpu_seconds()
-    z, base_loss = forward_z(X, y, confirmed, candidates, fold)
-    return {
-        "part": "real",
-        "table": name,
-        "fold": fold,
-        "boruta_real": int(selector.support_[:n_real].sum()),
-        "boruta_noise": int(selector.support_[n_real:].sum()),
-        "base_test_mse": round(base_loss, 5),
-        "z_real": {str(j): z[j] for j in candidates if j < n_real},
-        "z_noise": [z[j] for j in candidates if j >= n_real],
-        "boruta_cpu_s": round(boruta_cpu, 1),
-        "forward_cpu_s": round(cpu_seconds() - cpu, 1),
-    }
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--part", choices=("A", "real"), default="A")
     parser.add_argument("--seeds", type=_int_list, default=list(range(20)))
-    parser.add_argument("--tables", nargs="+", default=["diabetes"])
-    parser.add_argument("--folds", type=_int_list, default=list(range(5)))
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
-    if args.part == "A":
-        cells = (delayed(formula_cell)(s) for s in args.seeds)
-    else:
-        cells = (delayed(real_cell)(t, f) for t in args.tables for f in args.folds)
+    cells = (delayed(formula_cell)(s) for s in args.seeds)
     append_parallel(cells, args.out, args.jobs)
 
 
