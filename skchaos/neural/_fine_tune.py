@@ -433,9 +433,10 @@ class FineTuneMixin:
         The loss on ``valid_t`` of the best constant output for the training
         targets ``y_t`` (their weighted mean; the log of their weighted class
         frequencies), less ``_LEARNED_GAIN`` of it; None for a criterion other
-        than ``MSELoss`` or ``CrossEntropyLoss``.
+        than ``MSELoss`` or ``CrossEntropyLoss``, or a net without targets of
+        the skchaos target mixins.
         """
-        if not isinstance(
+        if not hasattr(self, "_constant_output") or not isinstance(
             self.criterion_, torch.nn.MSELoss | torch.nn.CrossEntropyLoss
         ):
             return None
