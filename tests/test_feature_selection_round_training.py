@@ -8,13 +8,7 @@ import pytest
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV
 
-from skchaos.feature_selection import (
-    AttributionRFE,
-    AttributionRFECV,
-    RoundTraining,
-    _warm_start,
-)
-from skchaos.feature_selection._warm_start import RoundTrainer
+from skchaos.feature_selection import AttributionRFE, AttributionRFECV, RoundTraining
 from skchaos.neural import MLPRegressor
 
 DEPRECATED = {
@@ -195,62 +189,11 @@ def test_patience_ends_the_warm_rounds_only(data, patience, expected):
     assert selector.history_["epochs"][0] >= 1 + 6
 
 
-@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-def test_auto_patience_can_spare_the_rounds_that_remove_one_unit(monkeypatch):
-    # The development knob AUTO_MIN_REMOVED=2. 9 columns, step=3: the rounds
-    # remove 3, 3 and then 1 column. Under "auto" the first two warm rounds
-    # take half the net's patience (3) or no epoch; the last one trains like
-    # patience=None, to the same epochs.
-    monkeypatch.setattr(_warm_start, "AUTO_MIN_REMOVED", 2)
-    rng = np.random.RandomState(1)
-    X = rng.uniform(-1, 1, size=(150, 9))
-    y = X[:, 0] + 0.5 * X[:, 1] + 0.05 * rng.randn(150)
-    net = _net().set_params(n_iter_no_change=6, max_epochs=40)
-    auto = _fitted_with_patience(X, y, net, "auto", step=3)
-    patient = _fitted_with_patience(X, y, net, None, step=3)
-    assert auto.history_["n_features"] == patient.history_["n_features"] == [9, 6, 3, 2]
-    several, single = auto.history_["epochs"][1:3], auto.history_["epochs"][3]
-    assert all(epochs == 0 or epochs >= 3 for epochs in several)
-    assert sum(several) < sum(patient.history_["epochs"][1:3])
-    assert single >= 6  # the net's own patience, never skipped
-    # With step=1 every round removes one unit: "auto" is then patience=None.
-    X = X[:, :5]
-    auto = _fitted_with_patience(X, y, net, "auto")
-    assert (
-        auto.history_["epochs"]
-        == _fitted_with_patience(X, y, net, None).history_["epochs"]
-    )
-
-
-@pytest.mark.parametrize(
-    "min_removed, patience, n_removed, expected",
-    [
-        (1, "auto", 1, "auto"),
-        (2, "auto", 1, None),
-        (2, "auto", 2, "auto"),
-        (2, "auto", None, "auto"),
-        (2, 4, 1, 4),
-        (1, None, 9, None),
-    ],
-)
-def test_round_patience_rule(monkeypatch, min_removed, patience, n_removed, expected):
-    monkeypatch.setattr(_warm_start, "AUTO_MIN_REMOVED", min_removed)
-    trainer = RoundTrainer(
-        _net(),
-        warm_start=True,
-        epochs="auto",
-        schedule="cosine",
-        max_round_epochs=None,
-        patience=patience,
-    )
-    assert trainer.round_patience(n_removed) == expected
-
-
-def _fitted_with_patience(X, y, net, patience, step=1):
+def _fitted_with_patience(X, y, net, patience):
     return AttributionRFE(
         net,
         n_features_to_select=2,
-        step=step,
+        step=1,
         round_training=RoundTraining(patience=patience),
         random_state=0,
     ).fit(X, y)

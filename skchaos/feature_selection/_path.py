@@ -310,13 +310,7 @@ def elimination_path(
         trainer.on_epoch = epoch_progress(bar)
     start = tic = time.perf_counter()
     model, info = trainer.first(
-        X_fit,
-        y_fit,
-        X_es,
-        y_es,
-        draw_seed(rng, seeded),
-        weights=weights,
-        subset=True,
+        X_fit, y_fit, X_es, y_es, draw_seed(rng, seeded), weights=weights, subset=True
     )
     n_outside = 0
     try:
@@ -384,7 +378,6 @@ def elimination_path(
                 n_inputs=X.shape[1],
                 weights=weights,
                 reached_loss=info.loss,
-                n_removed=n_out,
             )
             columns = columns[keep]
     finally:

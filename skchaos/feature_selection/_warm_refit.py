@@ -28,11 +28,9 @@ from skchaos.feature_selection._nets import is_plain_net
 from skchaos.feature_selection._path import MIN_DELTA
 from skchaos.feature_selection._round_params import ROUND_ONLY_PARAMS
 from skchaos.feature_selection._rows import Scaling, held_out_weights
+from skchaos.feature_selection._warm_start import N_CHECK_ROWS
 from skchaos.neural import TrainingDivergedError
 from skchaos.utils import final_net, split_estimator
-
-# Validation rows on which the folded network must reproduce the original.
-_N_CHECK_ROWS = 64
 
 
 def keeps_path_models(refit, setup, X):
@@ -116,7 +114,7 @@ def warm_refit(setup, path, chosen, support, X, y, seed, sample_weight=None):
         scaling.x_scale[support],
         scaling.y_mean,
         scaling.y_scale,
-        X_check=X_val[:_N_CHECK_ROWS],
+        X_check=X_val[:N_CHECK_ROWS],
     )
     if not folded:
         return None

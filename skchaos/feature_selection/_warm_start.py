@@ -47,16 +47,9 @@ from skchaos.utils import (
     torch_random_context,
 )
 
-# Rows used to check that a restricted network reproduces the original one.
-_N_CHECK_ROWS = 64
-
-# Under ``patience="auto"``, the fewest units a round must remove for its
-# network to take the shorter patience; the rounds that remove fewer keep
-# the net's own (see :meth:`RoundTrainer.round_patience`). 1: every warm
-# round. A development knob: 2 (the single-unit rounds at the net's own
-# patience) kept no more selections on setting A's development seeds
-# (``benchmarks/results/dev/screen-dev.md``, twelfth session).
-AUTO_MIN_REMOVED = 1
+# Rows used to check that a restricted (or, in the warm refit, rescaled)
+# network reproduces the original one.
+N_CHECK_ROWS = 64
 
 
 @dataclass(frozen=True)
@@ -246,7 +239,6 @@ class RoundTrainer:
         n_inputs=None,
         weights=None,
         reached_loss=None,
-        n_removed=None,
     ):
         """The network of the next round: ``model`` restricted to ``keep``.
 
@@ -257,11 +249,9 @@ class RoundTrainer:
         ``reached_loss`` is the early-stopping loss ``model`` had converged
         to: unless ``patience`` is None, a restricted skchaos net that is no
         worse on those rows trains no epoch (see
-        :meth:`skchaos.neural.MLPRegressor._fine_tune`). ``n_removed`` is
-        the number of units the round removed (see :meth:`round_patience`).
+        :meth:`skchaos.neural.MLPRegressor._fine_tune`).
         """
-        patience = self.round_patience(n_removed)
-        if patience is None:
+        if self.patience is None:
             reached_loss = None
         if self.warm_start:
             warm = self._warm(
@@ -276,7 +266,6 @@ class RoundTrainer:
                 copy,
                 weights,
                 reached_loss,
-                patience,
             )
             if warm is not None:
                 return warm
@@ -377,32 +366,8 @@ class RoundTrainer:
             "cold", result.n_epochs, result.converged, result.best_loss
         )
 
-    def round_patience(self, n_removed):
-        """The ``patience`` of a warm round that removed ``n_removed`` units.
-
-        ``"auto"`` applies to the rounds that remove at least
-        ``AUTO_MIN_REMOVED`` units (1: every round); the others train with
-        the net's own patience (None). An int or None applies to every
-        round; so does ``"auto"`` when ``n_removed`` is None.
-        """
-        if self.patience == "auto" and n_removed is not None:
-            return "auto" if n_removed >= AUTO_MIN_REMOVED else None
-        return self.patience
-
     def _warm(
-        self,
-        model,
-        keep,
-        X,
-        y,
-        X_es,
-        y_es,
-        X_check,
-        seed,
-        copy,
-        weights,
-        reached,
-        patience=None,
+        self, model, keep, X, y, X_es, y_es, X_check, seed, copy, weights, reached
     ):
         """Restrict and fine-tune ``model``; None when it cannot be restricted."""
         prefix, net = split_estimator(model)
@@ -415,7 +380,7 @@ class RoundTrainer:
         if copy:
             model = deepcopy(model)
             prefix, net = split_estimator(model)
-        X_sub, rows = X[:, keep], X_check[:_N_CHECK_ROWS]
+        X_sub, rows = X[:, keep], X_check[:N_CHECK_ROWS]
         if prefix is None:
             Z, Z_check, Z_es, new_prefix = X_sub, rows, X_es, None
         else:
@@ -434,15 +399,11 @@ class RoundTrainer:
         if new_prefix is not None:
             model.steps = [*new_prefix.steps, model.steps[-1]]
         Z_es = None if Z_es is None else Z_es[:, keep]
-        return model, self._fine_tune(
-            net, Z, y, Z_es, y_es, seed, weights, reached, patience
-        )
+        return model, self._fine_tune(net, Z, y, Z_es, y_es, seed, weights, reached)
 
-    def _fine_tune(
-        self, net, Z, y, Z_es, y_es, seed, weights, reached=None, patience=None
-    ):
+    def _fine_tune(self, net, Z, y, Z_es, y_es, seed, weights, reached=None):
         w_fit, w_es = (None, None) if weights is None else weights
-        patience = warm_patience(net, patience)
+        patience = warm_patience(net, self.patience)
         if self.auto and is_plain_net(net):
             epochs, converged = fit_plain_converged(
                 net,
