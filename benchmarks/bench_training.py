@@ -9,7 +9,15 @@ training):
 (a) the reference loop: ``DataLoader(TensorDataset(X, y), batch_size=8000,
     shuffle=True)``, 3 x 100 GELU MLP, Adam lr 1e-3, MSE;
 (b) ``skchaos.neural.MLPRegressor`` with the same model and epochs, full batch;
-(c) for scale, a bare torch loop on full-batch tensors (no skorch at all).
+(c) for scale, a bare torch loop on device tensors (no skorch at all);
+(d) (b) with torch's loop implementation of Adam (``optimizer__fused=False``;
+    the skchaos nets run the fused one by default where torch has it, (a)
+    and (c) run the loop one, as torch does by default on the CPU).
+
+``--batch-size N`` trains every run on shuffled mini-batches of N rows
+instead of one full batch (the reference loop's ``DataLoader`` with
+``batch_size=N``; the bare loop gathers each batch through a shuffled index,
+as skchaos does); 256 is what the selectors' rounds use.
 
 All three start from the same initial weights and take turns of
 ``epochs / chunks`` epochs each (``--chunks``), so that load from other
@@ -29,6 +37,9 @@ Usage::
     # 3 x 160 s on an idle 2-core CPU)
     python benchmarks/bench_training.py --out benchmarks/results/training-speed.csv
     python benchmarks/bench_training.py --epochs 100 --repeats 1 --chunks 1
+    # mini-batches of 256, the selectors' rounds (about 3 x 100 s)
+    python benchmarks/bench_training.py --epochs 50 --chunks 5 --batch-size 256 \
+        --out benchmarks/results/training-speed-batch256.csv
 """
 
 import argparse
@@ -71,12 +82,14 @@ def make_data(n_samples=10_000, n_noise=100, noise=0.01, seed=0):
 class _TorchLoop:
     """A torch MLP (3 x 100 GELU, Adam lr 1e-3, MSE) with the initial weights of (b)."""
 
-    def __init__(self, X, y, seed):
+    def __init__(self, X, y, seed, batch_size=None):
         with torch_random_context(torch_seed_from_random_state(seed)):
             self.model = MLP(X.shape[1])
         self.optimizer = torch.optim.Adam(self.model.parameters(), lr=1e-3)
         self.loss_fn = nn.MSELoss()
         self.X, self.y = torch.from_numpy(X), torch.from_numpy(y[:, None])
+        self.batch_size = batch_size or len(X)
+        self.generator = torch.Generator().manual_seed(seed)
 
     def step(self, xb, yb):
         self.optimizer.zero_grad()
@@ -95,11 +108,11 @@ class _TorchLoop:
 class ReferenceLoop(_TorchLoop):
     """(a) The research code's loop: per-sample DataLoader collation."""
 
-    def __init__(self, X, y, seed):
-        super().__init__(X, y, seed)
+    def __init__(self, X, y, seed, batch_size=None):
+        super().__init__(X, y, seed, batch_size)
         dataset = torch.utils.data.TensorDataset(self.X, self.y)
         self.loader = torch.utils.data.DataLoader(
-            dataset, batch_size=8000, shuffle=True
+            dataset, batch_size=self.batch_size, shuffle=True
         )
 
     def train(self, epochs):
@@ -109,19 +122,34 @@ class ReferenceLoop(_TorchLoop):
 
 
 class BareFullBatch(_TorchLoop):
-    """(c) A bare torch loop on full-batch tensors: the floor for (b)."""
+    """(c) A bare torch loop on device tensors: the floor for (b)."""
 
     def train(self, epochs):
+        n_rows, size = len(self.X), self.batch_size
         for _ in range(epochs):
-            self.step(self.X, self.y)
+            if size >= n_rows:
+                self.step(self.X, self.y)
+                continue
+            order = torch.randperm(n_rows, generator=self.generator)
+            for start in range(0, n_rows, size):
+                rows = order[start : start + size]
+                self.step(self.X[rows], self.y[rows])
 
 
 class Skchaos:
-    """(b) skchaos's MLPRegressor, full batch (warm-started between chunks)."""
+    """(b) skchaos's MLPRegressor (warm-started between chunks)."""
 
-    def __init__(self, X, y, seed):
+    params = {}
+
+    def __init__(self, X, y, seed, batch_size=None):
         self.X, self.y = X, y
-        self.reg = MLPRegressor(device="cpu", random_state=seed, warm_start=True)
+        self.reg = MLPRegressor(
+            device="cpu",
+            random_state=seed,
+            warm_start=True,
+            batch_size=batch_size,
+            **self.params,
+        )
 
     def train(self, epochs):
         self.reg.set_params(max_epochs=epochs).fit(self.X, self.y)
@@ -130,10 +158,17 @@ class Skchaos:
         return self.reg.predict(X)
 
 
+class SkchaosLoopAdam(Skchaos):
+    """(d) (b) with torch's loop implementation of Adam."""
+
+    params = {"optimizer__fused": False}
+
+
 RUNS = {
     "(a) reference DataLoader loop": ReferenceLoop,
     "(b) skchaos MLPRegressor": Skchaos,
-    "(c) bare torch, full batch": BareFullBatch,
+    "(c) bare torch loop": BareFullBatch,
+    "(d) (b), Adam fused=False": SkchaosLoopAdam,
 }
 
 
@@ -146,10 +181,10 @@ class Timing(NamedTuple):
     pred: np.ndarray
 
 
-def run_once(data, epochs, chunks, seed):
+def run_once(data, epochs, chunks, seed, batch_size=None):
     """One comparison from fresh weights: ``{run name: Timing}``."""
     X_train, y_train, X_test, y_test = data
-    runs = {name: cls(X_train, y_train, seed) for name, cls in RUNS.items()}
+    runs = {name: cls(X_train, y_train, seed, batch_size) for name, cls in RUNS.items()}
     seconds = dict.fromkeys(runs, 0.0)
     cpu_seconds = dict.fromkeys(runs, 0.0)
     for _ in range(chunks):
@@ -190,6 +225,7 @@ def write_csv(path, repeats, args, threads, machine):
         "chunks": args.chunks,
         "threads": threads,
         "seed": args.seed,
+        "batch_size": args.batch_size,
         "torch": torch.__version__,
         "machine": machine,
     }
@@ -232,6 +268,12 @@ def main(argv=None):
     )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
+        "--batch-size",
+        type=int,
+        default=None,
+        help="shuffled mini-batches of this many rows (default: one full batch)",
+    )
+    parser.add_argument(
         "--out", default=None, help="write one CSV row per repeat and run here"
     )
     args = parser.parse_args(argv)
@@ -253,7 +295,7 @@ def main(argv=None):
     )
     repeats = []
     for index in range(args.repeats):
-        results = run_once(data, args.epochs, args.chunks, args.seed)
+        results = run_once(data, args.epochs, args.chunks, args.seed, args.batch_size)
         repeats.append(results)
         for name, timing in results.items():
             print(
@@ -268,14 +310,17 @@ def main(argv=None):
             f"{median(repeats, name, 'cpu'):8.2f} s CPU   "
             f"test MAE {median(repeats, name, 'mae'):.5f}"
         )
-    a, b, c = RUNS
+    a, b, c, d = RUNS
     last = repeats[-1]
+    # (d) and (c): the same initial weights and the same Adam; on full
+    # batches the same updates (mini-batches are shuffled differently).
     print(
-        "max |(b) - (c)| on the test predictions: "
-        f"{np.max(np.abs(last[b].pred - last[c].pred)):.1e}"
+        "max |(d) - (c)| on the test predictions: "
+        f"{np.max(np.abs(last[d].pred - last[c].pred)):.1e}"
     )
     print(ratio_line("speed-up (a) / (b)", repeats, a, b))
     print(ratio_line("skorch overhead (b) / (c)", repeats, b, c))
+    print(ratio_line("fused Adam (d) / (b)", repeats, d, b))
     if args.out:
         write_csv(args.out, repeats, args, threads, machine)
         print(f"rows written to {args.out}")

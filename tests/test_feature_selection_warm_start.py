@@ -292,6 +292,12 @@ def test_round_trainer_warm_starts_in_place_and_fine_tunes(fitted):
     assert info == RoundInfo("warm", 3, None)
     assert copied.n_features_in_ == 3 and copied.module_.input_layer.in_features == 3
     assert copied.n_iter_ == net.n_iter_ + 3
+    # The copy's history starts as the original's, as records of its own.
+    n_epochs = len(original.history_)
+    assert list(copied.history_[:n_epochs]) == list(original.history_)
+    assert list(net.history_) == list(original.history_)
+    assert copied.history_[0] is not net.history_[0]
+    assert copied.history_[0]["batches"][0] is not net.history_[0]["batches"][0]
     assert copied.predict(X[:, KEEP]).shape == (80,)
     with pytest.raises(ValueError, match="features"):
         copied.predict(X)

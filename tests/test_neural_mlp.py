@@ -23,6 +23,7 @@ from skchaos.neural import (
     TensorBatchDataset,
     TensorBatchIterator,
 )
+from skchaos.neural._device import fused_adam_supported
 
 FAST = {"hidden_layer_sizes": (8,), "lr": 0.05, "max_epochs": 10, "device": "cpu"}
 
@@ -550,6 +551,60 @@ def test_prefixed_optimizer_argument_reaches_the_optimizer(Estimator):
     assert est.optimizer_.param_groups[0]["weight_decay"] == 0.25
     with pytest.raises(ValueError, match="optimizer__weight_decay"):
         Estimator((4,), max_epochs=2, optimizer_weight_decay=0.25).fit(X, y)
+
+
+needs_fused_cpu = pytest.mark.skipif(
+    not fused_adam_supported("cpu"), reason="fused Adam on the CPU needs torch >= 2.4"
+)
+
+
+@needs_fused_cpu
+@pytest.mark.parametrize("Estimator", [MLPRegressor, MLPClassifier])
+def test_adam_is_fused_by_default_and_the_same_update(Estimator):
+    rng = np.random.RandomState(0)
+    X, y = rng.normal(size=(40, 3)).astype(np.float32), np.arange(40) % 2
+    params = {"hidden_layer_sizes": (8,), "max_epochs": 20, "random_state": 0}
+    fused = Estimator(**params).fit(X, y)
+    loop = Estimator(**params, optimizer__fused=False).fit(X, y)
+    assert fused.optimizer_.defaults["fused"] is True
+    assert not loop.optimizer_.defaults["fused"]
+    # The same algorithm: the two differ by float32 rounding only.
+    out = "predict_proba" if Estimator is MLPClassifier else "predict"
+    np.testing.assert_allclose(
+        getattr(fused, out)(X), getattr(loop, out)(X), rtol=1e-4, atol=1e-5
+    )
+    assert "optimizer__fused" not in fused.get_params()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"optimizer__foreach": True},
+        {"optimizer": torch.optim.SGD},
+        {"optimizer": torch.optim.AdamW, "optimizer__fused": False},
+    ],
+)
+def test_adam_is_not_fused_when_the_user_chose_otherwise(params):
+    X = np.random.RandomState(0).normal(size=(20, 3)).astype(np.float32)
+    reg = MLPRegressor((4,), max_epochs=2, **params).fit(X, X[:, 0])
+    assert not reg.optimizer_.defaults.get("fused")
+
+
+def test_train_and_eval_steps_set_every_module_mode(regression_data):
+    X, y = regression_data
+    reg = MLPRegressor((8,), max_epochs=1, random_state=0).fit(X, y)
+    batch = (
+        torch.as_tensor(X[:10], dtype=torch.float32),
+        torch.as_tensor(y[:10, None], dtype=torch.float32),
+    )
+    list(reg.module_.modules())[-1].eval()  # one layer out of step
+    reg.train_step_single(batch)
+    assert all(m.training for m in reg.module_.modules())
+    reg.validation_step(batch)
+    assert not any(m.training for m in reg.module_.modules())
+    list(reg.module_.modules())[-1].train()
+    reg.validation_step(batch)
+    assert not any(m.training for m in reg.module_.modules())
 
 
 # -------------------------------------------------------------- input penalty

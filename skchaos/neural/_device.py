@@ -34,6 +34,19 @@ def checked_device(device):
     return resolved
 
 
+def fused_adam_supported(device):
+    """Whether torch's fused Adam runs on ``device`` (a resolved device).
+
+    Examples
+    --------
+    >>> from skchaos.neural._device import fused_adam_supported
+    >>> fused_adam_supported("meta")
+    False
+    """
+    kind = torch.device(device).type
+    return kind == "cuda" or (kind == "cpu" and torch.__version__ >= "2.4")
+
+
 class DeviceMixin:
     """Run skorch's device-dependent methods on the resolved device ``device_``."""
 
@@ -44,13 +57,51 @@ class DeviceMixin:
         skorch reads ``self.device`` (module and criterion placement, ``infer``,
         ``get_loss``, callbacks); ``"auto"`` must stay the parameter's value.
         """
-        requested = self.device
-        resolved = getattr(self, "device_", None)
-        self.device = resolved if resolved is not None else checked_device(requested)
+        state = vars(self)  # a plain string: no need for skorch's __setattr__
+        requested = state["device"]
+        resolved = state.get("device_")
+        state["device"] = (
+            resolved if resolved is not None else checked_device(requested)
+        )
         try:
             yield
         finally:
-            self.device = requested
+            state["device"] = requested
+
+    def get_params_for_optimizer(self, prefix, named_parameters):
+        """skorch's optimizer arguments, with torch's fused Adam by default.
+
+        ``torch.optim.Adam`` and ``AdamW`` take ``fused=True`` on the CPU
+        (torch 2.4 and later) and on CUDA unless ``optimizer__fused`` or
+        ``optimizer__foreach`` is given: the same update in one kernel per
+        step instead of a handful per parameter, which matters for the small
+        networks and mini-batches of the selectors.
+
+        Parameters
+        ----------
+        prefix : str
+            The optimizer's name, ``"optimizer"``.
+        named_parameters : iterator of (str, torch.nn.Parameter)
+            The parameters to optimize.
+
+        Returns
+        -------
+        args : tuple
+            The parameters or parameter groups.
+        kwargs : dict
+            The optimizer's keyword arguments.
+        """
+        args, kwargs = super().get_params_for_optimizer(prefix, named_parameters)
+        if (
+            prefix == "optimizer"
+            and self.optimizer in (torch.optim.Adam, torch.optim.AdamW)
+            and not {"fused", "foreach", "differentiable"} & kwargs.keys()
+            and fused_adam_supported(
+                vars(self).get("device_") or checked_device(self.device)
+            )
+        ):
+            kwargs = {**kwargs, "fused": True}
+        return args, kwargs
 
     def initialize(self):
         """Initialize the module, criterion, optimizer, callbacks and history.

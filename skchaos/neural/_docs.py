@@ -24,7 +24,10 @@ TRAINING = """
 
     optimizer : torch.optim.Optimizer class, default=torch.optim.Adam
         The optimizer; its other arguments go in ``optimizer__name`` (e.g.
-        ``optimizer__weight_decay``).
+        ``optimizer__weight_decay``). ``Adam`` and ``AdamW`` run torch's
+        fused implementation (``fused=True``: the same update, one kernel
+        per step) on the CPU (torch 2.4 and later) and on CUDA, unless
+        ``optimizer__fused`` or ``optimizer__foreach`` is given.
 
     early_stopping : bool, default=False
         Whether to stop when the loss on held-out samples has not improved

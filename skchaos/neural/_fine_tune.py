@@ -409,23 +409,26 @@ class FineTuneMixin:
             result.best_loss,
         )
 
-    def _train_epochs(self, X_t, y_t, n_epochs):
-        """Run ``n_epochs`` training epochs, recorded in ``history_``."""
-        dataset = self.get_dataset(X_t, y_t)
-        iterator = self.get_iterator(dataset, training=True)
+    def _train_epochs(self, X_t, y_t, n_epochs, iterator=None):
+        """Run ``n_epochs`` training epochs, recorded in ``history_``.
+
+        ``iterator`` (the training iterator over ``X_t, y_t``) may be made
+        once by the caller for many calls; it draws a new order per pass.
+        """
+        if iterator is None:
+            iterator = self.get_iterator(self.get_dataset(X_t, y_t), training=True)
         for _ in range(n_epochs):
-            self.history.new_epoch()
-            self.history.record("epoch", len(self.history))
+            history = self.history
+            history.new_epoch()
+            history.record("epoch", len(history))
             self.run_single_epoch(
                 iterator, training=True, prefix="train", step_fn=self.train_step
             )
-            batches = self.history[-1]["batches"]
-            losses = [b["train_loss"] for b in batches if "train_loss" in b]
-            sizes = [b["train_batch_size"] for b in batches if "train_loss" in b]
-            if losses:
-                self.history.record(
-                    "train_loss", float(np.average(losses, weights=sizes))
-                )
+            batches = [b for b in history[-1]["batches"] if "train_loss" in b]
+            if batches:
+                total = sum(b["train_batch_size"] for b in batches)
+                loss = sum(b["train_loss"] * b["train_batch_size"] for b in batches)
+                history.record("train_loss", loss / total)
 
     def _plateau_loss(self, y_t, w_t, valid_t):
         """The held-out loss ``until_learned`` must get below, or None.
@@ -478,9 +481,10 @@ class FineTuneMixin:
             return FineTuneResult(0, True, 0, best_loss)
         best_epoch, best_state = 0, _state_copy(self.module_)
         epoch, converged = 0, False
+        iterator = self.get_iterator(self.get_dataset(X_t, y_t), training=True)
         try:
             while epoch < cap:
-                self._train_epochs(X_t, y_t, 1)
+                self._train_epochs(X_t, y_t, 1, iterator)
                 epoch += 1
                 loss = self._valid_loss(valid_t)
                 self.history.record("valid_loss", loss)

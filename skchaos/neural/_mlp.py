@@ -45,7 +45,7 @@ class _MLPMixin:
         for module in self.module_.modules():
             if isinstance(module, torch.nn.Linear):
                 return module.weight
-            if len(list(module.parameters(recurse=False))):
+            if next(module.parameters(recurse=False), None) is not None:
                 break
         raise ValueError(
             f"input_penalty={self.input_penalty} needs a module whose first "

@@ -170,6 +170,20 @@ class TrainingMixin:
         weight = weight.to(losses.dtype)
         return (losses * weight).sum() / weight.sum().clamp_min(1e-12)
 
+    def _set_training(self, training=True):
+        """skorch's ``_set_training``, skipped when every module is in that mode.
+
+        skorch sets the mode on every batch; setting it walks the module tree
+        through ``nn.Module.__setattr__``, which costs more than reading it.
+        """
+        for name in self._modules + self._criteria:
+            module = getattr(self, name + "_", None)
+            if isinstance(module, torch.nn.Module) and any(
+                m.training != training for m in module.modules()
+            ):
+                return super()._set_training(training)
+        return None
+
     def train_step_single(self, batch, **fit_params):
         """Forward and backward pass of one batch, with its rows' weights.
 
