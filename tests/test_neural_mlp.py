@@ -87,6 +87,30 @@ def test_input_dropout_zeroes_inputs_while_training_only():
     assert abs(out.mean().item() - 50.0) < 1.5
 
 
+@pytest.mark.parametrize("p", [0.1, 0.3, 0.7])
+def test_fast_dropout_draws_torch_dropout_masks(p):
+    from skchaos.neural._modules import FastDropout
+
+    X = torch.ones(400, 500, requires_grad=True)
+    with torch.random.fork_rng():
+        torch.manual_seed(0)
+        fast = FastDropout(p)(X)
+        torch.manual_seed(0)
+        again = FastDropout(p)(X)
+    assert torch.equal(fast, again)  # seeded like torch's dropout
+    ref = nn.functional.dropout(X, p, training=True)
+    # The same values (0 and 1 / (1 - p)) in about the same proportions.
+    scale = 1 / (1 - p)
+    assert torch.allclose(torch.unique(fast), torch.tensor([0.0, scale]))
+    assert torch.allclose(torch.unique(ref), torch.tensor([0.0, scale]))
+    kept, ref_kept = (fast > 0).float().mean(), (ref > 0).float().mean()
+    assert abs(kept - (1 - p)) < 0.005 and abs(ref_kept - (1 - p)) < 0.005
+    # The gradient is the mask times the scale, as for torch's dropout.
+    (grad,) = torch.autograd.grad(fast.sum(), X)
+    assert torch.equal(grad, fast.detach())
+    assert torch.equal(FastDropout(p).eval()(X), X)
+
+
 @pytest.mark.parametrize(
     "kwargs, error, match",
     [

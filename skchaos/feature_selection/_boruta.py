@@ -267,9 +267,9 @@ class AttributionBoruta(
     >>> selector.get_support(indices=True)
     array([0, 1])
     >>> selector.ranking_  # 1 confirmed, 2 tentative, 3+ rejected
-    array([1, 1, 2, 2, 3])
+    array([1, 1, 2, 3, 2])
     >>> selector.decision_iteration_  # 0: confirmed by the minimal-optimal set
-    array([ 0,  0, -1, -1, 15])
+    array([ 0,  0, -1, 10, -1])
     >>> selector.support_minimal_
     array([ True,  True, False, False, False])
     >>> selector.transform(X).shape
