@@ -25,7 +25,11 @@ real
     on it; ``--draw heldout6``: randhie4 (the next 1,500 rows, in none of
     them) and scikit-learn's iris (150 rows, 4 columns, 3 classes), the
     draw for ``CONFIRM_Z`` 2.5, defined on 2026-12-07 before any selector
-    ran on them.
+    ran on them; ``--draw heldout7``: statsmodels' grunfeld (220 rows, 3
+    columns, regression) and modechoice (840 rows, 7 columns, binary), two
+    small tables for the CPU comparison after the training loop's speed-up,
+    defined on 2026-12-07 (thirteenth session) before any selector ran on
+    them.
 random
     Random formulas of setting A (``random_formula``; 3,000 rows, 60 noise
     columns, 20% held out and unused): precision, recall and F1 of the
@@ -100,6 +104,7 @@ TABLES = {
     "heldout4": ("randhie2",),
     "heldout5": ("randhie3",),
     "heldout6": ("randhie4", "iris"),
+    "heldout7": ("grunfeld", "modechoice"),
 }
 SEEDS = {
     "dev": range(20),

@@ -318,7 +318,11 @@ def real_data(name, seed):
     selector ran on them; ``"randhie"`` (statsmodels, 1,500 rows) its third;
     ``"randhie2"`` (1,500 other rows of it) its fourth; ``"randhie3"`` (the
     next 1,500) its fifth; ``"randhie4"`` (the next 1,500) and ``"iris"``
-    its sixth.
+    its sixth; ``"grunfeld"`` (statsmodels: 220 firm-years, investment from
+    value, capital and year) and ``"modechoice"`` (statsmodels: 840 rows,
+    whether a travel mode was chosen, from its 7 columns) its seventh, small
+    tables for the CPU comparison with GrootCV, chosen before any selector
+    ran on them.
     """
     from sklearn.datasets import (
         load_breast_cancer,
@@ -354,6 +358,18 @@ def real_data(name, seed):
         frame = frame.iloc[order[start : start + 1500]]
         y = frame.pop("mdvis").to_numpy(float)
         X, classifier = frame.to_numpy(float), False
+    elif name == "grunfeld":  # 220 firm-years: gross investment
+        import statsmodels.datasets.grunfeld as grunfeld
+
+        frame = grunfeld.load_pandas().data.drop(columns="firm")
+        y = frame.pop("invest").to_numpy(float)
+        X, classifier = frame.to_numpy(float), False
+    elif name == "modechoice":  # 840 rows (210 travellers x 4 modes): chosen?
+        import statsmodels.datasets.modechoice as modechoice
+
+        frame = modechoice.load_pandas().data.drop(columns="individual")
+        y = frame.pop("choice").to_numpy(int)
+        X, classifier = frame.to_numpy(float), True
     elif name == "star98":  # 303 school districts: share above the median
         import statsmodels.datasets.star98 as star98
 
