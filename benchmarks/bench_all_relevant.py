@@ -126,7 +126,7 @@ BORUTA_NET = {"hidden_layer_sizes": (64, 64), "lr": 0.003, "max_epochs": 300}
 WORKER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_grootcv_worker.py")
 
 
-def _selector(name, seed, classifier):
+def _selector(name, seed, classifier, boruta_net=None):
     from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
     from sklearn.feature_selection import SelectFromModel
 
@@ -137,8 +137,8 @@ def _selector(name, seed, classifier):
     kind = MLPClassifier if classifier else MLPRegressor
     net = kind(random_state=seed, **NET)
     if name == "boruta_nn":
-        boruta_net = kind(random_state=seed, **BORUTA_NET)
-        return AttributionBoruta(boruta_net, random_state=seed)
+        params = BORUTA_NET if boruta_net is None else boruta_net
+        return AttributionBoruta(kind(random_state=seed, **params), random_state=seed)
     if name == "rfe":
         return AttributionRFE(net, random_state=seed)
     if name == "sfm_forest":
@@ -170,7 +170,7 @@ def _select(name, X, y, classifier, seed, args):
     """Fit one selector; return its support, wall and CPU seconds."""
     if name == "grootcv":
         return _grootcv(X, y, classifier, seed, args.grootcv_python)
-    selector = _selector(name, seed, classifier)
+    selector = _selector(name, seed, classifier, getattr(args, "boruta_net", None))
     wall, cpu = timed_fit(selector, X, y)
     support = getattr(selector, "support_", None)
     if support is None:
@@ -291,6 +291,13 @@ def main(argv=None):
         help="random part: these seeds only, e.g. 0-9 (default: the draw's)",
     )
     parser.add_argument("--grootcv-python", default=None)
+    parser.add_argument(
+        "--boruta-net",
+        type=json.loads,
+        default=None,
+        help="development only: boruta_nn's network parameters as JSON "
+        "(default: BORUTA_NET)",
+    )
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
