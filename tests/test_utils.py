@@ -6,6 +6,7 @@ import torch
 
 from skchaos.neural import MLPRegressor
 from skchaos.utils import (
+    copy_estimator,
     numpy_random_context,
     resolve_device,
     torch_random_context,
@@ -67,3 +68,23 @@ def test_seeded_fits_in_threads_match_serial_fits():
         threaded = list(pool.map(fit, seeds))
     for seed, expected, got in zip(seeds, serial, threaded):
         np.testing.assert_array_equal(got, expected, err_msg=f"seed {seed}")
+
+
+def test_copy_estimator_copies_a_net_and_its_history_independently():
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(60, 3)).astype(np.float32)
+    net = MLPRegressor((4,), max_epochs=5, batch_size=16, random_state=0)
+    for model in (net, make_pipeline(StandardScaler(), net)):
+        model.fit(X, X[:, 0])
+        fitted = model[-1] if hasattr(model, "steps") else model
+        copy = copy_estimator(model)
+        copied = copy[-1] if hasattr(copy, "steps") else copy
+        assert copied is not fitted and copied.module_ is not fitted.module_
+        assert list(copied.history_) == list(fitted.history_)
+        assert copied.history_[0]["batches"][0] is not fitted.history_[0]["batches"][0]
+        copied.history_[0]["batches"][0]["train_loss"] = -1.0
+        assert fitted.history_[0]["batches"][0]["train_loss"] != -1.0
+        np.testing.assert_array_equal(copy.predict(X), model.predict(X))

@@ -22,14 +22,12 @@ The net parameters of the rounds alone (input penalty, batch size) are set
 in :mod:`skchaos.feature_selection._round_params`.
 """
 
-from copy import deepcopy
 from dataclasses import dataclass
 from numbers import Integral
 
 import numpy as np
 from sklearn.base import clone
 from sklearn.pipeline import Pipeline
-from skorch.history import History
 
 from skchaos.feature_selection._nets import (
     early_stopping_patience,
@@ -39,6 +37,7 @@ from skchaos.feature_selection._nets import (
     subset_net,
 )
 from skchaos.utils import (
+    copy_estimator,
     final_net,
     fit_seeded,
     interrupt_guard,
@@ -379,7 +378,7 @@ class RoundTrainer:
         ):
             return None
         if copy:
-            model = _copy_model(model, net)
+            model = copy_estimator(model)
             prefix, net = split_estimator(model)
         X_sub, rows = X[:, keep], X_check[:N_CHECK_ROWS]
         if prefix is None:
@@ -488,32 +487,3 @@ def _partial_fit_epochs(net, Z, y, epochs, seed):
         interrupt.check()  # skorch's partial_fit swallows Ctrl-C
     finally:
         net.max_epochs = max_epochs
-
-
-_ATOMIC = (bool, int, float, str, type(None))
-
-
-def _copy_records(value):
-    """A deep copy of history records: dicts, lists and scalars rebuilt directly."""
-    kind = type(value)
-    if kind in _ATOMIC:
-        return value
-    if kind is dict:
-        return {key: _copy_records(item) for key, item in value.items()}
-    if kind is list:
-        return [_copy_records(item) for item in value]
-    return deepcopy(value)
-
-
-def _copy_model(model, net):
-    """``deepcopy(model)``, its net's skorch ``History`` copied record by record.
-
-    The same copy, several times faster: a path's history holds a dict per
-    mini-batch of every round, which ``deepcopy``'s generic machinery copies
-    slowly.
-    """
-    history = getattr(net, "history_", None)
-    memo = {}
-    if type(history) is History:
-        memo[id(history)] = History(_copy_records(list(history)))
-    return deepcopy(model, memo)

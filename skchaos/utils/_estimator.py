@@ -1,5 +1,7 @@
 """Where the model of an estimator or pipeline is."""
 
+from copy import deepcopy
+
 from sklearn.pipeline import Pipeline
 
 
@@ -66,3 +68,54 @@ def final_net(estimator):
 
     _, final = split_estimator(estimator)
     return final if isinstance(final, NeuralNet) else None
+
+
+_ATOMIC = (bool, int, float, str, type(None))
+
+
+def _copy_records(value):
+    """A deep copy of history records: dicts, lists and scalars rebuilt directly."""
+    kind = type(value)
+    if kind in _ATOMIC:
+        return value
+    if kind is dict:
+        return {key: _copy_records(item) for key, item in value.items()}
+    if kind is list:
+        return [_copy_records(item) for item in value]
+    return deepcopy(value)
+
+
+def copy_estimator(estimator):
+    """``deepcopy(estimator)``, its skorch net's history copied record by record.
+
+    The same copy, several times faster for a net that has trained many
+    epochs on mini-batches: its ``History`` holds a dict per batch, which
+    ``deepcopy``'s generic machinery copies slowly.
+
+    Parameters
+    ----------
+    estimator : estimator object
+        A skorch net, a pipeline ending in one, or anything else (then a
+        plain ``deepcopy``).
+
+    Returns
+    -------
+    copy : estimator object
+        An independent deep copy.
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import Ridge
+    >>> from skchaos.utils import copy_estimator
+    >>> model = Ridge(alpha=2.0)
+    >>> copy = copy_estimator(model)
+    >>> copy is not model and copy.alpha == 2.0
+    True
+    """
+    from skorch.history import History
+
+    history = getattr(final_net(estimator), "history_", None)
+    memo = {}
+    if type(history) is History:
+        memo[id(history)] = History(_copy_records(list(history)))
+    return deepcopy(estimator, memo)
