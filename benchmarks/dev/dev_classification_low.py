@@ -15,8 +15,9 @@ confirmed, CPU seconds, and the real columns' logistic AUC on the fold.
 Variants (``--variants``): ``defaults`` (AttributionBoruta around the
 benchmark's ``MLPClassifier(hidden_layer_sizes=(64, 64), lr=0.003,
 max_epochs=300)``); ``until`` (the minimal path's first network trained
-until it learns, ``_minimal.MINIMAL_UNTIL_LEARNED = True``); ``pen0.3``
-(``input_penalty=0.3``); ``lr1e-3`` (the same net with ``lr=0.001``);
+until it learns, ``_minimal.MINIMAL_UNTIL_LEARNED = True``); ``penN``
+(e.g. ``pen0.3``, ``pen20``: ``input_penalty=N``, fixed, instead of the
+per-fit choice); ``lr1e-3`` (the same net with ``lr=0.001``);
 ``netdefault`` (``MLPClassifier(max_epochs=300)``); ``grootcv`` (arfs's
 GrootCV, with ``--grootcv-python``).
 
@@ -80,7 +81,9 @@ def cell(variant, seed, fold, scale, grootcv_python):
             net["lr"] = 0.001
         if variant == "netdefault":
             net = {"max_epochs": 300}
-        params = {"input_penalty": 0.3} if variant == "pen0.3" else {}
+        params = {}
+        if variant.startswith("pen"):  # e.g. pen0.3, pen20: a fixed penalty
+            params["input_penalty"] = float(variant[3:])
         selector = AttributionBoruta(
             MLPClassifier(random_state=fold, **net), random_state=fold, **params
         )

@@ -9,7 +9,9 @@ development seeds 0-9; diabetes and breast cancer folds 0-4) it trains
 the benchmark's network (2 x 64 GELU, input dropout 0.3, the iterations'
 "auto" input penalty for its lr) on the case's training rows, standardized,
 with its real and 200 noise columns and one shadow per column, early
-stopping on 25% of them, at each lr; one JSON line per case and lr with the
+stopping on 25% of them (patience ``--patience``, default 20), at each lr
+(with ``--same-penalty``, every lr with the penalty of lr 0.003, so that
+the rates differ in step size only); one JSON line per case and lr with the
 best early-stopping loss and the epochs. A sketch of the iterations, not
 the selector itself.
 
@@ -61,7 +63,7 @@ def data(kind, seed, fold):
     return X[train], y[train], classifier
 
 
-def cell(kind, seed, fold, lr):
+def cell(kind, seed, fold, lr, patience=20, same_penalty=False):
     import torch
 
     torch.set_num_threads(1)
@@ -79,13 +81,14 @@ def cell(kind, seed, fold, lr):
     kind_net = MLPClassifier if classifier else MLPRegressor
     n_fit = int(0.75 * len(X))
     net = kind_net(hidden_layer_sizes=(64, 64), lr=lr, max_epochs=600)
-    penalty = auto_iteration_penalty(net, X.shape[1], n_fit)
+    reference = kind_net(lr=LRS[0]) if same_penalty else net
+    penalty = auto_iteration_penalty(reference, X.shape[1], n_fit)
     net.set_params(
         input_penalty=penalty,
         input_dropout=0.3,
         early_stopping=True,
         validation_fraction=0.25,
-        n_iter_no_change=20,
+        n_iter_no_change=patience,
         random_state=seed * 100 + fold,
     )
     with warnings.catch_warnings():
@@ -97,6 +100,8 @@ def cell(kind, seed, fold, lr):
         "seed": seed,
         "fold": fold,
         "lr": lr,
+        "patience": patience,
+        "same_penalty": same_penalty,
         "best_valid_loss": round(float(min(losses)), 5),
         "first_valid_loss": round(float(losses[0]), 5),
         "epochs": len(losses),
@@ -105,11 +110,19 @@ def cell(kind, seed, fold, lr):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--patience", type=int, default=20)
+    parser.add_argument(
+        "--same-penalty",
+        action="store_true",
+        help="every lr with the input penalty of the first (0.003)",
+    )
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
     rows = Parallel(n_jobs=args.jobs, return_as="generator")(
-        delayed(cell)(k, s, f, lr) for k, s, f in cases() for lr in LRS
+        delayed(cell)(k, s, f, lr, args.patience, args.same_penalty)
+        for k, s, f in cases()
+        for lr in LRS
     )
     with open(args.out, "a", encoding="utf-8") as handle:
         for row in rows:
