@@ -111,6 +111,12 @@ def test_fast_dropout_draws_torch_dropout_masks(p):
     assert torch.equal(FastDropout(p).eval()(X), X)
 
 
+def test_fast_dropout_of_everything_is_zeros_as_torch():
+    from skchaos.neural._modules import FastDropout
+
+    assert torch.equal(FastDropout(1.0)(torch.ones(4, 3)), torch.zeros(4, 3))
+
+
 @pytest.mark.parametrize(
     "kwargs, error, match",
     [

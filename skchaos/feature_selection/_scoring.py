@@ -13,6 +13,8 @@ from sklearn.base import is_classifier
 from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.metrics import check_scoring
 
+from skchaos.utils import MIN_GAIN
+
 
 def default_scoring(estimator):
     """The name of the default score of ``estimator`` (``scoring=None``)."""
@@ -151,10 +153,9 @@ def constant_row_losses(name, y, sample_weight=None):
     return weighted_rows(_ROW_LOSSES[name](constant, X, y), sample_weight)
 
 
-# A network "learned something" when it beats the best constant by this
-# fraction of the constant's loss (an R^2 of 0.01 for the squared error) and
-# by two standard errors of the paired per-row differences.
-MIN_GAIN = 0.01
+# A network "learned something" when it beats the best constant by
+# ``MIN_GAIN`` of the constant's loss (an R^2 of 0.01 for the squared error)
+# and by two standard errors of the paired per-row differences.
 
 
 def learned_something(losses, baseline):

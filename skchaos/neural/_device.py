@@ -59,14 +59,16 @@ class DeviceMixin:
         """
         state = vars(self)  # a plain string: no need for skorch's __setattr__
         requested = state["device"]
-        resolved = state.get("device_")
-        state["device"] = (
-            resolved if resolved is not None else checked_device(requested)
-        )
+        state["device"] = self._resolved_device()
         try:
             yield
         finally:
             state["device"] = requested
+
+    def _resolved_device(self):
+        """The fitted device ``device_``, else ``device`` resolved and checked."""
+        resolved = vars(self).get("device_")
+        return resolved if resolved is not None else checked_device(self.device)
 
     def get_params_for_optimizer(self, prefix, named_parameters):
         """skorch's optimizer arguments, with torch's fused Adam by default.
@@ -96,9 +98,7 @@ class DeviceMixin:
             prefix == "optimizer"
             and self.optimizer in (torch.optim.Adam, torch.optim.AdamW)
             and not {"fused", "foreach", "differentiable"} & kwargs.keys()
-            and fused_adam_supported(
-                vars(self).get("device_") or checked_device(self.device)
-            )
+            and fused_adam_supported(self._resolved_device())
         ):
             kwargs = {**kwargs, "fused": True}
         return args, kwargs

@@ -25,6 +25,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from skchaos.neural._training import TrainingDivergedError
 from skchaos.utils import (
+    MIN_GAIN,
     check_sample_weight,
     first_input_layer,
     slice_if_same,
@@ -37,11 +38,6 @@ from skchaos.utils import (
 _N_LR_STEPS = 5
 # A held-out loss improves when it drops by more than this fraction of the best.
 _IMPROVEMENT_RTOL = 1e-4
-
-# Under ``until_learned``, a held-out loss counts as learned once it is below
-# the best constant's by this fraction of it (``MIN_GAIN`` of the selectors'
-# check that a network learned something: an R^2 of 0.01).
-_LEARNED_GAIN = 0.01
 
 
 @dataclass(frozen=True)
@@ -416,7 +412,7 @@ class FineTuneMixin:
         once by the caller for many calls; it draws a new order per pass.
         """
         if iterator is None:
-            iterator = self.get_iterator(self.get_dataset(X_t, y_t), training=True)
+            iterator = self._training_iterator(X_t, y_t)
         for _ in range(n_epochs):
             history = self.history
             history.new_epoch()
@@ -430,14 +426,18 @@ class FineTuneMixin:
                 loss = sum(b["train_loss"] * b["train_batch_size"] for b in batches)
                 history.record("train_loss", loss / total)
 
+    def _training_iterator(self, X_t, y_t):
+        """The training iterator over ``X_t, y_t`` (a new order per pass)."""
+        return self.get_iterator(self.get_dataset(X_t, y_t), training=True)
+
     def _plateau_loss(self, y_t, w_t, valid_t):
         """The held-out loss ``until_learned`` must get below, or None.
 
         The loss on ``valid_t`` of the best constant output for the training
         targets ``y_t`` (their weighted mean; the log of their weighted class
-        frequencies), less ``_LEARNED_GAIN`` of it; None for a criterion other
-        than ``MSELoss`` or ``CrossEntropyLoss``, or a net without targets of
-        the skchaos target mixins.
+        frequencies), less :data:`skchaos.utils.MIN_GAIN` of it; None for a
+        criterion other than ``MSELoss`` or ``CrossEntropyLoss``, or a net
+        without targets of the skchaos target mixins.
         """
         if not hasattr(self, "_constant_output") or not isinstance(
             self.criterion_, torch.nn.MSELoss | torch.nn.CrossEntropyLoss
@@ -449,7 +449,7 @@ class FineTuneMixin:
             constant = self._constant_output(y_t, w_t)
             y_pred = constant.expand(len(y_valid), *constant.shape[1:])
             loss = self._batch_loss(y_pred, y_valid, X_valid, False, weight)
-        return (1 - _LEARNED_GAIN) * float(loss)
+        return (1 - MIN_GAIN) * float(loss)
 
     def _valid_loss(self, valid_t):
         step = self.validation_step(valid_t)
@@ -481,7 +481,7 @@ class FineTuneMixin:
             return FineTuneResult(0, True, 0, best_loss)
         best_epoch, best_state = 0, _state_copy(self.module_)
         epoch, converged = 0, False
-        iterator = self.get_iterator(self.get_dataset(X_t, y_t), training=True)
+        iterator = self._training_iterator(X_t, y_t)
         try:
             while epoch < cap:
                 self._train_epochs(X_t, y_t, 1, iterator)

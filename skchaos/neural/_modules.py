@@ -131,7 +131,7 @@ class FastDropout(nn.Dropout):
 
     def forward(self, X):
         """Drop elements of ``X`` while training; the identity otherwise."""
-        if not self.training or self.p == 0 or X.device.type != "cpu":
+        if not self.training or self.p in (0, 1) or X.device.type != "cpu":
             return super().forward(X)
         keep = torch.rand_like(X).ge_(self.p)
         return X * keep.mul_(1.0 / (1.0 - self.p))

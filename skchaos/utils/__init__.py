@@ -15,6 +15,7 @@ import importlib
 _SOURCES = {
     "InterruptState": "_interrupt",
     "MAX_SEED": "_torch",
+    "MIN_GAIN": "_validation",
     "Substitution": "_docstring",
     "check_groups": "_validation",
     "check_sample_weight": "_validation",
@@ -42,6 +43,7 @@ _SOURCES = {
 __all__ = [
     "InterruptState",
     "MAX_SEED",
+    "MIN_GAIN",
     "Substitution",
     "check_groups",
     "check_sample_weight",

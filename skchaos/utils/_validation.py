@@ -5,6 +5,11 @@ from numbers import Number
 import numpy as np
 from sklearn_compat.utils.validation import check_array
 
+# A network has learned something when its loss beats the best constant
+# prediction's by more than this fraction of the constant's (an R^2 of 0.01
+# for the squared error): the selectors' check and the nets' until_learned.
+MIN_GAIN = 0.01
+
 
 def _n_rows(X):
     return X.shape[0] if hasattr(X, "shape") else len(X)
