@@ -29,7 +29,10 @@ real
     columns, regression) and modechoice (840 rows, 7 columns, binary), two
     small tables for the CPU comparison after the training loop's speed-up,
     defined on 2026-12-07 (thirteenth session) before any selector ran on
-    them.
+    them; ``--draw heldout8``: three synthetic tables with a weak binary
+    signal (``weak_binary`` of ``bench_generalization.py``), the draw for
+    the iterations' slower learning rate, defined on 2026-12-07 (fourteenth
+    session) before any selector ran on them.
 random
     Random formulas of setting A (``random_formula``; 3,000 rows, 60 noise
     columns, 20% held out and unused): precision, recall and F1 of the
@@ -37,14 +40,17 @@ random
     ``--draw heldout2``: 3000-3019; ``--draw heldout3``: 6000-6019;
     ``--draw heldout4``: 7000-7019 (defined on 2026-12-06, first run with
     heldout5's code); ``--draw heldout6``: 9000-9019 (defined on
-    2026-12-07).
+    2026-12-07); ``--draw heldout8``: 9020-9029 (defined on 2026-12-07,
+    fourteenth session).
 low
     Low-signal random formulas (``low_signal_formula``: setting A's formula
     of the seed on 1,500 rows with 200 noise columns, noise leaving the
     formula 0.15 of the target's variance; 20% held out and unused), scored
     as ``random``. ``--draw dev``: seeds 0-9; ``--draw heldout5``:
     8000-8009, defined on 2026-12-07 before any selector ran on them;
-    ``--draw heldout6``: 8010-8019 (defined on 2026-12-07).
+    ``--draw heldout6``: 8010-8019 (defined on 2026-12-07);
+    ``--draw heldout8``: 8020-8029 (defined on 2026-12-07, fourteenth
+    session).
 
 Selectors (``--selectors``):
 
@@ -105,6 +111,7 @@ TABLES = {
     "heldout5": ("randhie3",),
     "heldout6": ("randhie4", "iris"),
     "heldout7": ("grunfeld", "modechoice"),
+    "heldout8": ("weakbinary100", "weakbinary101", "weakbinary102"),
 }
 SEEDS = {
     "dev": range(20),
@@ -113,11 +120,13 @@ SEEDS = {
     "heldout3": range(6000, 6020),
     "heldout4": range(7000, 7020),
     "heldout6": range(9000, 9020),
+    "heldout8": range(9020, 9030),
 }
 LOW_SEEDS = {
     "dev": range(10),
     "heldout5": range(8000, 8010),
     "heldout6": range(8010, 8020),
+    "heldout8": range(8020, 8030),
 }
 NET = {"max_epochs": 300}
 # AttributionBoruta's network: the one its defaults were chosen with

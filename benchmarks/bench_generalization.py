@@ -322,7 +322,12 @@ def real_data(name, seed):
     value, capital and year) and ``"modechoice"`` (statsmodels: 840 rows,
     whether a travel mode was chosen, from its 7 columns) its seventh, small
     tables for the CPU comparison with GrootCV, chosen before any selector
-    ran on them.
+    ran on them. ``"weakbinary100"`` and ``"weakbinary101"`` (synthetic: 840
+    rows, 7 N(0, 1) columns of logistic weight 0.45, intercept -1.2, the
+    design of ``dev/dev_classification_low.py`` on seeds it never used) and
+    ``"weakbinary102"`` (600 rows, 5 columns of weights 0.8, 0.6, 0.45, 0.3
+    and 0.2, intercept -0.5) its eighth, a weak binary signal, defined on
+    2026-12-07 (fourteenth session) before any selector ran on them.
     """
     from sklearn.datasets import (
         load_breast_cancer,
@@ -370,6 +375,9 @@ def real_data(name, seed):
         frame = modechoice.load_pandas().data.drop(columns="individual")
         y = frame.pop("choice").to_numpy(int)
         X, classifier = frame.to_numpy(float), True
+    elif name.startswith("weakbinary"):  # synthetic: a weak logistic signal
+        X, y = weak_binary(int(name[len("weakbinary") :]))
+        classifier = True
     elif name == "star98":  # 303 school districts: share above the median
         import statsmodels.datasets.star98 as star98
 
@@ -387,6 +395,24 @@ def real_data(name, seed):
     noise = rng.normal(size=(X.shape[0], 200))
     relevant = np.r_[np.ones(X.shape[1], bool), np.zeros(200, bool)]
     return np.hstack([X, noise]), y, relevant, classifier
+
+
+def weak_binary(seed):
+    """``X, y`` of ``real_data``'s ``"weakbinary<seed>"`` tables (no noise columns).
+
+    Seeds 100 and 101: 840 rows, 7 N(0, 1) columns of logistic weight 0.45
+    and an intercept of -1.2 (about 25% positives); seed 102: 600 rows, 5
+    columns of weights 0.8, 0.6, 0.45, 0.3 and 0.2, intercept -0.5.
+    """
+    if seed == 102:
+        n_rows, weights, intercept = 600, np.array([0.8, 0.6, 0.45, 0.3, 0.2]), -0.5
+    else:
+        n_rows, weights, intercept = 840, np.full(7, 0.45), -1.2
+    rng = np.random.RandomState(seed)
+    X = rng.normal(size=(n_rows, len(weights)))
+    logit = X @ weights + intercept
+    y = (rng.uniform(size=n_rows) < 1 / (1 + np.exp(-logit))).astype(int)
+    return X, y
 
 
 def downstream(classifier):

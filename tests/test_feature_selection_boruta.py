@@ -304,6 +304,76 @@ def test_auto_input_penalty_is_chosen_on_held_out_rows(data, monkeypatch):
     assert own.fit(X, y).input_penalty_ == 1.5 and seen == [1.5, 1.5]
 
 
+def _rigged_scores(monkeypatch, learns_at):
+    """Trials whose networks beat the constant only at the rates in ``learns_at``.
+
+    Each trial's held-out losses are its rows' true losses shifted: the
+    constant's loss for a rate that does not learn, 10% below it for one
+    that does; factor 0.5 scores best at every rate. Returns the
+    ``(lr, penalty)`` of every trial network.
+    """
+    from skchaos.feature_selection import _penalty_choice
+
+    trained = []
+    real = _penalty_choice._factor_scores
+
+    def rigged(net, reference, *args):
+        trained.extend((net.lr, reference * f) for f in FACTORS)
+        scores, _, baseline = real(net, reference, *args)
+        scores = np.tile(-np.abs(np.log2(FACTORS) + 1), (N_SPLITS, 1))
+        shift = 0.9 if net.lr in learns_at else 1.0
+        return scores, shift * baseline, baseline
+
+    monkeypatch.setattr(_penalty_choice, "_factor_scores", rigged)
+    return trained
+
+
+@pytest.mark.parametrize("learns_at", [(0.02,), (0.02 / 3,), ()])
+def test_a_slower_rate_when_the_nets_own_does_not_learn(data, monkeypatch, learns_at):
+    from skchaos.feature_selection import _warm_start
+
+    trained = _rigged_scores(monkeypatch, learns_at)
+    seen = []
+    first = _warm_start.RoundTrainer.first
+
+    def spy(self, *args, **kwargs):
+        seen.append((self.estimator.lr, self.estimator.input_penalty))
+        return first(self, *args, **kwargs)
+
+    monkeypatch.setattr(_warm_start.RoundTrainer, "first", spy)
+    X, y = data
+    net = _net(max_epochs=5)  # lr 0.02
+    kwargs = {"max_iter": 2, "confirm_minimal": False, "keep_weak": True}
+    selector = AttributionBoruta(net, random_state=0, **kwargs).fit(X, y)
+    reference = trained[0][1]  # factor 1/8 of the rule's strength
+    reference /= FACTORS[0]
+    rates = [lr for lr, _ in trained[:: len(FACTORS)]]
+    if 0.02 in learns_at:  # the own rate learns: nothing more is tried
+        assert rates == [0.02]
+        expected = (0.02, reference * 0.5)
+    else:  # the own rate fails: the trials again at a third of it
+        assert np.allclose(rates, [0.02, 0.02 / 3])
+        slow = [p for lr, p in trained if lr != 0.02]
+        np.testing.assert_allclose(slow, [3 * reference * f for f in FACTORS])
+        expected = (0.02, reference * 0.5)
+        if learns_at:  # ... and takes it where its nets beat the constant
+            expected = (0.02 / 3, 3 * reference * 0.5)
+    assert selector.iteration_lr_ == pytest.approx(expected[0])
+    assert selector.input_penalty_ == pytest.approx(expected[1])
+    np.testing.assert_allclose(seen[-2:], [expected] * 2)  # the iterations
+    assert selector.estimator_.lr == 0.02  # the user's net, trained as given
+
+
+def test_the_own_rate_is_kept_without_a_penalty_choice(data, monkeypatch):
+    trained = _rigged_scores(monkeypatch, ())
+    X, y = data
+    kwargs = {"max_iter": 2, "confirm_minimal": False, "random_state": 0}
+    selector = AttributionBoruta(_net(max_epochs=5), input_penalty=1.0, **kwargs)
+    assert selector.fit(X, y).iteration_lr_ == 0.02 and trained == []
+    selector = AttributionBoruta(LinearRegression(), **kwargs).fit(X, y)
+    assert selector.iteration_lr_ is None and selector.input_penalty_ is None
+
+
 def test_verbose_shows_a_progress_bar_and_a_line_per_iteration(data, capsys):
     X, y = data
     AttributionBoruta(_net(max_epochs=3), max_iter=2, verbose=1).fit(X, y)

@@ -543,6 +543,7 @@ def real_cell(name, fold, variant, max_iter, net=None):
     row["wall_s"], row["cpu_s"] = timed_fit(selector, X[train], y[train])
     row["n_iter"] = selector.n_iter_
     row["input_penalty"] = getattr(selector, "input_penalty_", None)
+    row["iteration_lr"] = getattr(selector, "iteration_lr_", None)
     row["weak_real"] = int(selector.support_weak_[relevant].sum())
     row["weak_noise"] = int(selector.support_weak_[~relevant].sum())
     minimal = getattr(selector, "support_minimal_", None)
@@ -613,6 +614,7 @@ def formula_cell(seed, variant, max_iter, net=None, part="A", grootcv_python=Non
     row["wall_s"], row["cpu_s"] = timed_fit(selector, X, y)
     row["n_iter"] = selector.n_iter_
     row["input_penalty"] = getattr(selector, "input_penalty_", None)
+    row["iteration_lr"] = getattr(selector, "iteration_lr_", None)
     row["n_relevant"] = int(relevant.sum())
     row["weak_real"] = int(selector.support_weak_[relevant].sum())
     row["weak_noise"] = int(selector.support_weak_[~relevant].sum())

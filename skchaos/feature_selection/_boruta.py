@@ -29,7 +29,7 @@ from skchaos.feature_selection._encoded import fits_by_input_column
 from skchaos.feature_selection._importance import AGGREGATIONS
 from skchaos.feature_selection._minimal import minimal_useful_units
 from skchaos.feature_selection._path import Setup
-from skchaos.feature_selection._penalty_choice import choose_iteration_penalty
+from skchaos.feature_selection._penalty_choice import choose_iteration_training
 from skchaos.feature_selection._progress import epoch_progress, progress_bar
 from skchaos.feature_selection._round_params import (
     net_param,
@@ -131,7 +131,10 @@ class AttributionBoruta(
         (the ``input_penalty`` of :class:`skchaos.neural.MLPRegressor`).
         ``"auto"``, for nets that have the parameter and leave it at 0:
         chosen per fit on held-out rows (10 trial trainings; see the user
-        guide); nothing for other estimators. A float is that strength; a
+        guide); when none of those networks beats a constant prediction,
+        10 more at a third of the net's ``lr``, which the iterations then
+        use if those do better (``iteration_lr_``); nothing for other
+        estimators. A float is that strength; a
         net's own nonzero ``input_penalty`` is kept. ``estimator_`` is
         trained as given.
 
@@ -226,6 +229,12 @@ class AttributionBoruta(
     input_penalty_ : float or None
         The input penalty of the iterations' networks (chosen under
         ``input_penalty="auto"``); None for estimators without one.
+
+    iteration_lr_ : float or None
+        The learning rate of the iterations' networks: the net's own ``lr``,
+        or a third of it when ``input_penalty="auto"`` found that the
+        iterations learn only at the slower rate; None for estimators
+        without one.
 
     n_features_in_ : int
         Number of features (channels) seen during fit.
@@ -423,11 +432,16 @@ class AttributionBoruta(
             "max_width": 2 * X.shape[1],
         }
         self.input_penalty_ = net_param(widened, "input_penalty")
+        self.iteration_lr_ = net_param(widened, "lr")
         if self._chooses_penalty():
-            self.input_penalty_, _ = choose_iteration_penalty(
+            choice = choose_iteration_training(
                 X, y, setup, trainer, self.input_penalty_, draw, rng, seeded, meta
             )
-            widened = set_net_param(widened, "input_penalty", self.input_penalty_)
+            self.input_penalty_ = choice.penalty
+            widened = set_net_param(widened, "input_penalty", choice.penalty)
+            if choice.lr != self.iteration_lr_:
+                self.iteration_lr_ = choice.lr
+                widened = set_net_param(widened, "lr", choice.lr)
         bar = progress_bar(setup, self.max_iter)
         first = []  # per-row losses of the first iterations, and the constant's
         if bar is not None:
