@@ -29,6 +29,7 @@ from skchaos.neural._fine_tune import FineTuneMixin
 from skchaos.neural._iterators import TensorBatchDataset, TensorBatchIterator
 from skchaos.neural._params import ParamsMixin
 from skchaos.neural._rescale import RescaleMixin
+from skchaos.neural._restrict import RestrictInputsMixin
 from skchaos.neural._training import TrainingMixin
 from skchaos.utils import (
     check_sample_weight,
@@ -38,7 +39,12 @@ from skchaos.utils import (
 
 
 class NeuralEstimatorMixin(
-    ParamsMixin, DeviceMixin, TrainingMixin, FineTuneMixin, RescaleMixin
+    ParamsMixin,
+    DeviceMixin,
+    TrainingMixin,
+    RestrictInputsMixin,
+    FineTuneMixin,
+    RescaleMixin,
 ):
     """Scikit-learn behaviour for a skorch ``NeuralNet``; put it first in the bases.
 
