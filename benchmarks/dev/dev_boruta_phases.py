@@ -33,7 +33,7 @@ import numpy as np  # noqa: E402
 from joblib import Parallel, delayed  # noqa: E402
 
 
-def cell(table, rows, seed):
+def cell(table, rows, seed, min_share):
     import torch
 
     torch.set_num_threads(1)
@@ -41,6 +41,7 @@ def cell(table, rows, seed):
     from bench_generalization import real_data
 
     import skchaos.feature_selection._boruta as boruta
+    import skchaos.feature_selection._boruta_steps as steps
     from skchaos.feature_selection import AttributionBoruta
     from skchaos.neural import MLPClassifier, MLPRegressor
 
@@ -63,6 +64,8 @@ def cell(table, rows, seed):
         "refit_selected": "refit",
     }
     saved = {name: getattr(boruta, name) for name in originals}
+    if min_share is not None:  # the iterations' epoch floor, as a share
+        steps.ITERATION_MIN_SHARE = min_share
     X, y, _, classifier = real_data(table, 0)
     if rows and rows < len(y):
         keep = np.random.RandomState(0).permutation(len(y))[:rows]
@@ -83,6 +86,7 @@ def cell(table, rows, seed):
         for name, function in saved.items():
             setattr(boruta, name, function)
     row = {"table": table, "rows": len(fit_rows), "seed": seed}
+    row["min_share"] = steps.ITERATION_MIN_SHARE
     row["cpu_s"] = round(total, 2)
     row.update({k: round(v, 2) for k, v in spent.items()})
     row["other"] = round(total - sum(spent.values()), 2)
@@ -98,12 +102,19 @@ def main():
     parser.add_argument("--tables", nargs="+", default=["diabetes", "breast"])
     parser.add_argument("--rows", type=int, default=0, help="0: every row")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
+    parser.add_argument(
+        "--min-share",
+        type=float,
+        default=None,
+        help="the iterations' epoch floor as a share of max_epochs "
+        "(default: the library's ITERATION_MIN_SHARE)",
+    )
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
     cells = [(t, s) for t in args.tables for s in args.seeds]
     rows = Parallel(n_jobs=args.jobs, return_as="generator")(
-        delayed(cell)(t, args.rows, s) for t, s in cells
+        delayed(cell)(t, args.rows, s, args.min_share) for t, s in cells
     )
     with open(args.out, "a", encoding="utf-8") as handle:
         for row in rows:

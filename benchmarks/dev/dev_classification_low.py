@@ -18,8 +18,10 @@ max_epochs=300)``); ``until`` (the minimal path's first network trained
 until it learns, ``_minimal.MINIMAL_UNTIL_LEARNED = True``); ``penN``
 (e.g. ``pen0.3``, ``pen20``: ``input_penalty=N``, fixed, instead of the
 per-fit choice); ``lr1e-3`` (the same net with ``lr=0.001``);
-``netdefault`` (``MLPClassifier(max_epochs=300)``); ``grootcv`` (arfs's
-GrootCV, with ``--grootcv-python``).
+``netdefault`` (``MLPClassifier(max_epochs=300)``); ``floor10`` (the
+iterations' epochs from a tenth of ``max_epochs`` instead of a fifth,
+``_boruta_steps.ITERATION_MIN_SHARE = 0.1``); ``grootcv`` (arfs's GrootCV,
+with ``--grootcv-python``).
 
 Usage::
 
@@ -60,6 +62,7 @@ def cell(variant, seed, fold, scale, grootcv_python):
     torch.set_num_threads(1)
     from bench_all_relevant import BORUTA_NET, _grootcv
 
+    import skchaos.feature_selection._boruta_steps as steps
     import skchaos.feature_selection._minimal as minimal
     from skchaos.feature_selection import AttributionBoruta
     from skchaos.neural import MLPClassifier
@@ -76,6 +79,7 @@ def cell(variant, seed, fold, scale, grootcv_python):
         minimal_real = None
     else:
         minimal.MINIMAL_UNTIL_LEARNED = variant == "until"
+        steps.ITERATION_MIN_SHARE = 0.1 if variant == "floor10" else 0.2
         net = dict(BORUTA_NET)
         if variant == "lr1e-3":
             net["lr"] = 0.001
