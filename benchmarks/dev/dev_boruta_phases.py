@@ -21,7 +21,6 @@ Usage::
 """
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -30,7 +29,8 @@ import warnings
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import numpy as np  # noqa: E402
-from joblib import Parallel, delayed  # noqa: E402
+from _resumable import append_parallel  # noqa: E402
+from joblib import delayed  # noqa: E402
 
 
 def cell(table, rows, seed, min_share):
@@ -113,14 +113,11 @@ def main():
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
     cells = [(t, s) for t in args.tables for s in args.seeds]
-    rows = Parallel(n_jobs=args.jobs, return_as="generator")(
-        delayed(cell)(t, args.rows, s, args.min_share) for t, s in cells
+    append_parallel(
+        (delayed(cell)(t, args.rows, s, args.min_share) for t, s in cells),
+        args.out,
+        args.jobs,
     )
-    with open(args.out, "a", encoding="utf-8") as handle:
-        for row in rows:
-            handle.write(json.dumps(row) + "\n")
-            handle.flush()
-            print(json.dumps(row), flush=True)
 
 
 if __name__ == "__main__":

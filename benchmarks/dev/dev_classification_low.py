@@ -30,7 +30,6 @@ Usage::
 """
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -39,7 +38,8 @@ import warnings
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import numpy as np  # noqa: E402
-from joblib import Parallel, delayed  # noqa: E402
+from _resumable import append_parallel  # noqa: E402
+from joblib import delayed  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.metrics import roc_auc_score  # noqa: E402
 from sklearn.model_selection import StratifiedKFold  # noqa: E402
@@ -118,15 +118,14 @@ def main():
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
     cells = [(v, f) for v in args.variants for f in args.folds]
-    rows = Parallel(n_jobs=args.jobs, return_as="generator")(
-        delayed(cell)(v, args.seed, f, args.scale, args.grootcv_python)
-        for v, f in cells
+    append_parallel(
+        (
+            delayed(cell)(v, args.seed, f, args.scale, args.grootcv_python)
+            for v, f in cells
+        ),
+        args.out,
+        args.jobs,
     )
-    with open(args.out, "a", encoding="utf-8") as handle:
-        for row in rows:
-            handle.write(json.dumps(row) + "\n")
-            handle.flush()
-            print(json.dumps(row), flush=True)
 
 
 if __name__ == "__main__":

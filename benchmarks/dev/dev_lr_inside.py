@@ -30,7 +30,8 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import numpy as np  # noqa: E402
-from joblib import Parallel, delayed  # noqa: E402
+from _resumable import append_parallel  # noqa: E402
+from joblib import delayed  # noqa: E402
 from sklearn.model_selection import StratifiedKFold  # noqa: E402
 
 N_REAL = 7
@@ -113,14 +114,11 @@ def main():
     args = parser.parse_args()
     extra = json.loads(args.extra)
     cells = [(lr, s, f) for s in args.seeds for f in args.folds for lr in args.lrs]
-    rows = Parallel(n_jobs=args.jobs, return_as="generator")(
-        delayed(cell)(lr, s, f, args.scale, extra) for lr, s, f in cells
+    append_parallel(
+        (delayed(cell)(lr, s, f, args.scale, extra) for lr, s, f in cells),
+        args.out,
+        args.jobs,
     )
-    with open(args.out, "a", encoding="utf-8") as handle:
-        for row in rows:
-            handle.write(json.dumps(row) + "\n")
-            handle.flush()
-            print(json.dumps(row), flush=True)
 
 
 if __name__ == "__main__":
