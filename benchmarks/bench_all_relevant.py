@@ -51,6 +51,12 @@ low
     ``--draw heldout6``: 8010-8019 (defined on 2026-12-07);
     ``--draw heldout8``: 8020-8029 (defined on 2026-12-07, fourteenth
     session).
+wide
+    Random formulas of setting W (``random_formula(seed, "W")``: 10,000
+    rows, 1,000 noise columns, 20% held out and unused), scored as
+    ``random``: the width a practitioner's table may have. ``--draw dev``:
+    seeds 0-7; ``--draw heldout8``: 10010-10013 (defined on 2026-12-07,
+    fourteenth session, before any all-relevant selector ran on them).
 
 Selectors (``--selectors``):
 
@@ -128,6 +134,7 @@ LOW_SEEDS = {
     "heldout6": range(8010, 8020),
     "heldout8": range(8020, 8030),
 }
+WIDE_SEEDS = {"dev": range(8), "heldout8": range(10010, 10014)}
 NET = {"max_epochs": 300}
 # AttributionBoruta's network: the one its defaults were chosen with
 # (``dev_boruta.py``).
@@ -253,8 +260,12 @@ def random_cell(seed, name, args):
 
     torch.set_num_threads(1)
 
-    data = low_signal_formula(seed) if args.part == "low" else random_formula(seed, "A")
-    X_train, y_train, relevant = training_draw(seed, "A", data=data)
+    setting = "W" if args.part == "wide" else "A"
+    if args.part == "low":
+        data = low_signal_formula(seed)
+    else:
+        data = random_formula(seed, setting)
+    X_train, y_train, relevant = training_draw(seed, setting, data=data)
     support, wall, cpu = _select(name, X_train, y_train, False, seed, args)
     row = {"part": args.part, "dataset": data.formula_str, "fold": seed}
     row.update(selector=name, **_quality(relevant, support))
@@ -263,8 +274,8 @@ def random_cell(seed, name, args):
 
 
 def _cells(args):
-    if args.part in ("random", "low"):
-        seeds = (LOW_SEEDS if args.part == "low" else SEEDS)[args.draw]
+    if args.part in ("random", "low", "wide"):
+        seeds = {"low": LOW_SEEDS, "wide": WIDE_SEEDS}.get(args.part, SEEDS)[args.draw]
         return [
             (random_cell, (seed, name, args))
             for seed in args.seeds or seeds
@@ -287,7 +298,9 @@ def main(argv=None):
         description=__doc__.split("\n")[0],
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    parser.add_argument("--part", choices=("real", "random", "low"), default="real")
+    parser.add_argument(
+        "--part", choices=("real", "random", "low", "wide"), default="real"
+    )
     parser.add_argument("--draw", choices=tuple(TABLES), default="dev")
     parser.add_argument("--selectors", nargs="+", default=list(SELECTORS))
     parser.add_argument(
