@@ -325,7 +325,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if "grootcv" in args.selectors and not args.grootcv_python:
         parser.error("--selectors grootcv needs --grootcv-python (see --help)")
-    draws = {"real": TABLES, "random": SEEDS, "low": LOW_SEEDS}[args.part]
+    draws = {"real": TABLES, "random": SEEDS, "low": LOW_SEEDS, "wide": WIDE_SEEDS}
+    draws = draws[args.part]
     if args.draw not in draws:
         parser.error(
             f"--part {args.part} has no --draw {args.draw}; choose one of "
