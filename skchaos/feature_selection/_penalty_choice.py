@@ -61,7 +61,7 @@ class IterationChoice:
     """
 
     penalty: float
-    lr: float
+    lr: float | None
     scores: np.ndarray
 
 

@@ -153,11 +153,6 @@ def constant_row_losses(name, y, sample_weight=None):
     return weighted_rows(_ROW_LOSSES[name](constant, X, y), sample_weight)
 
 
-# A network "learned something" when it beats the best constant by
-# ``MIN_GAIN`` of the constant's loss (an R^2 of 0.01 for the squared error)
-# and by two standard errors of the paired per-row differences.
-
-
 def learned_something(losses, baseline):
     """Whether per-row ``losses`` beat the best constant's ``baseline``.
 
