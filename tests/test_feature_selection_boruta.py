@@ -20,6 +20,7 @@ from skchaos.feature_selection._shadow import (
     ShadowTest,
     benjamini_hochberg,
     boruta_decisions,
+    decidable,
     hits,
     shadow_columns,
 )
@@ -441,6 +442,80 @@ def test_keyboard_interrupt_propagates_and_keeps_a_previous_fit(data, fitted):
     with pytest.raises(KeyboardInterrupt):
         previous.fit(X[:, :5], y)
     assert previous.support_ is support and previous.n_features_in_ == 6
+
+
+# ------------------------------------------ stopping when nothing can change
+@pytest.mark.parametrize("two_step", [True, False])
+def test_decidable_is_exact_for_one_unit_and_sound_beside_others(two_step):
+    rng = np.random.RandomState(0)
+    for _ in range(300):
+        n, remaining = rng.randint(0, 40), rng.randint(0, 25)
+        h = rng.randint(0, n + 1)
+        # Every outcome of the iterations left: j more trials, k of them hits.
+        outcomes = [(h + k, n + j) for j in range(remaining + 1) for k in range(j + 1)]
+        alone = any(
+            any(boruta_decisions([hh], [nn], 0.05, two_step)[d][0] for d in (0, 1))
+            for hh, nn in outcomes
+        )
+        assert decidable([h], [n], remaining, 0.05, two_step)[0] == alone
+        # Beside a unit that hits every time the correction is no looser.
+        beside = any(
+            any(
+                boruta_decisions([hh, nn], [nn, nn], 0.05, two_step)[d][0]
+                for d in (0, 1)
+            )
+            for hh, nn in outcomes
+        )
+        assert not beside or alone
+
+
+def test_iterations_stop_when_the_ones_left_can_decide_nothing(data, capsys):
+    X, y = data
+    max_iter = 40
+
+    def importances(i):
+        # Unit 0 always beats the shadows, unit 1 every other time (a coin
+        # flip: never decided), the others never.
+        real = np.r_[1.0, 0.6 if i % 2 else 0.1, np.zeros(X.shape[1] - 2)]
+        return real, np.full(X.shape[1], 0.5)
+
+    # The same importances through the test alone, for all max_iter iterations.
+    test = ShadowTest(X.shape[1])
+    for i in range(max_iter):
+        alive = test.in_play()
+        real, shadows = importances(i)
+        test.update(alive, real[alive], shadows[alive])
+    expected = test.decision.copy()
+    test = ShadowTest(X.shape[1])  # follows the fit's iterations
+
+    def tracked(estimator, X_val, y_val):
+        real, shadows = importances(test.n_iter)
+        alive = test.in_play()
+        test.update(alive, real[alive], shadows[alive])
+        return np.r_[real[alive], shadows[alive]]
+
+    selector = AttributionBoruta(
+        LinearRegression(),
+        attribution=tracked,
+        max_features=1.0,
+        max_iter=max_iter,
+        confirm_minimal=False,
+        verbose=1,
+        random_state=0,
+    ).fit(X, y)
+    n_iter = selector.n_iter_
+    assert 8 < n_iter < max_iter
+    assert selector.ranking_.tolist() == [1, 2, 3, 3, 3, 3]
+    assert selector.support_.tolist() == (expected == 1).tolist()
+    assert selector.support_weak_.tolist() == (expected == 0).tolist()
+    # It stopped at the first iteration after which unit 1 was undecidable.
+    h, n = test.hit_counts[1], test.n_trials[1]
+    assert not decidable([h], [n], max_iter - n_iter)[0]
+    assert decidable([h - (n_iter % 2 == 0)], [n - 1], max_iter - n_iter + 1)[0]
+    out = capsys.readouterr().out
+    assert out.count("[AttributionBoruta] iteration") == n_iter
+    assert f"stopped after {n_iter} iterations" in out
+    assert "none of the 1 tentative" in out
 
 
 # ----------------------------------------------------- a share of the units

@@ -48,6 +48,7 @@ from joblib import Parallel, delayed
 # benchmarks/ itself: bench_generalization, _resumable, ...
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+from _full_iterations import set_full_iterations  # noqa: E402
 from bench_all_relevant import _grootcv  # noqa: E402
 from bench_all_relevant import _score as _cv_score  # noqa: E402
 from bench_generalization import (  # noqa: E402
@@ -129,6 +130,9 @@ VARIANTS["floor100"] = {"max_iter": 60, "min_share": 1.0}
 VARIANTS["floor10"] = {"max_iter": 60, "min_share": 0.1}
 VARIANTS["z2"] = {"max_iter": 60, "confirm_z": 2.0}
 VARIANTS["z2.5"] = {"max_iter": 60, "confirm_z": 2.5}
+# The iterations run to max_iter, without the early stop of the fifteenth
+# session (_full_iterations.py); the defaults otherwise.
+VARIANTS["full_iter"] = {"max_iter": 60}
 # The thirteenth round (tenth session), on low-signal data: the "auto"
 # penalty's grid of factors (_penalty_choice.FACTORS, 0.125-2) reaches
 # 4x and 8x the rule, the strengths at which a probe on a low-signal seed
@@ -298,6 +302,7 @@ def _configure(variant, penalty_factor):
     # Read by iteration_trainer (in _boruta_steps since 2026-12-07).
     _boruta_steps.auto_iteration_penalty = scaled_penalty
     boruta_module.ShadowTest = _shadow.ShadowTest
+    set_full_iterations(variant == "full_iter")
     boruta_module.shadow_columns = _shadow.shadow_columns
     if variant.startswith("fixed"):
         _configure_fixed(variant, boruta_module, _shadow)

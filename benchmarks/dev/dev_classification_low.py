@@ -20,7 +20,9 @@ until it learns, ``_minimal.MINIMAL_UNTIL_LEARNED = True``); ``penN``
 per-fit choice); ``lr1e-3`` (the same net with ``lr=0.001``);
 ``netdefault`` (``MLPClassifier(max_epochs=300)``); ``floor10`` (the
 iterations' epochs from a tenth of ``max_epochs`` instead of a fifth,
-``_boruta_steps.ITERATION_MIN_SHARE = 0.1``); ``grootcv`` (arfs's GrootCV,
+``_boruta_steps.ITERATION_MIN_SHARE = 0.1``); ``full_iter`` (the
+iterations run to ``max_iter``, without the early stop of the fifteenth
+session); ``grootcv`` (arfs's GrootCV,
 with ``--grootcv-python``).
 
 Usage::
@@ -38,6 +40,7 @@ import warnings
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import numpy as np  # noqa: E402
+from _full_iterations import set_full_iterations  # noqa: E402
 from _resumable import append_parallel  # noqa: E402
 from joblib import delayed  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
@@ -80,6 +83,7 @@ def cell(variant, seed, fold, scale, grootcv_python):
     else:
         minimal.MINIMAL_UNTIL_LEARNED = variant == "until"
         steps.ITERATION_MIN_SHARE = 0.1 if variant == "floor10" else 0.2
+        set_full_iterations(variant == "full_iter")
         net = dict(BORUTA_NET)
         if variant == "lr1e-3":
             net["lr"] = 0.001

@@ -21,6 +21,7 @@ from skchaos.feature_selection._boruta_steps import (
     iteration_trainer,
     record,
     report,
+    report_settled,
     run_iteration,
     warn_if_nothing_selected,
     warn_unconverged,
@@ -31,10 +32,7 @@ from skchaos.feature_selection._minimal import minimal_useful_units
 from skchaos.feature_selection._path import Setup
 from skchaos.feature_selection._penalty_choice import choose_iteration_training
 from skchaos.feature_selection._progress import epoch_progress, progress_bar
-from skchaos.feature_selection._round_params import (
-    net_param,
-    set_net_param,
-)
+from skchaos.feature_selection._round_params import net_param
 from skchaos.feature_selection._scoring import warn_if_none_learned
 from skchaos.feature_selection._selected import SelectedEstimatorMixin
 from skchaos.feature_selection._setup import (
@@ -48,6 +46,7 @@ from skchaos.feature_selection._shadow import (
     CONFIRMED,
     TENTATIVE,
     ShadowTest,
+    decidable,
     shadow_threshold,
 )
 from skchaos.feature_selection._units import check_units
@@ -68,8 +67,11 @@ class AttributionBoruta(
     the hit counts are tested against ``Binomial(k, 0.5)`` after ``k``
     iterations, and features with significantly many hits are confirmed,
     those with significantly few rejected (they leave the next iterations).
-    The loop stops when every feature is decided or after ``max_iter``
-    iterations; the undecided ones are *tentative*.
+    The loop stops when every feature is decided, after ``max_iter``
+    iterations, or sooner when no undecided feature could be decided in the
+    iterations left even if it hit every time or never (this changes no
+    decision; a ``max_iter`` too small to decide any feature runs in full);
+    the undecided ones are *tentative*.
 
     It answers "which features carry any signal?" (all-relevant), where
     :class:`AttributionRFE` keeps the smallest set that predicts as well as
@@ -112,7 +114,8 @@ class AttributionBoruta(
 
     max_iter : int, default=60
         The most iterations (trainings). A feature needs at least about 8
-        trials to be decided at ``alpha=0.05``.
+        trials to be decided at ``alpha=0.05``. The loop ends sooner once
+        the iterations left could decide no tentative feature.
 
     max_features : float, default=0.5
         The share of the features in play that each iteration draws at
@@ -192,7 +195,8 @@ class AttributionBoruta(
         tentative ones with ``keep_weak=True``.
 
     support_weak_ : ndarray of shape (n_features_in_,)
-        Mask of the tentative features, undecided after ``max_iter``.
+        Mask of the tentative features, undecided when the iterations
+        stopped.
 
     ranking_ : ndarray of shape (n_features_in_,)
         1 for confirmed features, 2 for tentative ones, 3 and more for the
@@ -224,7 +228,9 @@ class AttributionBoruta(
         ``"converged"`` and ``"time"``; the user guide describes each.
 
     n_iter_ : int
-        Iterations run.
+        Iterations run: ``max_iter`` at most, fewer when every feature was
+        decided or when the iterations left could decide none of the
+        tentative ones.
 
     input_penalty_ : float or None
         The input penalty of the iterations' networks (chosen under
@@ -437,18 +443,19 @@ class AttributionBoruta(
             choice = choose_iteration_training(
                 X, y, setup, trainer, self.input_penalty_, draw, rng, seeded, meta
             )
-            self.input_penalty_ = choice.penalty
-            widened = set_net_param(widened, "input_penalty", choice.penalty)
-            if choice.lr != self.iteration_lr_:
-                self.iteration_lr_ = choice.lr
-                widened = set_net_param(widened, "lr", choice.lr)
+            self.input_penalty_, self.iteration_lr_ = choice.penalty, choice.lr
+            widened = choice.apply(widened)
         bar = progress_bar(setup, self.max_iter)
         first = []  # per-row losses of the first iterations, and the constant's
         if bar is not None:
             trainer.on_epoch = epoch_progress(bar)
+        # Too few iterations to decide anything: they run for importances_.
+        can_stop = decidable([0], [0], self.max_iter, self.alpha, self.two_step)[0]
         start = time.perf_counter()
         try:
             while test.n_iter < self.max_iter and not test.done():
+                if can_stop and test.settled(self.max_iter - test.n_iter):
+                    break
                 tic = time.perf_counter()
                 step = run_iteration(
                     X, y, setup, trainer, widened, test, draw, rng, seeded, meta
@@ -467,6 +474,7 @@ class AttributionBoruta(
                     step.score, step.info, toc - tic,
                 )  # fmt: skip
                 report(bar, setup, test.n_iter, history, toc - start)
+            report_settled(bar, setup, test, self.max_iter)
         finally:
             if bar is not None:
                 bar.close()

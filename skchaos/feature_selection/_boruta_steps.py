@@ -12,7 +12,8 @@
   the rows' weights and groups;
 - :func:`run_iteration`: a whole iteration (draw the units, append their
   shadows, train, score every column on the held-out rows);
-- :func:`record` and :func:`report`: the history and the progress lines;
+- :func:`record`, :func:`report` and :func:`report_settled`: the history
+  and the progress lines;
 - :func:`warn_unconverged` and :func:`warn_if_nothing_selected`: what
   ``fit`` warns about;
 """
@@ -332,6 +333,21 @@ def report(bar, setup, n_iter, history, elapsed):
     )
     bar.set_postfix_str(status)
     bar.update(1)
+
+
+def report_settled(bar, setup, test, max_iter):
+    """Say why the iterations stopped before ``max_iter`` with units undecided."""
+    n_tentative = len(test.tentative())
+    if bar is None or test.n_iter >= max_iter or not n_tentative:
+        return
+    from tqdm.auto import tqdm
+
+    tqdm.write(
+        f"[{setup.caller}] stopped after {test.n_iter} iterations: the "
+        f"{max_iter - test.n_iter} left could decide none of the {n_tentative} "
+        f"tentative {setup.units.name}",
+        file=sys.stdout,
+    )
 
 
 def warn_unconverged(caller, converged):

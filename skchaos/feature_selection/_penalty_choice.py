@@ -64,6 +64,11 @@ class IterationChoice:
     lr: float | None
     scores: np.ndarray
 
+    def apply(self, net):
+        """``net`` (the widened net or its pipeline) with this penalty and lr."""
+        net = set_net_param(net, "input_penalty", self.penalty)
+        return net if self.lr is None else set_net_param(net, "lr", self.lr)
+
 
 def choose_iteration_training(X, y, setup, trainer, reference, draw, rng, seeded, meta):
     """The input penalty and learning rate of the iterations.

@@ -14,6 +14,8 @@ flip carries signal, and one that beats it less often does not.
   units by Boruta's two-sided binomial test, corrected for multiple testing
   as BorutaPy's ``two_step=True`` (Benjamini-Hochberg over the units, then
   Bonferroni over the iterations);
+- :func:`decidable` says which undecided units the test could still decide
+  in the iterations left (the loop stops when none can);
 - :class:`ShadowTest` keeps the counts and decisions across iterations.
 
 Kursa and Rudnicki, "Feature Selection with the Boruta Package", Journal of
@@ -183,6 +185,55 @@ def boruta_decisions(hit_counts, n_iter, alpha=0.05, two_step=True):
     return confirmed, rejected
 
 
+def decidable(hit_counts, n_trials, remaining, alpha=0.05, two_step=True):
+    """Which undecided units :func:`boruta_decisions` could still decide.
+
+    A unit with ``hits`` of ``n`` trials gets at most ``remaining`` more
+    trials. The most favourable outcomes are a hit in every one of them (to
+    be confirmed) or in none (to be rejected). Every correction of
+    :func:`boruta_decisions` asks at least that the raw p-value be at most
+    ``alpha / N`` after ``N`` trials (two-step) or at most ``alpha`` (plain
+    Bonferroni over at least one unit), so a unit that misses this bound for
+    every ``N`` from ``n`` to ``n + remaining`` stays tentative whatever the
+    iterations left bring. Stopping once no unit is decidable changes no
+    decision.
+
+    Parameters
+    ----------
+    hit_counts : array-like of int of shape (n_units,)
+        Hits of the undecided units.
+    n_trials : array-like of int of shape (n_units,)
+        Their trials so far.
+    remaining : int
+        The most trials any unit can still get (the iterations left).
+    alpha : float, default=0.05
+        Level of the test.
+    two_step : bool, default=True
+        The correction of :func:`boruta_decisions`.
+
+    Returns
+    -------
+    ndarray of bool of shape (n_units,)
+        Whether each unit can still be confirmed or rejected.
+
+    Examples
+    --------
+    >>> from skchaos.feature_selection._shadow import decidable
+    >>> decidable([6, 10], [20, 20], remaining=20).tolist()
+    [True, True]
+    >>> decidable([6, 10], [20, 20], remaining=10).tolist()  # a coin flip's 10
+    [True, False]
+    """
+    hits_ = np.asarray(hit_counts, dtype=float)[:, None]
+    n = np.asarray(n_trials, dtype=float)[:, None]
+    extra = np.arange(max(int(remaining), 0) + 1, dtype=float)[None, :]
+    total = n + extra
+    level = alpha / np.maximum(total, 1) if two_step else alpha
+    confirmable = binom.sf(hits_ + extra - 1, total, 0.5) <= level
+    rejectable = binom.cdf(hits_, total, 0.5) <= level
+    return np.any((confirmable | rejectable) & (total > 0), axis=1)
+
+
 @dataclass
 class ShadowTest:
     """Hit counts and decisions of every unit across Boruta's iterations.
@@ -255,6 +306,25 @@ class ShadowTest:
     def done(self):
         """Whether every unit is decided."""
         return not np.any(self.decision == TENTATIVE)
+
+    def settled(self, remaining):
+        """Whether ``remaining`` more iterations could change no decision.
+
+        True when every unit is decided, or when no tentative unit can be
+        decided in ``remaining`` iterations (:func:`decidable`).
+        """
+        open_ = self.tentative()
+        if open_.size == 0:
+            return True
+        return not np.any(
+            decidable(
+                self.hit_counts[open_],
+                self.n_trials[open_],
+                remaining,
+                self.alpha,
+                self.two_step,
+            )
+        )
 
     def update(self, units, real_importances, shadow_importances):
         """Record one iteration; return the units it confirmed and rejected.
