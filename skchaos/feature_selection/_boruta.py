@@ -16,7 +16,6 @@ from sklearn.utils._param_validation import (
 
 from skchaos.feature_selection._boruta_steps import (
     HISTORY_KEYS,
-    N_CHECKED,
     iteration_epochs,
     iteration_trainer,
     record,
@@ -462,8 +461,6 @@ class AttributionBoruta(
                 )
                 if step.baseline is not None:
                     first.append((step.losses, step.baseline))
-                    if len(first) == N_CHECKED:
-                        warn_if_none_learned(first, setup.caller)
                 n = len(step.alive)
                 real, shadows = step.importances[:n], step.importances[n:]
                 confirmed, rejected = test.update(step.alive, real, shadows)
@@ -478,7 +475,9 @@ class AttributionBoruta(
         finally:
             if bar is not None:
                 bar.close()
-        if len(first) < N_CHECKED:  # fewer iterations than that
+        # A feature the iterations confirmed beat the shadows significantly
+        # often: their networks learned from it, whatever the first ones did.
+        if not (test.decided_at[test.decision == CONFIRMED] > 0).any():
             warn_if_none_learned(first, setup.caller)
         return test, history
 
