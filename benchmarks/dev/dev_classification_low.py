@@ -22,7 +22,8 @@ per-fit choice); ``lr1e-3`` (the same net with ``lr=0.001``);
 iterations' epochs from a tenth of ``max_epochs`` instead of a fifth,
 ``_boruta_steps.ITERATION_MIN_SHARE = 0.1``); ``full_iter`` (the
 iterations run to ``max_iter``, without the early stop of the fifteenth
-session); ``grootcv`` (arfs's GrootCV,
+session); ``full30`` (``max_features=1.0, max_iter=30``: every column in
+every iteration, half the iterations); ``grootcv`` (arfs's GrootCV,
 with ``--grootcv-python``).
 
 Usage::
@@ -92,6 +93,8 @@ def cell(variant, seed, fold, scale, grootcv_python):
         params = {}
         if variant.startswith("pen"):  # e.g. pen0.3, pen20: a fixed penalty
             params["input_penalty"] = float(variant[3:])
+        if variant == "full30":
+            params.update(max_features=1.0, max_iter=30)
         selector = AttributionBoruta(
             MLPClassifier(random_state=fold, **net), random_state=fold, **params
         )
