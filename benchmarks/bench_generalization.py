@@ -408,9 +408,18 @@ def weak_binary(seed):
         n_rows, weights, intercept = 600, np.array([0.8, 0.6, 0.45, 0.3, 0.2]), -0.5
     else:
         n_rows, weights, intercept = 840, np.full(7, 0.45), -1.2
-    rng = np.random.RandomState(seed)
+    return logistic_columns(np.random.RandomState(seed), n_rows, weights, intercept)
+
+
+def logistic_columns(rng, n_rows, weights, intercept):
+    """``X, y``: N(0, 1) columns and a binary target of logistic ``weights``.
+
+    ``rng`` draws ``X`` first, then one uniform per row for ``y``; the
+    development analog (``dev/dev_classification_low.py``) draws its noise
+    columns from the same ``rng`` afterwards.
+    """
     X = rng.normal(size=(n_rows, len(weights)))
-    logit = X @ weights + intercept
+    logit = X @ np.asarray(weights) + intercept
     y = (rng.uniform(size=n_rows) < 1 / (1 + np.exp(-logit))).astype(int)
     return X, y
 

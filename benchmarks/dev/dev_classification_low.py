@@ -43,6 +43,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import numpy as np  # noqa: E402
 from _full_iterations import set_full_iterations  # noqa: E402
 from _resumable import append_parallel  # noqa: E402
+from bench_generalization import logistic_columns  # noqa: E402
 from joblib import delayed  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.metrics import roc_auc_score  # noqa: E402
@@ -54,9 +55,7 @@ N_REAL = 7
 def table(seed, scale, n_rows=840, n_noise=200):
     """``X, y``: 7 real columns of equal logistic weight, then the noise."""
     rng = np.random.RandomState(seed)
-    X = rng.normal(size=(n_rows, N_REAL))
-    logit = X @ np.full(N_REAL, scale) - 1.2
-    y = (rng.uniform(size=n_rows) < 1 / (1 + np.exp(-logit))).astype(int)
+    X, y = logistic_columns(rng, n_rows, np.full(N_REAL, scale), -1.2)
     return np.hstack([X, rng.normal(size=(n_rows, n_noise))]), y
 
 
