@@ -331,6 +331,31 @@ def test_patience_counts_consecutive_rounds_only(data):
     assert path.n_units == [7, 6, 5, 4, 3]
 
 
+@pytest.mark.parametrize("keep_models", [False, True])
+def test_refine_redoes_a_bad_multi_unit_round_with_one_unit(data, keep_models):
+    X, y, setup = _setup(*data, step=2)
+    # Acceptable down to 4 columns; step=2 goes 7, 5, 3 and skips 4.
+    scores = {7: -1.0, 6: -1.0, 5: -1.0, 4: -1.0, 3: -2.0, 2: -2.0, 1: -2.0}
+    setup = dataclasses.replace(setup, evaluate=_ScoreByWidth(scores.get))
+    kwargs = {"seeded": True, "n_stop": 1, "tol": 0.02, "keep_models": keep_models}
+    plain = elimination_path(X, y, setup, rng=np.random.RandomState(0), **kwargs)
+    assert plain.n_units == [7, 5, 3, 1] and plain.redone == 0
+    path = elimination_path(
+        X, y, setup, rng=np.random.RandomState(0), refine=True, **kwargs
+    )
+    # 5 -> 3 is bad after a good round: redone as 5 -> 4 (good); 4 -> 2 is
+    # bad: redone as 4 -> 3 (bad, a single unit: kept); 3 -> 1 after a bad
+    # round is not redone.
+    assert path.n_units == [7, 5, 4, 3, 1] and path.redone == 2
+    assert [e.tolist() for e in path.eliminated] == [[0, 1], [2], [3], [4, 5], []]
+    assert [u.tolist() for u in path.units][2] == [3, 4, 5, 6]
+    for field in ("units", "importances", "eliminated", "row_losses", "time"):
+        assert len(getattr(path, field)) == len(path.score), field
+    if keep_models:  # every round's own network, those of redone rounds too
+        assert [m.n_features_in_ for m in path.models] == path.n_units
+        assert len({id(m) for m in path.models}) == len(path.models)
+
+
 def test_keep_models_keeps_a_separate_network_per_round(data):
     X, y = data
     net = MLPRegressor((4,), max_epochs=2, random_state=0)

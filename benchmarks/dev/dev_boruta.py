@@ -49,6 +49,7 @@ from joblib import Parallel, delayed
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from _full_iterations import set_full_iterations  # noqa: E402
+from _no_refine import set_path_variant  # noqa: E402
 from bench_all_relevant import _grootcv  # noqa: E402
 from bench_all_relevant import _score as _cv_score  # noqa: E402
 from bench_generalization import (  # noqa: E402
@@ -137,6 +138,9 @@ VARIANTS["full_iter"] = {"max_iter": 60}
 # unit at about half the iterations' CPU on small tables, where an
 # iteration's cost hardly depends on its width (fifteenth session).
 VARIANTS["full30"] = {"max_iter": 30, "max_features": 1.0}
+# The minimal-optimal path without the single-unit redo of the fifteenth
+# session (_no_refine.py); the defaults otherwise.
+VARIANTS["norefine"] = {"max_iter": 60}
 # The thirteenth round (tenth session), on low-signal data: the "auto"
 # penalty's grid of factors (_penalty_choice.FACTORS, 0.125-2) reaches
 # 4x and 8x the rule, the strengths at which a probe on a low-signal seed
@@ -307,6 +311,7 @@ def _configure(variant, penalty_factor):
     _boruta_steps.auto_iteration_penalty = scaled_penalty
     boruta_module.ShadowTest = _shadow.ShadowTest
     set_full_iterations(variant == "full_iter")
+    set_path_variant(variant != "norefine")
     boruta_module.shadow_columns = _shadow.shadow_columns
     if variant.startswith("fixed"):
         _configure_fixed(variant, boruta_module, _shadow)

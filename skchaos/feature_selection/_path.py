@@ -126,6 +126,9 @@ class Path:
         validation rows they never trained on.
     scaling : Scaling or None
         The standardization the networks trained on.
+    redone : int
+        Rounds trained and discarded by ``refine`` (their single-unit
+        rounds are in the lists).
     """
 
     n_units: list = field(default_factory=list)
@@ -145,6 +148,7 @@ class Path:
     train_rows: Any = None
     val_rows: Any = None
     scaling: Any = None
+    redone: int = 0
 
     def ranking(self, chosen, n_units):
         """``(ranking, importances)`` of every unit, with round ``chosen`` kept.
@@ -237,6 +241,7 @@ def elimination_path(
     sample_weight=None,
     groups=None,
     measure_usefulness=False,
+    refine=False,
 ):
     """Eliminate units from all of them down to ``n_stop``.
 
@@ -270,6 +275,11 @@ def elimination_path(
         Measure each unit's held-out usefulness in the rounds of at most
         :data:`USEFUL_MAX_UNITS` units (``Path.usefulness``); needs per-row
         losses (the default scoring).
+    refine : bool, default=False
+        Redo, with a single-unit step, a round that eliminated several units
+        and came out not acceptable (against the best round so far, rule
+        ``tol``) after an acceptable one: the sizes in between are measured
+        where the size rule's boundary lies (see :func:`_redo`).
 
     Returns
     -------
@@ -312,52 +322,63 @@ def elimination_path(
     model, info = trainer.first(
         X_fit, y_fit, X_es, y_es, draw_seed(rng, seeded), weights=weights, subset=True
     )
-    n_outside = 0
+    n_outside, before = 0, None
     try:
         while True:
             score, losses = setup.evaluate(
                 model, X_val[:, columns], y_val, sample_weight=w_val
             )
-            importances = setup.importance(
-                model,
-                X_val[:, columns],
-                y_val,
-                np.searchsorted(alive, units.unit_of[columns]),
-                len(alive),
-                draw_seed(rng, seeded),
-                sample_weight=w_val,
-            )
-            _record(path, alive, score, losses, importances, info)
-            useful = None
-            if measure_usefulness and _measured(losses, alive):
-                useful = usefulness(
-                    setup.evaluate,
+            if before is not None and _redo(path, score, losses, tol):
+                # The round before, again, less its weakest unit only.
+                model, alive, columns, order, info = before
+                path.eliminated.pop()
+                path.redone += 1
+                n_out, before, copy_model = 1, None, keep_models
+            else:
+                importances = setup.importance(
                     model,
                     X_val[:, columns],
                     y_val,
                     np.searchsorted(alive, units.unit_of[columns]),
                     len(alive),
-                    len(alive) if seeded else None,  # the path's stream untouched
+                    draw_seed(rng, seeded),
                     sample_weight=w_val,
-                    base=losses,
                 )
-            path.usefulness.append(useful)
-            if keep_models:
-                path.models.append(model)
-            if on_round is not None:
-                path.on_round.append(on_round(model, columns, scaling))
-            toc = time.perf_counter()
-            path.time.append(toc - tic)
-            report_round(setup, bar, path, toc - start)
+                _record(path, alive, score, losses, importances, info)
+                useful = None
+                if measure_usefulness and _measured(losses, alive):
+                    useful = usefulness(
+                        setup.evaluate,
+                        model,
+                        X_val[:, columns],
+                        y_val,
+                        np.searchsorted(alive, units.unit_of[columns]),
+                        len(alive),
+                        len(alive) if seeded else None,  # the path's stream untouched
+                        sample_weight=w_val,
+                        base=losses,
+                    )
+                path.usefulness.append(useful)
+                if keep_models:
+                    path.models.append(model)
+                if on_round is not None:
+                    path.on_round.append(on_round(model, columns, scaling))
+                toc = time.perf_counter()
+                path.time.append(toc - tic)
+                report_round(setup, bar, path, toc - start)
 
-            n_out = n_removed(setup.step, len(alive), n_stop)
-            if patience is not None:
-                ok = path.acceptable(tol)[-1]
-                n_outside = 0 if ok else n_outside + 1
-            if n_out <= 0 or (patience is not None and n_outside >= patience):
-                path.eliminated.append(alive[:0])
-                break
-            order = np.argsort(importances, kind="stable")
+                n_out = n_removed(setup.step, len(alive), n_stop)
+                if patience is not None:
+                    ok = path.acceptable(tol)[-1]
+                    n_outside = 0 if ok else n_outside + 1
+                if n_out <= 0 or (patience is not None and n_outside >= patience):
+                    path.eliminated.append(alive[:0])
+                    break
+                order = np.argsort(importances, kind="stable")
+                before, copy_model = None, keep_models
+                if refine and n_out > 1:  # kept, should this round be redone
+                    before = (model, alive, columns, order, info)
+                    copy_model = True
             removed = np.sort(alive[order[:n_out]])
             path.eliminated.append(removed)
             alive = np.setdiff1d(alive, removed)
@@ -373,7 +394,7 @@ def elimination_path(
                 y_es,
                 X_val[:, columns],
                 draw_seed(rng, seeded),
-                copy=keep_models,
+                copy=copy_model,
                 columns=columns,
                 n_inputs=X.shape[1],
                 weights=weights,
@@ -384,6 +405,22 @@ def elimination_path(
         if bar is not None:
             bar.close()
     return path
+
+
+def _redo(path, score, losses, tol):
+    """Whether a round that eliminated several units is redone with one.
+
+    When it is not acceptable and the round before it is (the rounds so far
+    and this one, :func:`acceptable_rounds` with ``tol``), the smallest
+    acceptable size may lie between the two: the step removed a unit that
+    mattered with weaker ones. On the paper's formula 15 (development seed
+    10) a step of two removed the weakest relevant variable with the last
+    noise column, and the path kept the noise column.
+    """
+    ok = acceptable_rounds(
+        [*path.score, score], [*path.row_losses, losses], tol, path.baseline
+    )
+    return bool(ok[-2] and not ok[-1])
 
 
 def _measured(losses, alive):

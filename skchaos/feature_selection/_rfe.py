@@ -423,6 +423,7 @@ class AttributionRFE(
             sample_weight=sample_weight,
             groups=groups,
             measure_usefulness=usefulness,
+            refine=not self._fixed_size(),
         )
         if self._fixed_size():
             return path, len(path.score) - 1
