@@ -356,6 +356,20 @@ def test_refine_redoes_a_bad_multi_unit_round_with_one_unit(data, keep_models):
         assert len({id(m) for m in path.models}) == len(path.models)
 
 
+def test_refine_leaves_rounds_that_removed_many_units(data, monkeypatch):
+    from skchaos.feature_selection import _path
+
+    X, y, setup = _setup(*data, step=2)
+    scores = {7: -1.0, 6: -1.0, 5: -1.0, 4: -1.0, 3: -2.0, 2: -2.0, 1: -2.0}
+    setup = dataclasses.replace(setup, evaluate=_ScoreByWidth(scores.get))
+    monkeypatch.setattr(_path, "REDO_MAX_REMOVED", 1)
+    path = elimination_path(
+        X, y, setup, rng=np.random.RandomState(0), seeded=True, n_stop=1,
+        tol=0.02, refine=True,
+    )  # fmt: skip
+    assert path.n_units == [7, 5, 3, 1] and path.redone == 0
+
+
 def test_keep_models_keeps_a_separate_network_per_round(data):
     X, y = data
     net = MLPRegressor((4,), max_epochs=2, random_state=0)

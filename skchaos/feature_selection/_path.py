@@ -50,6 +50,12 @@ MIN_DELTA = 1e-6
 # when asked (:func:`~skchaos.feature_selection._usefulness.usefulness`).
 USEFUL_MAX_UNITS = 30
 
+# ``refine`` redoes only rounds that removed at most this many units (with
+# ``step=0.2``: below 20 units left). Where many go per round, one unit more
+# or less does not move the selection, and a path whose second round is
+# already worse than its first would otherwise crawl one unit at a time.
+REDO_MAX_REMOVED = 3
+
 
 @dataclass(frozen=True)
 class Setup:
@@ -277,9 +283,10 @@ def elimination_path(
         losses (the default scoring).
     refine : bool, default=False
         Redo, with a single-unit step, a round that eliminated several units
-        and came out not acceptable (against the best round so far, rule
-        ``tol``) after an acceptable one: the sizes in between are measured
-        where the size rule's boundary lies (see :func:`_redo`).
+        (at most :data:`REDO_MAX_REMOVED`) and came out not acceptable
+        (against the best round so far, rule ``tol``) after an acceptable
+        one: the sizes in between are measured where the size rule's
+        boundary lies (see :func:`_redo`).
 
     Returns
     -------
@@ -376,7 +383,7 @@ def elimination_path(
                     break
                 order = np.argsort(importances, kind="stable")
                 before, copy_model = None, keep_models
-                if refine and n_out > 1:  # kept, should this round be redone
+                if refine and 1 < n_out <= REDO_MAX_REMOVED:  # kept for a redo
                     before = (model, alive, columns, order, info)
                     copy_model = True
             removed = np.sort(alive[order[:n_out]])
