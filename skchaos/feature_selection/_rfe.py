@@ -99,7 +99,10 @@ class AttributionRFE(
     step : int or float, default=0.2
         An int >= 1 eliminates that many features per round; a float in (0, 1)
         that fraction of the features *left*, rounded down, and at least one
-        (the default: 20% a round, single features below 10).
+        (the default: 20% a round, single features below 10). A round that
+        removed two or three features and is not acceptable (``tol``) after
+        an acceptable one is redone removing only the least important one,
+        so that the sizes in between are measured.
 
     validation_fraction : float, default=0.2
         Fraction of the training rows held out (stratified for classifiers)
