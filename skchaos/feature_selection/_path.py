@@ -40,7 +40,7 @@ from skchaos.feature_selection._size_rule import acceptable_rounds
 from skchaos.feature_selection._units import Units
 from skchaos.feature_selection._usefulness import usefulness
 from skchaos.feature_selection._warm_start import RoundTrainer
-from skchaos.utils import draw_seed
+from skchaos.utils import copy_estimator, draw_seed
 
 # A round's early-stopping loss improves when it drops by more than this, in
 # units of the target's variance (or of a log loss): far below label noise.
@@ -329,7 +329,7 @@ def elimination_path(
     model, info = trainer.first(
         X_fit, y_fit, X_es, y_es, draw_seed(rng, seeded), weights=weights, subset=True
     )
-    n_outside, before = 0, None
+    n_outside, before, copyable = 0, None, None
     try:
         while True:
             score, losses = setup.evaluate(
@@ -384,8 +384,11 @@ def elimination_path(
                 order = np.argsort(importances, kind="stable")
                 before, copy_model = None, keep_models
                 if refine and 1 < n_out <= REDO_MAX_REMOVED:  # kept for a redo
-                    before = (model, alive, columns, order, info)
-                    copy_model = True
+                    if copyable is None:
+                        copyable = _copyable(model)
+                    if copyable:
+                        before = (model, alive, columns, order, info)
+                        copy_model = True
             removed = np.sort(alive[order[:n_out]])
             path.eliminated.append(removed)
             alive = np.setdiff1d(alive, removed)
@@ -412,6 +415,19 @@ def elimination_path(
         if bar is not None:
             bar.close()
     return path
+
+
+def _copyable(model):
+    """Whether ``model`` can be kept for a redo while its copy trains on.
+
+    A skorch net copies through pickling; one whose module class is defined
+    inside a function cannot, and its path goes on without redos.
+    """
+    try:
+        copy_estimator(model)
+    except Exception:  # skorch's __getstate__ raises what pickle raises
+        return False
+    return True
 
 
 def _redo(path, score, losses, tol):
