@@ -8,7 +8,8 @@ path as before, ``refine=False`` patched into the worker). Parts:
 ``paper`` (the paper's RFE setting: formulas 11-15 with 150 noise columns,
 ``MLPRegressor()``, ``--seeds``), ``A`` (setting A's random formulas,
 ``MLPRegressor(max_epochs=300)``, with the CPU of one fit of that net on
-the same rows, the unit of issue 21's cost target). One JSON line per
+the same rows, the unit of issue 21's cost target), ``W`` (setting W: 8,000
+training rows, 1,000 noise columns, the scale benchmark's network). One JSON line per
 (part, seed, formula, variant): precision, recall, F1, CPU, rounds, redone
 rounds.
 
@@ -51,9 +52,9 @@ def cell(part, seed, key, variant):
             key, n_noise_features=150, random_state=seed, return_X_y=False
         )
         net = {}
-    else:
-        data, net = random_formula(seed, "A"), SETTINGS["A"]["net"]
-    X, y, _ = training_draw(seed, "A", data=data)
+    else:  # a setting of random formulas, "A" or "W"
+        data, net = random_formula(seed, part), SETTINGS[part]["net"]
+    X, y, _ = training_draw(seed, "A" if part == "paper" else part, data=data)
     selector = AttributionRFE(MLPRegressor(random_state=seed, **net), random_state=seed)
     paths = []
     set_path_variant(variant != "norefine", paths)
@@ -63,7 +64,7 @@ def cell(part, seed, key, variant):
         selector.fit(X, y)
         cpu = time.process_time() - cpu
         user_cpu = None
-        if part == "A":
+        if part != "paper":
             user = MLPRegressor(random_state=seed, **net)
             user_cpu = time.process_time()
             user.fit(X.astype("float32"), y.astype("float32"))
@@ -82,7 +83,7 @@ def cell(part, seed, key, variant):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--part", choices=("paper", "A"), required=True)
+    parser.add_argument("--part", choices=("paper", "A", "W"), required=True)
     parser.add_argument("--seeds", type=_int_list, required=True)
     parser.add_argument("--formulas", type=_int_list, default=[11, 12, 13, 14, 15])
     parser.add_argument("--variants", nargs="+", default=["defaults", "norefine"])
