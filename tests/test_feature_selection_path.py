@@ -11,6 +11,7 @@ from skchaos.feature_selection._path import elimination_path, n_removed, n_round
 from skchaos.feature_selection._rows import split_rows
 from skchaos.feature_selection._size_rule import (
     FALLBACK_TOL,
+    STOP_BANDS,
     acceptable_rounds,
     smallest_acceptable,
 )
@@ -329,6 +330,44 @@ def test_patience_counts_consecutive_rounds_only(data):
         tol=0.02,
     )
     assert path.n_units == [7, 6, 5, 4, 3]
+
+
+def test_patience_auto_stops_at_the_first_round_clearly_worse(data):
+    X, y, setup = _setup(*data, step=1)
+    # 6 is just outside the 2% band (inside three bands), 3 far outside.
+    by_width = {7: -1.0, 6: -1.03, 5: -1.0, 4: -1.0, 3: -1.5, 2: -1.0, 1: -1.0}
+    setup = dataclasses.replace(setup, evaluate=_ScoreByWidth(by_width.get))
+    kwargs = {"seeded": True, "n_stop": 1, "tol": 0.02}
+    paths = {
+        patience: elimination_path(
+            X, y, setup, rng=np.random.RandomState(0), patience=patience, **kwargs
+        )
+        for patience in ("auto", 1, None)
+    }
+    assert paths["auto"].n_units == [7, 6, 5, 4, 3]
+    assert len(paths["auto"].eliminated[-1]) == 0
+    assert paths[1].n_units == [7, 6]
+    assert paths[None].n_units == [7, 6, 5, 4, 3, 2, 1]
+
+
+def test_patience_auto_with_per_row_losses_counts_standard_errors():
+    # Three bands of the paired standard error: 2.9 of them is acceptable,
+    # 3.1 is not (tol="auto"; the floor of the baseline set to zero).
+    rng = np.random.RandomState(0)
+    noise = rng.normal(size=400)
+    noise = (noise - noise.mean()) / noise.std(ddof=1)  # exactly one unit
+    best = rng.exponential(size=400)
+    se = 1 / np.sqrt(400)
+    losses = [best, best + noise + 2.9 * se, best + noise + 3.1 * se]
+    scores = [-loss.mean() for loss in losses]
+    ok = acceptable_rounds(scores, losses, "auto", np.zeros(400), bands=STOP_BANDS)
+    assert STOP_BANDS == 3.0
+    assert ok.tolist() == [True, True, False]
+    assert acceptable_rounds(scores, losses, "auto", np.zeros(400)).tolist() == [
+        True,
+        False,
+        False,
+    ]
 
 
 @pytest.mark.parametrize("keep_models", [False, True])

@@ -564,6 +564,23 @@ def test_patience_stops_once_rounds_stop_being_acceptable(noisy):
         assert n_rounds < len(full["score"])
 
 
+def test_patience_auto_is_the_default_and_cuts_only_the_tail(noisy, capsys):
+    X, y = noisy
+    auto = AttributionRFE(_net(), step=1, verbose=1, random_state=0)
+    assert auto.patience == "auto"
+    auto.fit(X, y)
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert "stopped before the last size" in last and "patience='auto'" in last
+    full = AttributionRFE(_net(), step=1, patience=None, random_state=0).fit(X, y)
+    n_rounds = len(auto.history_["score"])
+    # The same path up to a round that lost a relevant feature, then no more.
+    assert auto.history_["score"] == full.history_["score"][:n_rounds]
+    assert n_rounds < len(full.history_["score"])
+    assert auto.history_["n_features"][-1] == 3
+    assert auto.get_support(indices=True).tolist() == [0, 1, 2, 3]
+    assert auto.get_support().tolist() == full.get_support().tolist()
+
+
 @pytest.mark.parametrize("patience", [1, 2])
 def test_patience_keeps_the_relevant_features(noisy, patience):
     X, y = noisy
@@ -576,8 +593,9 @@ def test_patience_keeps_the_relevant_features(noisy, patience):
 
 def test_tol_auto_and_floats_choose_along_the_same_path(noisy):
     X, y = noisy
-    fits = {
-        tol: AttributionRFE(_net(), step=1, tol=tol, random_state=0).fit(X, y)
+    fits = {  # patience=None: the whole path whatever the band
+        tol: AttributionRFE(_net(), step=1, tol=tol, patience=None, random_state=0)
+        .fit(X, y)
         for tol in ("auto", 0.0, 1e9)
     }
     scores = fits["auto"].history_["score"]

@@ -28,6 +28,7 @@ from skchaos.feature_selection._progress import (
     epoch_progress,
     progress_bar,
     report_round,
+    report_stop,
 )
 from skchaos.feature_selection._rows import (
     Scaling,
@@ -36,7 +37,7 @@ from skchaos.feature_selection._rows import (
     split_rows,
 )
 from skchaos.feature_selection._scoring import constant_row_losses
-from skchaos.feature_selection._size_rule import acceptable_rounds
+from skchaos.feature_selection._size_rule import STOP_BANDS, acceptable_rounds
 from skchaos.feature_selection._units import Units
 from skchaos.feature_selection._usefulness import usefulness
 from skchaos.feature_selection._warm_start import RoundTrainer
@@ -264,9 +265,10 @@ def elimination_path(
         are then seeded).
     n_stop : int
         The number of units of the last round.
-    patience : int or None, default=None
+    patience : int, "auto" or None, default=None
         Stop once this many rounds in a row were not acceptable (see
-        :func:`acceptable_rounds`) against the best round so far.
+        :func:`acceptable_rounds`) against the best round so far; ``"auto"``:
+        at the first round outside :data:`STOP_BANDS` times that band.
     tol : "auto" or float, default="auto"
         The rule of ``patience`` (see :func:`acceptable_rounds`).
     keep_models : bool, default=False
@@ -376,9 +378,10 @@ def elimination_path(
 
                 n_out = n_removed(setup.step, len(alive), n_stop)
                 if patience is not None:
-                    ok = path.acceptable(tol)[-1]
-                    n_outside = 0 if ok else n_outside + 1
-                if n_out <= 0 or (patience is not None and n_outside >= patience):
+                    n_outside = _outside(path, tol, patience, n_outside)
+                if n_out <= 0 or n_outside >= _patience_rounds(patience):
+                    if n_out > 0:
+                        report_stop(setup, bar, patience)
                     path.eliminated.append(alive[:0])
                     break
                 order = np.argsort(importances, kind="stable")
@@ -428,6 +431,22 @@ def _copyable(model):
     except Exception:  # skorch's __getstate__ raises what pickle raises
         return False
     return True
+
+
+def _outside(path, tol, patience, n_outside):
+    """The count of rounds in a row outside the band of ``patience``."""
+    bands = STOP_BANDS if patience == "auto" else 1.0
+    ok = acceptable_rounds(
+        path.score, path.row_losses, tol, path.baseline, bands=bands
+    )[-1]
+    return 0 if ok else n_outside + 1
+
+
+def _patience_rounds(patience):
+    """How many rounds in a row outside the band stop the path."""
+    if patience is None:
+        return np.inf
+    return 1 if patience == "auto" else patience
 
 
 def _redo(path, score, losses, tol):

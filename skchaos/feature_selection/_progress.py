@@ -50,3 +50,21 @@ def report_round(setup, bar, path, elapsed):
     )
     bar.set_postfix_str(f"{n} {setup.units.name} left")
     bar.update(1)
+
+
+def report_stop(setup, bar, patience):
+    """Say why the path stopped before its last size (``patience``)."""
+    if bar is None:
+        return
+    from tqdm.auto import tqdm
+
+    why = (
+        "scored clearly worse than the best size so far"
+        if patience == "auto"
+        else f"{patience} round(s) in a row scored outside the band of the best"
+    )
+    tqdm.write(
+        f"[{setup.caller}] stopped before the last size: the round {why} "
+        f"(patience={patience!r}); no smaller set would be selected.",
+        file=sys.stdout,
+    )

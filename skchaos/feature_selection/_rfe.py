@@ -155,11 +155,16 @@ class AttributionRFE(
         Smallest number of features (groups, channels) that
         ``n_features_to_select="auto"`` considers.
 
-    patience : int or None, default=None
-        With ``n_features_to_select="auto"``, stop eliminating once this many
-        consecutive rounds scored outside the tolerance band of the best
-        score so far. None runs down to ``min_features_to_select`` (the early
-        rounds of a noisy path can score worse before they improve).
+    patience : "auto", int or None, default="auto"
+        With ``n_features_to_select="auto"``, when the path stops before
+        ``min_features_to_select``. ``"auto"``: at the first round that scores
+        clearly worse than the best so far, outside three times the band of
+        ``tol`` (three standard errors under ``tol="auto"``), as a round
+        does that eliminates a relevant feature; no smaller set would be
+        selected after it. An int: once this many consecutive rounds scored
+        outside the band itself (a round just outside it can be followed by
+        acceptable ones: the early rounds of a noisy path can score worse
+        before they improve). None runs down to ``min_features_to_select``.
 
     refit : "auto" or bool, default="auto"
         How ``estimator_`` is made on the selected features. ``"auto"``: the
@@ -301,7 +306,11 @@ class AttributionRFE(
         "importance_aggregation": [StrOptions(set(AGGREGATIONS))],
         "feature_groups": ["array-like", None],
         "min_features_to_select": [Interval(Integral, 1, None, closed="left")],
-        "patience": [Interval(Integral, 1, None, closed="left"), None],
+        "patience": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+            None,
+        ],
         "refit": ["boolean", StrOptions({"auto"})],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -324,7 +333,7 @@ class AttributionRFE(
         importance_aggregation="mean_abs",
         feature_groups=None,
         min_features_to_select=1,
-        patience=None,
+        patience="auto",
         refit="auto",
         random_state=None,
         verbose=0,

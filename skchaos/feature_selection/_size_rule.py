@@ -19,12 +19,19 @@ def nan_to_worst(scores):
     return np.where(np.isnan(scores), -np.inf, scores)
 
 
+# patience="auto" stops the path at the first round whose score is outside
+# this many times the band of ``tol`` (one standard error under tol="auto").
+# On development draws (results/dev/screen-dev.md, "The path's tail") no
+# round before the selected one lay beyond 1.4 bands of the best so far,
+# and the round that loses a relevant feature usually lies beyond 4.
+STOP_BANDS = 3.0
+
 # Under tol="auto", a loss within this fraction of the best constant's loss
 # (an R^2 of 1e-4 for the squared error) of the best round's is a tie.
 TIE_FRACTION = 1e-4
 
 
-def acceptable_rounds(scores, row_losses, tol="auto", baseline=None):
+def acceptable_rounds(scores, row_losses, tol="auto", baseline=None, bands=1.0):
     """Which rounds' validation scores are no worse than the best round's.
 
     Parameters
@@ -50,6 +57,11 @@ def acceptable_rounds(scores, row_losses, tol="auto", baseline=None):
         The per-row validation losses of the best constant prediction
         (:func:`~skchaos.feature_selection._scoring.constant_row_losses`);
         None: no floor.
+    bands : float, default=1.0
+        A multiple of the band: a round is acceptable when it is no worse
+        than the best by ``bands`` standard errors (or ``bands * tol``).
+        Larger values accept more; the path's ``patience="auto"`` uses
+        :data:`STOP_BANDS` to tell a round that is clearly worse.
 
     Returns
     -------
@@ -81,11 +93,11 @@ def acceptable_rounds(scores, row_losses, tol="auto", baseline=None):
             mean = diff.mean(axis=1)
             se = diff.std(axis=1, ddof=1) / np.sqrt(n_rows) if n_rows > 1 else 0 * mean
             floor = 0.0 if baseline is None else TIE_FRACTION * np.mean(baseline)
-            ok = np.isfinite(mean) & (mean <= np.maximum(se, floor))
+            ok = np.isfinite(mean) & (mean <= bands * np.maximum(se, floor))
         ok[best] = True
         return ok
     tol = FALLBACK_TOL if isinstance(tol, str) else float(tol)
-    return scores >= scores[best] - tol * abs(scores[best])
+    return scores >= scores[best] - bands * tol * abs(scores[best])
 
 
 def smallest_acceptable(scores, row_losses, sizes, tol="auto", baseline=None):
