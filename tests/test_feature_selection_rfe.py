@@ -564,10 +564,10 @@ def test_patience_stops_once_rounds_stop_being_acceptable(noisy):
         assert n_rounds < len(full["score"])
 
 
-def test_patience_auto_is_the_default_and_cuts_only_the_tail(noisy, capsys):
+def test_patience_auto_cuts_only_the_tail(noisy, capsys):
     X, y = noisy
-    auto = AttributionRFE(_net(), step=1, verbose=1, random_state=0)
-    assert auto.patience == "auto"
+    assert AttributionRFE(_net()).patience is None  # the whole path by default
+    auto = AttributionRFE(_net(), step=1, patience="auto", verbose=1, random_state=0)
     auto.fit(X, y)
     last = capsys.readouterr().out.strip().splitlines()[-1]
     assert "stopped before the last size" in last and "patience='auto'" in last
@@ -593,9 +593,8 @@ def test_patience_keeps_the_relevant_features(noisy, patience):
 
 def test_tol_auto_and_floats_choose_along_the_same_path(noisy):
     X, y = noisy
-    fits = {  # patience=None: the whole path whatever the band
-        tol: AttributionRFE(_net(), step=1, tol=tol, patience=None, random_state=0)
-        .fit(X, y)
+    fits = {
+        tol: AttributionRFE(_net(), step=1, tol=tol, random_state=0).fit(X, y)
         for tol in ("auto", 0.0, 1e9)
     }
     scores = fits["auto"].history_["score"]

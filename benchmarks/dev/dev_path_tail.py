@@ -1,10 +1,13 @@
 """Issue 21: the rounds after the path's last acceptable one (dev data only).
 
 Runs ``AttributionRFE`` at its defaults and keeps, per fit, the whole
-elimination path (each round's size, score, per-row validation losses,
-seconds, epochs) in one ``.npz`` per fit, so that a rule that stops the
-path early can be replayed offline on the exact rounds: the rounds before
-a stop do not depend on it. Parts: ``A`` (setting A,
+elimination path as one JSON line per fit (each round's size, seconds,
+epochs, relevant and noise columns, its distance from the best round so
+far in bands of ``tol="auto"``, and the round the size rule would select
+were the path stopped after it), so that a rule that stops the path early
+can be replayed offline on the exact rounds: the rounds before a stop do
+not depend on it. The fits run with ``patience=None`` (the whole path).
+Parts: ``A`` (setting A,
 ``MLPRegressor(max_epochs=300)``, with the CPU of one fit of that net on
 the same rows), ``W`` (setting W), ``paper`` (formulas 11-15 with 150
 noise columns), ``F10`` (formula 10 with 1,000 noise columns, the scale
@@ -13,8 +16,9 @@ the training rows of fold ``seed`` of 5).
 
 Usage::
 
-    python benchmarks/dev/dev_path_tail.py --part A --seeds 20-49 --dir ...
-    python benchmarks/dev/dev_path_tail.py replay DIR
+    python benchmarks/dev/dev_path_tail.py --part A --seeds 20-49 --out ...
+    python benchmarks/dev/dev_path_tail.py replay \\
+        benchmarks/results/dev/path-tail-dev.jsonl
 
 ``replay`` prints, per part and rule (stop once ``k`` rounds in a row lie
 beyond ``c`` bands of ``tol="auto"`` from the best round so far), the fits
@@ -23,7 +27,6 @@ whose selection would change and the median share of a fit's CPU saved
 """
 
 import argparse
-import glob
 import json
 import os
 import sys
@@ -34,6 +37,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+from _resumable import append_parallel  # noqa: E402
 from bench_generalization import (  # noqa: E402
     SETTINGS,
     _int_list,
@@ -43,7 +47,7 @@ from bench_generalization import (  # noqa: E402
     training_draw,
     wide_formula,
 )
-from joblib import Parallel, delayed  # noqa: E402
+from joblib import delayed  # noqa: E402
 
 from skchaos.feature_selection._size_rule import (  # noqa: E402
     TIE_FRACTION,
@@ -78,7 +82,7 @@ def _data(part, seed, key):
     return X, y, data.relevant_mask, SETTINGS[part]["net"], False
 
 
-def cell(part, seed, key, directory):
+def cell(part, seed, key):
     import torch
 
     torch.set_num_threads(1)
@@ -113,22 +117,8 @@ def cell(part, seed, key, directory):
     finally:
         rfe.elimination_path = original
     path = paths[0]
-    name = f"{part}-{seed}-{key}"
-    np.savez(
-        os.path.join(directory, name + ".npz"),
-        n_units=np.asarray(path.n_units),
-        score=np.asarray(path.score, float),
-        row_losses=np.vstack(path.row_losses),
-        baseline=np.asarray(path.baseline),
-        time=np.asarray(path.time),
-        epochs=np.asarray([e or 0 for e in path.epochs]),
-        relevant_in=np.asarray(
-            [np.isin(u, np.flatnonzero(relevant)).sum() for u in path.units]
-        ),
-        noise_in=np.asarray(
-            [(~np.isin(u, np.flatnonzero(relevant))).sum() for u in path.units]
-        ),
-    )
+    score, losses, sizes = path.score, path.row_losses, path.n_units
+    relevant = np.flatnonzero(relevant)
     row = {
         "part": part,
         "seed": seed,
@@ -137,9 +127,22 @@ def cell(part, seed, key, directory):
         "user_fit_cpu_s": round(user_cpu, 2),
         "redone": path.redone,
     }
-    row.update(_quality(relevant, selector.support_))
-    with open(os.path.join(directory, name + ".json"), "w") as f:
-        json.dump(row, f)
+    row.update(_quality(np.isin(np.arange(X.shape[1]), relevant), selector.support_))
+    row.update(
+        n_units=[int(n) for n in sizes],
+        bands=np.round(_bands(score, np.vstack(losses), path.baseline), 3).tolist(),
+        round_s=np.round(path.time, 3).tolist(),
+        epochs=[int(e or 0) for e in path.epochs],
+        relevant_in=[int(np.isin(u, relevant).sum()) for u in path.units],
+        noise_in=[int((~np.isin(u, relevant)).sum()) for u in path.units],
+        # The selected round, were the path stopped after round k.
+        chosen_if_stopped_at=[
+            smallest_acceptable(
+                score[: k + 1], losses[: k + 1], sizes[: k + 1], "auto", path.baseline
+            )
+            for k in range(len(score))
+        ],
+    )
     return row
 
 
@@ -151,22 +154,13 @@ def main():
     parser.add_argument("--seeds", type=_int_list, required=True)
     parser.add_argument("--keys", nargs="+", default=[None])
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--dir", required=True)
+    parser.add_argument("--out", required=True)
     args = parser.parse_args()
-    os.makedirs(args.dir, exist_ok=True)
     keys = [int(k) if k and k.isdigit() else k for k in args.keys]
     if args.part == "paper" and keys == [None]:
         keys = [11, 12, 13, 14, 15]
-    cells = [
-        (s, k)
-        for s in args.seeds
-        for k in keys
-        if not os.path.exists(os.path.join(args.dir, f"{args.part}-{s}-{k}.json"))
-    ]
-    for row in Parallel(args.jobs, return_as="generator_unordered")(
-        delayed(cell)(args.part, s, k, args.dir) for s, k in cells
-    ):
-        print(json.dumps(row), flush=True)
+    cells = (delayed(cell)(args.part, s, k) for s in args.seeds for k in keys)
+    append_parallel(cells, args.out, args.jobs)
 
 
 # ----------------------------------------------------------------- replay
@@ -195,46 +189,42 @@ def online_stop(bands, patience, factor):
     return len(bands) - 1
 
 
-def replay(directory, rules):
+def replay(path, rules):
     """One row per (fit, rule): the selection and the CPU share saved."""
     rows = []
-    for name in sorted(glob.glob(os.path.join(directory, "*.npz"))):
-        d = np.load(name)
-        with open(name[:-4] + ".json") as f:
-            meta = json.load(f)
-        score, losses, sizes = d["score"], list(d["row_losses"]), d["n_units"]
-        full = smallest_acceptable(score, losses, sizes, "auto", d["baseline"])
-        bands = _bands(score, d["row_losses"], d["baseline"])
+    with open(path) as f:
+        fits = [json.loads(line) for line in f]
+    for fit in fits:
+        sizes, chosen_if = fit["n_units"], fit["chosen_if_stopped_at"]
+        full = chosen_if[-1]
         for patience, factor in rules:
-            k = online_stop(bands, patience, factor) + 1
-            chosen = smallest_acceptable(
-                score[:k], losses[:k], sizes[:k], "auto", d["baseline"]
-            )
-            saved = float(d["time"][k:].sum())
+            last = online_stop(fit["bands"], patience, factor)
+            chosen = chosen_if[last]
+            saved = float(sum(fit["round_s"][last + 1 :]))
             rows.append(
                 {
-                    "part": meta["part"],
-                    "seed": meta["seed"],
-                    "key": meta["key"],
+                    "part": fit["part"],
+                    "seed": fit["seed"],
+                    "key": fit["key"],
                     "rule": f"{patience} round(s) beyond {factor} bands",
-                    "same": bool(chosen == full),
-                    "size": int(sizes[full]),
-                    "new_size": int(sizes[chosen]),
-                    "new_noise": int(d["noise_in"][chosen]),
-                    "before_selected": float(bands[:full].max(initial=-np.inf)),
-                    "saved_share": saved / meta["cpu_s"],
-                    "ratio": meta["cpu_s"] / meta["user_fit_cpu_s"],
-                    "new_ratio": (meta["cpu_s"] - saved) / meta["user_fit_cpu_s"],
+                    "same": chosen == full,
+                    "size": sizes[full],
+                    "new_size": sizes[chosen],
+                    "new_noise": fit["noise_in"][chosen],
+                    "before_selected": max(fit["bands"][:full], default=-np.inf),
+                    "saved_share": saved / fit["cpu_s"],
+                    "ratio": fit["cpu_s"] / fit["user_fit_cpu_s"],
+                    "new_ratio": (fit["cpu_s"] - saved) / fit["user_fit_cpu_s"],
                 }
             )
     return rows
 
 
-def summarize(directory):
+def summarize(path):
     import pandas as pd
 
     rules = [(p, c) for p in (1, 2) for c in (1, 2, 3, 5)]
-    d = pd.DataFrame(replay(directory, rules))
+    d = pd.DataFrame(replay(path, rules))
     table = d.groupby(["part", "rule"]).agg(
         fits=("same", "size"),
         changed=("same", lambda s: int((~s).sum())),

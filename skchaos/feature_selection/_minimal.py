@@ -29,11 +29,6 @@ MINIMAL_PATIENCE = None
 # times the CPU (results/dev/until-learned-L-dev.jsonl).
 MINIMAL_UNTIL_LEARNED = False
 
-# Where that path stops (``AttributionRFE(patience=...)``): it runs to its
-# end, as on the draws AttributionBoruta's defaults were chosen and reported
-# on; an early stop would change the random draws of the iterations after it.
-MINIMAL_PATH_PATIENCE = None
-
 
 def minimal_useful_units(selector, X, y, rng, sample_weight=None, groups=None):
     """The useful units of ``AttributionRFE``'s minimal-optimal set.
@@ -65,7 +60,6 @@ def minimal_useful_units(selector, X, y, rng, sample_weight=None, groups=None):
         importance_aggregation=selector.importance_aggregation,
         feature_groups=selector.feature_groups,
         refit=True,  # nothing is refitted; the path keeps no network
-        patience=MINIMAL_PATH_PATIENCE,
         round_training=RoundTraining(
             patience=MINIMAL_PATIENCE, until_learned=MINIMAL_UNTIL_LEARNED
         ),

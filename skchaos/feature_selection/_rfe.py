@@ -155,16 +155,17 @@ class AttributionRFE(
         Smallest number of features (groups, channels) that
         ``n_features_to_select="auto"`` considers.
 
-    patience : "auto", int or None, default="auto"
+    patience : "auto", int or None, default=None
         With ``n_features_to_select="auto"``, when the path stops before
-        ``min_features_to_select``. ``"auto"``: at the first round that scores
-        clearly worse than the best so far, outside three times the band of
-        ``tol`` (three standard errors under ``tol="auto"``), as a round
-        does that eliminates a relevant feature; no smaller set would be
-        selected after it. An int: once this many consecutive rounds scored
-        outside the band itself (a round just outside it can be followed by
-        acceptable ones: the early rounds of a noisy path can score worse
-        before they improve). None runs down to ``min_features_to_select``.
+        ``min_features_to_select``. None (the default) runs the whole path.
+        ``"auto"`` stops it at the first round that scores clearly worse
+        than the best so far, outside three times the band of ``tol`` (three
+        standard errors under ``tol="auto"``), as a round does that
+        eliminates a relevant feature: faster (the rounds below the selected
+        size), but a round that is merely badly trained can stop the path
+        too early (the user guide gives the measured trade). An int: once
+        this many consecutive rounds scored outside the band itself, which
+        stops noisy paths early far more often.
 
     refit : "auto" or bool, default="auto"
         How ``estimator_`` is made on the selected features. ``"auto"``: the
@@ -333,7 +334,7 @@ class AttributionRFE(
         importance_aggregation="mean_abs",
         feature_groups=None,
         min_features_to_select=1,
-        patience="auto",
+        patience=None,
         refit="auto",
         random_state=None,
         verbose=0,

@@ -22,8 +22,9 @@ def nan_to_worst(scores):
 # patience="auto" stops the path at the first round whose score is outside
 # this many times the band of ``tol`` (one standard error under tol="auto").
 # On development draws (results/dev/screen-dev.md, "The path's tail") no
-# round before the selected one lay beyond 1.4 bands of the best so far,
-# and the round that loses a relevant feature usually lies beyond 4.
+# round before the selected one lay beyond 2 bands of the best so far, and
+# the round that loses a relevant feature usually lies beyond 4; on a fresh
+# held-out draw one badly trained round lay at 3.4 (not the default).
 STOP_BANDS = 3.0
 
 # Under tol="auto", a loss within this fraction of the best constant's loss
