@@ -23,8 +23,6 @@ Usage::
 import argparse
 import os
 import sys
-import time
-import warnings
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -36,6 +34,7 @@ from bench_generalization import (  # noqa: E402
     random_formula,
     training_draw,
 )
+from dev_path_tail import fit_with_user_clock, part_keys  # noqa: E402
 from joblib import delayed  # noqa: E402
 
 
@@ -78,9 +77,9 @@ def _data(part, seed, key):
         train = list(split.split(X, y))[seed][0]
         relevant = np.arange(X.shape[1]) < N_REAL
         return X[train], y[train], relevant, {"max_epochs": 300}, True
-    from dev_path_tail import _data as other_data
+    from dev_path_tail import part_data
 
-    return other_data(part, seed, key)
+    return part_data(part, seed, key)
 
 
 def cell(part, seed, key, variant):
@@ -94,16 +93,7 @@ def cell(part, seed, key, variant):
     X, y, relevant, net, classifier = _data(part, seed, key)
     Net = MLPClassifier if classifier else MLPRegressor
     selector = AttributionRFE(Net(**net), random_state=seed)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        cpu = time.process_time()
-        selector.fit(X, y)
-        cpu = time.process_time() - cpu
-        user = time.process_time()
-        Net(random_state=seed, **net).fit(
-            X.astype("float32"), y if classifier else y.astype("float32")
-        )
-        user = time.process_time() - user
+    cpu, user = fit_with_user_clock(selector, Net(random_state=seed, **net), X, y)
     row = {"part": part, "seed": seed, "key": key, "variant": variant}
     row.update(_quality(relevant, selector.support_))
     history = selector.history_
@@ -128,9 +118,7 @@ def main():
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
-    keys = [int(k) if k and k.isdigit() else k for k in args.keys]
-    if args.part == "paper" and keys == [None]:
-        keys = [11, 12, 13, 14, 15]
+    keys = part_keys(args.part, args.keys)
     cells = (
         delayed(cell)(args.part, s, k, v)
         for s in args.seeds

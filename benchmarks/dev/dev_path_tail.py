@@ -55,7 +55,7 @@ from skchaos.feature_selection._size_rule import (  # noqa: E402
 )
 
 
-def _data(part, seed, key):
+def part_data(part, seed, key):
     from skchaos.datasets import make_symbolic
 
     if part == "paper":
@@ -82,6 +82,30 @@ def _data(part, seed, key):
     return X, y, data.relevant_mask, SETTINGS[part]["net"], False
 
 
+def fit_with_user_clock(selector, user_net, X, y):
+    """Fit ``selector``, then ``user_net`` on the same rows; their CPU seconds.
+
+    ``user_net`` is the network as the user configured it (the unit of
+    issue 21's cost target); warnings are silenced.
+    """
+    classifier = hasattr(user_net, "predict_proba")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cpu = time.process_time()
+        selector.fit(X, y)
+        cpu = time.process_time() - cpu
+        user = time.process_time()
+        user_net.fit(X.astype("float32"), y if classifier else y.astype("float32"))
+        user = time.process_time() - user
+    return cpu, user
+
+
+def part_keys(part, keys):
+    """The ``--keys`` of a part: ints where numeric, formulas 11-15 for paper."""
+    keys = [int(k) if k and k.isdigit() else k for k in keys]
+    return [11, 12, 13, 14, 15] if part == "paper" and keys == [None] else keys
+
+
 def cell(part, seed, key):
     import torch
 
@@ -90,7 +114,7 @@ def cell(part, seed, key):
     from skchaos.feature_selection import AttributionRFE
     from skchaos.neural import MLPClassifier, MLPRegressor
 
-    X, y, relevant, net, classifier = _data(part, seed, key)
+    X, y, relevant, net, classifier = part_data(part, seed, key)
     paths, original = [], rfe.elimination_path
 
     def keep(*args, **kwargs):
@@ -104,16 +128,9 @@ def cell(part, seed, key):
         Net(random_state=seed, **net), patience=None, random_state=seed
     )
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            cpu = time.process_time()
-            selector.fit(X, y)
-            cpu = time.process_time() - cpu
-            user_cpu = time.process_time()
-            Net(random_state=seed, **net).fit(
-                X.astype("float32"), y if classifier else y.astype("float32")
-            )
-            user_cpu = time.process_time() - user_cpu
+        cpu, user_cpu = fit_with_user_clock(
+            selector, Net(random_state=seed, **net), X, y
+        )
     finally:
         rfe.elimination_path = original
     path = paths[0]
@@ -156,9 +173,7 @@ def main():
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
-    keys = [int(k) if k and k.isdigit() else k for k in args.keys]
-    if args.part == "paper" and keys == [None]:
-        keys = [11, 12, 13, 14, 15]
+    keys = part_keys(args.part, args.keys)
     cells = (delayed(cell)(args.part, s, k) for s in args.seeds for k in keys)
     append_parallel(cells, args.out, args.jobs)
 
