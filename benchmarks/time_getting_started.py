@@ -13,6 +13,8 @@ select
     table (442 rows, 10 columns) with 20 appended N(0, 1) columns, in a
     child process with torch's default threads (its CPU time is the
     child's).
+select-boruta
+    The same with ``--method boruta`` (``AttributionBoruta``).
 
 Each case runs ``--repeats`` times (in-process cases with one torch
 thread), and the script writes the wall and CPU seconds of each run, their
@@ -103,7 +105,7 @@ def run_readme():
     }
 
 
-def run_select():
+def run_select(extra=()):
     import subprocess
     import tempfile
 
@@ -120,7 +122,7 @@ def run_select():
         wall = time.perf_counter()
         command = [sys.executable, "-m", "skchaos", "select", path]
         command += ["--target", "target", "--random-state", "0", "--verbose", "0"]
-        command += ["--out", os.path.join(tmp, "out.csv")]
+        command += ["--out", os.path.join(tmp, "out.csv"), *extra]
         done = subprocess.run(command, capture_output=True, text=True, check=True)
         wall = time.perf_counter() - wall
         after = os.times()
@@ -134,6 +136,7 @@ CASES = {
     "getting-started": run_getting_started,
     "readme": run_readme,
     "select": run_select,
+    "select-boruta": lambda: run_select(["--method", "boruta"]),
 }
 
 
