@@ -15,6 +15,12 @@ select
     child's).
 select-boruta
     The same with ``--method boruta`` (``AttributionBoruta``).
+select-wide
+    ``skchaos select --max-epochs 100`` on a CSV of setting W's development
+    seed 0 (8,000 rows, 1,003 columns: a random formula and its noise).
+
+``--threads N`` passes ``--threads N`` to ``skchaos select`` (default: the
+command's own, one thread).
 
 Each case runs ``--repeats`` times (in-process cases with one torch
 thread), and the script writes the wall and CPU seconds of each run, their
@@ -105,16 +111,33 @@ def run_readme():
     }
 
 
-def run_select(extra=()):
-    import subprocess
-    import tempfile
-
+def _diabetes_frame():
     from sklearn.datasets import load_diabetes
 
     frame = load_diabetes(as_frame=True).frame
     noise = np.random.RandomState(0).normal(size=(len(frame), 20))
     for j in range(20):
         frame[f"noise{j}"] = noise[:, j]
+    return frame
+
+
+def _wide_frame():
+    """Setting W's development seed 0: 8,000 rows, 1,003 columns."""
+    import pandas as pd
+    from bench_generalization import random_formula, training_draw
+
+    data = random_formula(0, "W")
+    X, y, _ = training_draw(0, "W", data=data)
+    frame = pd.DataFrame(X, columns=[f"x{i}" for i in range(X.shape[1])])
+    return frame.assign(target=y)
+
+
+def run_select(extra=(), frame=None):
+    import subprocess
+    import tempfile
+
+    frame = _diabetes_frame() if frame is None else frame
+    extra = [*extra, *THREADS]
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "diabetes.csv")
         frame.to_csv(path, index=False)
@@ -137,15 +160,24 @@ CASES = {
     "readme": run_readme,
     "select": run_select,
     "select-boruta": lambda: run_select(["--method", "boruta"]),
+    "select-wide": lambda: run_select(["--max-epochs", "100"], _wide_frame()),
 }
+
+# ``--threads`` of the select cases (empty: the command's default).
+THREADS = []
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--case", choices=sorted(CASES), default="getting-started")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument(
+        "--threads", type=int, default=None, help="select's --threads (cases select*)"
+    )
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
+    if args.threads is not None:
+        THREADS[:] = ["--threads", str(args.threads)]
     torch.set_num_threads(1)
     warnings.filterwarnings("ignore")
     runs, load_before = [], os.getloadavg()

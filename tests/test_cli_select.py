@@ -166,6 +166,28 @@ def test_select_command_plumbing(regression_csv, tmp_path, capsys, monkeypatch, 
     assert (selected["y"] == frame["y"]).all()  # written unscaled
 
 
+@pytest.mark.parametrize("threads", [None, 3])
+def test_select_fits_on_the_threads_asked_for(regression_csv, monkeypatch, threads):
+    torch = pytest.importorskip("torch")
+    seen = []
+
+    class Recorder(FakeRFE):
+        def fit(self, X, y):
+            seen.append(torch.get_num_threads())
+            return super().fit(X, y)
+
+    monkeypatch.setattr("skchaos.feature_selection.AttributionRFE", Recorder)
+    path, _ = regression_csv
+    before = torch.get_num_threads()
+    argv = ["select", str(path), "--target", "y", "--attribution", "saliency"]
+    argv += ["--verbose", "0"]
+    if threads is not None:
+        argv += ["--threads", str(threads)]
+    assert main(argv) == 0
+    assert seen == [1 if threads is None else threads]  # one thread by default
+    assert torch.get_num_threads() == before  # restored after the fit
+
+
 def test_select_command(regression_csv, tmp_path, capsys):
     pytest.importorskip("skchaos.feature_selection", reason="AttributionRFE")
     from skchaos import feature_selection

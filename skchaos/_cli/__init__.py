@@ -55,6 +55,13 @@ def _seed(text):
     return value
 
 
+def _threads(text):
+    value = _int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected an int >= 1, got {value}")
+    return value
+
+
 def _n_jobs(text):
     value = _int(text)
     if value == 0:
@@ -209,6 +216,14 @@ def _add_select(commands):
     )
     select.add_argument(
         "--random-state", type=_seed, default=0, help="seed of the MLP and the split"
+    )
+    select.add_argument(
+        "--threads",
+        type=_threads,
+        default=1,
+        help="torch and BLAS threads of the fit: one is the fastest for a table "
+        "of up to a few hundred columns (more threads spend more CPU for no gain "
+        "there); more can shorten the fit on a wide table, at more CPU",
     )
     select.add_argument(
         "--verbose",
