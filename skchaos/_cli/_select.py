@@ -26,11 +26,9 @@ MAX_CLASSES = 10
 def _threads(n):
     """Run torch and BLAS on ``n`` threads, restoring their settings after.
 
-    On a 2-core machine one thread fitted scikit-learn's diabetes table (30
-    columns) in the same wall time as torch's default of two, at 0.7 of the
-    CPU, and ``--method boruta`` faster at 0.45 of it; two threads were 12%
-    faster on a 1,003-column table, at 1.65 times the CPU
-    (``benchmarks/results/time-select*.json``, ``docs/user_guide/benchmark.rst``).
+    The MLPs of a table are small: on a few hundred columns more threads
+    spend more CPU for no shorter fit (``docs/user_guide/benchmark.rst``
+    gives the measurements).
     """
     import torch
     from threadpoolctl import threadpool_limits
