@@ -50,7 +50,7 @@ from bench_generalization import (  # noqa: E402
 from joblib import delayed  # noqa: E402
 
 from skchaos.feature_selection._size_rule import (  # noqa: E402
-    TIE_FRACTION,
+    band_distances,
     smallest_acceptable,
 )
 
@@ -182,16 +182,15 @@ def main():
 def _bands(score, losses, baseline):
     """Each round's distance from the best round so far, in bands of tol="auto".
 
-    The paired mean difference over its standard error (or the floor of
-    ``acceptable_rounds``), as the path sees it after that round.
+    :func:`~skchaos.feature_selection._size_rule.band_distances` of the
+    rounds up to it, as the path sees it after that round.
     """
-    floor = TIE_FRACTION * float(np.mean(baseline))
-    out = []
-    for r in range(len(score)):
-        diff = losses[r] - losses[int(np.argmax(score[: r + 1]))]
-        se = diff.std(ddof=1) / np.sqrt(diff.size)
-        out.append(diff.mean() / max(se, floor))
-    return np.asarray(out)
+    return np.asarray(
+        [
+            band_distances(score[: r + 1], losses[: r + 1], baseline)[-1]
+            for r in range(len(score))
+        ]
+    )
 
 
 def online_stop(bands, patience, factor):

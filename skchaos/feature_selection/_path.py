@@ -173,9 +173,11 @@ class Path:
                 ranking[self.eliminated[r]] = chosen - r + 1
         return ranking, importances
 
-    def acceptable(self, tol):
+    def acceptable(self, tol, bands=1.0):
         """:func:`acceptable_rounds` of the rounds so far, against ``baseline``."""
-        return acceptable_rounds(self.score, self.row_losses, tol, self.baseline)
+        return acceptable_rounds(
+            self.score, self.row_losses, tol, self.baseline, bands=bands
+        )
 
     def history(self, units, tol, grouped):
         """The ``history_`` dict of a selector (features, not units)."""
@@ -332,6 +334,7 @@ def elimination_path(
         X_fit, y_fit, X_es, y_es, draw_seed(rng, seeded), weights=weights, subset=True
     )
     n_outside, before, copyable = 0, None, None
+    stop_after, stop_bands = _stop_rule(patience)
     try:
         while True:
             score, losses = setup.evaluate(
@@ -378,8 +381,9 @@ def elimination_path(
 
                 n_out = n_removed(setup.step, len(alive), n_stop)
                 if patience is not None:
-                    n_outside = _outside(path, tol, patience, n_outside)
-                if n_out <= 0 or n_outside >= _patience_rounds(patience):
+                    ok = path.acceptable(tol, stop_bands)[-1]
+                    n_outside = 0 if ok else n_outside + 1
+                if n_out <= 0 or n_outside >= stop_after:
                     if n_out > 0:
                         report_stop(setup, bar, patience)
                     path.eliminated.append(alive[:0])
@@ -433,20 +437,14 @@ def _copyable(model):
     return True
 
 
-def _outside(path, tol, patience, n_outside):
-    """The count of rounds in a row outside the band of ``patience``."""
-    bands = STOP_BANDS if patience == "auto" else 1.0
-    ok = acceptable_rounds(
-        path.score, path.row_losses, tol, path.baseline, bands=bands
-    )[-1]
-    return 0 if ok else n_outside + 1
-
-
-def _patience_rounds(patience):
-    """How many rounds in a row outside the band stop the path."""
+def _stop_rule(patience):
+    """``(rounds, bands)``: that many rounds in a row outside that many bands
+    of ``tol`` stop the path (``patience``; None: never)."""
     if patience is None:
-        return np.inf
-    return 1 if patience == "auto" else patience
+        return np.inf, 1.0
+    if patience == "auto":
+        return 1, STOP_BANDS
+    return patience, 1.0
 
 
 def _redo(path, score, losses, tol):

@@ -87,18 +87,42 @@ def acceptable_rounds(scores, row_losses, tol="auto", baseline=None, bands=1.0):
         loss is not None for loss in row_losses
     )
     if tol in ("auto", "1se") and have_rows:
-        losses = np.vstack(row_losses).astype(np.float64)
-        n_rows = losses.shape[1]
-        with np.errstate(invalid="ignore"):  # a diverged round's inf losses
-            diff = losses - losses[best]
-            mean = diff.mean(axis=1)
-            se = diff.std(axis=1, ddof=1) / np.sqrt(n_rows) if n_rows > 1 else 0 * mean
-            floor = 0.0 if baseline is None else TIE_FRACTION * np.mean(baseline)
-            ok = np.isfinite(mean) & (mean <= bands * np.maximum(se, floor))
+        ok = band_distances(scores, row_losses, baseline) <= bands
         ok[best] = True
         return ok
     tol = FALLBACK_TOL if isinstance(tol, str) else float(tol)
     return scores >= scores[best] - bands * tol * abs(scores[best])
+
+
+def band_distances(scores, row_losses, baseline=None):
+    """How far each round's loss lies above the best round's, in bands.
+
+    The band of ``tol="auto"`` (see :func:`acceptable_rounds`): the paired
+    mean difference of the per-row losses from the best round's, over its
+    standard error or the ``TIE_FRACTION`` floor of ``baseline``, whichever
+    is larger. A round no worse than the best is at 0; one whose difference
+    is not finite (a diverged round), or positive with no band, at infinity.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skchaos.feature_selection._size_rule import band_distances
+    >>> best = np.array([1.0, 2.0, 3.0, 4.0])
+    >>> worse = best + np.array([0.5, 1.5, 0.5, 1.5])  # mean 1, se 0.289
+    >>> band_distances([-2.5, -3.5], [best, worse]).round(2).tolist()
+    [0.0, 3.46]
+    """
+    scores = nan_to_worst(scores)
+    losses = np.vstack(row_losses).astype(np.float64)
+    n_rows = losses.shape[1]
+    with np.errstate(invalid="ignore", divide="ignore"):  # diverged rounds
+        diff = losses - losses[int(np.argmax(scores))]
+        mean = diff.mean(axis=1)
+        se = diff.std(axis=1, ddof=1) / np.sqrt(n_rows) if n_rows > 1 else 0 * mean
+        floor = 0.0 if baseline is None else TIE_FRACTION * np.mean(baseline)
+        scale = np.maximum(se, floor)
+        distance = np.where(mean <= 0, 0.0, mean / scale)
+    return np.where(np.isfinite(mean), distance, np.inf)
 
 
 def smallest_acceptable(scores, row_losses, sizes, tol="auto", baseline=None):
