@@ -68,3 +68,16 @@ def append_parallel(tasks, out, jobs):
     from joblib import Parallel
 
     append_rows(Parallel(n_jobs=jobs, return_as="generator_unordered")(tasks), out)
+
+
+def append_product(func, axes, out, jobs):
+    """:func:`append_parallel` of ``func(*cell)`` for every cell of ``axes``.
+
+    The cells of ``itertools.product(*axes)`` (e.g. parts, seeds, variants),
+    the last axis fastest, as the development probes' nested loops.
+    """
+    from itertools import product
+
+    from joblib import delayed
+
+    append_parallel((delayed(func)(*cell) for cell in product(*axes)), out, jobs)

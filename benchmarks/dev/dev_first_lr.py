@@ -26,7 +26,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from _resumable import append_parallel  # noqa: E402
+from _resumable import append_product  # noqa: E402
 from bench_generalization import (  # noqa: E402
     SETTINGS,
     _int_list,
@@ -35,7 +35,6 @@ from bench_generalization import (  # noqa: E402
     training_draw,
 )
 from dev_path_tail import fit_with_user_clock, part_keys  # noqa: E402
-from joblib import delayed  # noqa: E402
 
 
 def _patch_first(factor):
@@ -119,13 +118,8 @@ def main():
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
     keys = part_keys(args.part, args.keys)
-    cells = (
-        delayed(cell)(args.part, s, k, v)
-        for s in args.seeds
-        for k in keys
-        for v in args.variants
-    )
-    append_parallel(cells, args.out, args.jobs)
+    axes = ([args.part], args.seeds, keys, args.variants)
+    append_product(cell, axes, args.out, args.jobs)
 
 
 if __name__ == "__main__":

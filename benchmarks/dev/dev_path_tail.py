@@ -37,7 +37,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from _resumable import append_parallel  # noqa: E402
+from _resumable import append_product  # noqa: E402
 from bench_generalization import (  # noqa: E402
     SETTINGS,
     _int_list,
@@ -47,7 +47,6 @@ from bench_generalization import (  # noqa: E402
     training_draw,
     wide_formula,
 )
-from joblib import delayed  # noqa: E402
 
 from skchaos.feature_selection._size_rule import (  # noqa: E402
     band_distances,
@@ -174,8 +173,7 @@ def main():
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
     keys = part_keys(args.part, args.keys)
-    cells = (delayed(cell)(args.part, s, k) for s in args.seeds for k in keys)
-    append_parallel(cells, args.out, args.jobs)
+    append_product(cell, ([args.part], args.seeds, keys), args.out, args.jobs)
 
 
 # ----------------------------------------------------------------- replay

@@ -28,7 +28,7 @@ import warnings
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from _no_refine import set_path_variant  # noqa: E402
-from _resumable import append_parallel  # noqa: E402
+from _resumable import append_product  # noqa: E402
 from bench_generalization import (  # noqa: E402
     SETTINGS,
     _int_list,
@@ -36,7 +36,6 @@ from bench_generalization import (  # noqa: E402
     random_formula,
     training_draw,
 )
-from joblib import delayed  # noqa: E402
 
 
 def cell(part, seed, key, variant):
@@ -91,13 +90,8 @@ def main():
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
     keys = args.formulas if args.part == "paper" else [None]
-    cells = [
-        delayed(cell)(args.part, s, k, v)
-        for s in args.seeds
-        for k in keys
-        for v in args.variants
-    ]
-    append_parallel(cells, args.out, args.jobs)
+    axes = ([args.part], args.seeds, keys, args.variants)
+    append_product(cell, axes, args.out, args.jobs)
 
 
 if __name__ == "__main__":
