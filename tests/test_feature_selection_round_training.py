@@ -42,6 +42,8 @@ def _net():
         ("batch_size", "full", "'batch_size' parameter of RoundTraining"),
         ("patience", 0, "'patience' parameter of RoundTraining"),
         ("patience", 2.5, "'patience' parameter of RoundTraining"),
+        ("first_lr_factor", 0, "'first_lr_factor' parameter of RoundTraining"),
+        ("first_lr_factor", "fast", "'first_lr_factor' parameter of RoundTraining"),
     ],
 )
 def test_bad_field_raises_naming_it(field, value, message):
@@ -139,10 +141,14 @@ def test_auto_batch_size_gives_full_batch_nets_mini_batches_in_the_path():
     rng = np.random.RandomState(1)
     X = rng.uniform(-1, 1, size=(600, 6))
     y = X[:, 0] * X[:, 1] + 0.05 * rng.randn(600)
-    auto, selector = _scores(X, y, _net())
-    explicit, _ = _scores(X, y, _net(), batch_size=256)
-    own, _ = _scores(X, y, _net().set_params(batch_size=256), batch_size=None)
-    full, _ = _scores(X, y, _net(), batch_size=None)
+    # The first network's rate fixed: "auto" would speed up only the nets
+    # that the path moves to mini-batches.
+    auto, selector = _scores(X, y, _net(), first_lr_factor=1)
+    explicit, _ = _scores(X, y, _net(), batch_size=256, first_lr_factor=1)
+    own, _ = _scores(
+        X, y, _net().set_params(batch_size=256), batch_size=None, first_lr_factor=1
+    )
+    full, _ = _scores(X, y, _net(), batch_size=None, first_lr_factor=1)
     np.testing.assert_allclose(auto, explicit)
     np.testing.assert_allclose(auto, own)
     assert not np.allclose(auto, full)
@@ -153,6 +159,84 @@ def test_auto_batch_size_gives_full_batch_nets_mini_batches_in_the_path():
     np.testing.assert_allclose(
         _scores(X, y, net64)[0], _scores(X, y, net64, batch_size=None)[0]
     )
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_auto_first_lr_factor_speeds_up_first_networks_moved_to_mini_batches():
+    rng = np.random.RandomState(1)
+    X = rng.uniform(-1, 1, size=(600, 6))
+    y = X[:, 0] * X[:, 1] + 0.05 * rng.randn(600)
+    # A full-batch net moved to mini-batches of 32 rows, with at least four
+    # of them in the first network's training rows: three times the rate.
+    auto, selector = _scores(X, y, _net(), batch_size=32)
+    np.testing.assert_allclose(
+        auto, _scores(X, y, _net(), batch_size=32, first_lr_factor=3)[0]
+    )
+    assert not np.allclose(
+        auto, _scores(X, y, _net(), batch_size=32, first_lr_factor=1)[0]
+    )
+    assert selector.estimator_.lr == _net().lr  # estimator_ as given
+    # Fewer than four mini-batches of 256 rows: the net's own rate.
+    np.testing.assert_allclose(
+        _scores(X, y, _net())[0], _scores(X, y, _net(), first_lr_factor=1)[0]
+    )
+    # A net with its own batch size keeps its rate.
+    net = _net().set_params(batch_size=32)
+    np.testing.assert_allclose(
+        _scores(X, y, net)[0], _scores(X, y, net, first_lr_factor=1)[0]
+    )
+
+
+def test_first_lr_factor_trains_the_first_network_faster_then_restores_the_rate(
+    data,
+):
+    from skchaos.feature_selection._warm_start import RoundTrainer
+
+    X, y = data
+    fit, es = slice(0, 90), slice(90, None)
+
+    def first(lr, factor):
+        net = _net().set_params(lr=lr, max_epochs=8)
+        trainer = RoundTrainer(
+            net,
+            warm_start=True,
+            epochs="auto",
+            schedule="cosine",
+            max_round_epochs=16,
+            first_lr_factor=(factor, 0),
+        )
+        return trainer.first(X[fit], y[fit], X[es], y[es], seed=3)[0]
+
+    faster, at_three = first(0.01, 3.0), first(0.03, 1.0)
+    # The same training as a net given three times the rate...
+    assert len(faster.history_) == len(at_three.history_)
+    for a, b in zip(faster.module_.parameters(), at_three.module_.parameters()):
+        np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy())
+    # ...after which the rounds that continue it train at the net's own rate,
+    # with the optimizer's state kept.
+    assert faster.lr == 0.01
+    assert {g["lr"] for g in faster.optimizer_.param_groups} == {0.01}
+    assert faster.optimizer_.state
+
+
+def test_first_lr_factor_for_an_estimator_without_an_lr_raises_before_training(
+    data,
+):
+    from sklearn.linear_model import Ridge
+
+    selector = AttributionRFE(
+        Ridge(),
+        attribution="permutation",
+        round_training=RoundTraining(first_lr_factor=2),
+    )
+    with pytest.raises(ValueError, match=r"first_lr_factor=2\) needs a network"):
+        selector.fit(*data)
+    # "auto" and 1 leave it alone.
+    for factor in ("auto", 1):
+        training = RoundTraining(first_lr_factor=factor)
+        AttributionRFE(Ridge(), attribution="permutation", round_training=training).fit(
+            *data
+        )
 
 
 def test_batch_size_for_an_estimator_without_one_raises_before_training(data):

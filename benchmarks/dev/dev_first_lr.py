@@ -3,9 +3,10 @@
 The path's first network is about 37% of an ``AttributionRFE`` fit's CPU on
 setting A (median 424 epochs of mini-batches; ``path-tail-dev.jsonl``).
 Variants (``--variants``): ``defaults`` (the library); ``lrK`` (e.g.
-``lr2``): the first network alone trains at K times the net's ``lr``
-(``RoundTrainer.first`` patched in the worker), the later rounds and
-``estimator_`` as before. Parts (``--part``): ``A``, setting A's
+``lr2``): the first network trains at K times the net's ``lr``
+(``RoundTrainer.first`` patched in the worker), and the warm rounds, which
+continue its network, too; ``firstlrK``: the first network at K times the
+rate, the warm rounds back at the net's own. Parts (``--part``): ``A``, setting A's
 development seeds with ``MLPRegressor(max_epochs=300)`` as in the held-out
 runs (its ``random_state`` left to the selector); ``W``, ``paper``,
 ``F10`` and ``real`` as in ``dev_path_tail.py``; ``binary``, the weak
@@ -37,8 +38,13 @@ from bench_generalization import (  # noqa: E402
 from dev_path_tail import fit_with_user_clock, part_keys  # noqa: E402
 
 
-def _patch_first(factor):
-    """Make ``RoundTrainer.first`` train at ``factor`` times the net's lr."""
+def _patch_first(factor, rounds_too=True):
+    """Make ``RoundTrainer.first`` train at ``factor`` times the net's lr.
+
+    With ``rounds_too=False`` the trained first network is set back to the
+    net's lr (its optimizer and state kept), so that only the first network
+    trains faster and the warm rounds continue at the net's own rate.
+    """
     from sklearn.base import clone
 
     from skchaos.feature_selection._warm_start import RoundTrainer
@@ -53,9 +59,12 @@ def _patch_first(factor):
         estimator = self.estimator
         self.estimator = clone(estimator).set_params(lr=estimator.lr * factor)
         try:
-            return original(self, *args, **kwargs)
+            model, info = original(self, *args, **kwargs)
         finally:
             self.estimator = estimator
+        if not rounds_too:
+            model.set_params(lr=estimator.lr)
+        return model, info
 
     RoundTrainer.first = first
 
@@ -88,7 +97,12 @@ def cell(part, seed, key, variant):
     from skchaos.feature_selection import AttributionRFE
     from skchaos.neural import MLPClassifier, MLPRegressor
 
-    _patch_first(1.0 if variant == "defaults" else float(variant[2:]))
+    if variant == "defaults":
+        _patch_first(1.0)
+    elif variant.startswith("firstlr"):
+        _patch_first(float(variant[len("firstlr") :]), rounds_too=False)
+    else:
+        _patch_first(float(variant[2:]))
     X, y, relevant, net, classifier = _data(part, seed, key)
     Net = MLPClassifier if classifier else MLPRegressor
     selector = AttributionRFE(Net(**net), random_state=seed)

@@ -29,6 +29,12 @@ MINIMAL_PATIENCE = None
 # times the CPU (results/dev/until-learned-L-dev.jsonl).
 MINIMAL_UNTIL_LEARNED = False
 
+# The learning rate of that path's first network, as a multiple of the
+# net's (``RoundTraining(first_lr_factor=...)``): the net's own, as on the
+# draws AttributionBoruta's defaults were chosen and reported on (the faster
+# first network of AttributionRFE was chosen on its draws, not on these).
+MINIMAL_FIRST_LR_FACTOR = 1.0
+
 
 def minimal_useful_units(selector, X, y, rng, sample_weight=None, groups=None):
     """The useful units of ``AttributionRFE``'s minimal-optimal set.
@@ -61,7 +67,9 @@ def minimal_useful_units(selector, X, y, rng, sample_weight=None, groups=None):
         feature_groups=selector.feature_groups,
         refit=True,  # nothing is refitted; the path keeps no network
         round_training=RoundTraining(
-            patience=MINIMAL_PATIENCE, until_learned=MINIMAL_UNTIL_LEARNED
+            patience=MINIMAL_PATIENCE,
+            until_learned=MINIMAL_UNTIL_LEARNED,
+            first_lr_factor=MINIMAL_FIRST_LR_FACTOR,
         ),
         random_state=selector.random_state,
         verbose=selector.verbose,

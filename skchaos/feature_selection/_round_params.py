@@ -4,8 +4,9 @@ The networks of an elimination path (and of AttributionBoruta's
 iterations) may train with an input penalty and on mini-batches that the
 user's net does not have: :func:`with_input_penalty` and
 :func:`with_round_batch_size` give the rounds' estimator, never changing the
-user's; :func:`net_param` and :func:`set_net_param` read and set a parameter
-of an estimator's net (a pipeline's last step).
+user's, and :func:`first_lr_factor` the first network's learning rate;
+:func:`net_param` and :func:`set_net_param` read and set a parameter of an
+estimator's net (a pipeline's last step).
 """
 
 import numpy as np
@@ -162,3 +163,52 @@ def with_round_batch_size(estimator, batch_size, caller):
             return estimator
         batch_size = AUTO_BATCH_SIZE
     return set_net_param(estimator, "batch_size", int(batch_size))
+
+
+# The first network's learning rate under RoundTraining(first_lr_factor=
+# "auto"), as a multiple of the net's lr, where the path moves a full-batch
+# net to mini-batches and the first network's training rows make at least
+# AUTO_FIRST_LR_MIN_BATCHES of them (results/dev/screen-dev.md, "The first
+# network's learning rate": fewer mini-batches per epoch, as on the small
+# development tables, and the first network stops at its floor of epochs
+# at either rate, so the faster rate saves nothing and changes the ranking).
+AUTO_FIRST_LR_FACTOR = 3.0
+AUTO_FIRST_LR_MIN_BATCHES = 4
+
+
+def first_lr_factor(factor, estimator, rounds, caller):
+    """The first network's learning rate: ``(multiple of the net's lr, min rows)``.
+
+    ``"auto"`` is :data:`AUTO_FIRST_LR_FACTOR` when the rounds' estimator
+    ``rounds`` trains on other batches than the user's ``estimator`` (a
+    full-batch net moved to mini-batches, whose ``lr`` was set for full
+    batches), for a first network with at least
+    :data:`AUTO_FIRST_LR_MIN_BATCHES` mini-batches of training rows (the
+    returned minimum number of rows); 1 otherwise. A number is taken as
+    given, whatever the rows; a number other than 1 for an estimator without
+    an ``lr`` raises ``ValueError``, before any training.
+
+    Examples
+    --------
+    >>> from skchaos.feature_selection._round_params import (
+    ...     first_lr_factor, with_round_batch_size)
+    >>> from skchaos.neural import MLPRegressor
+    >>> net = MLPRegressor()
+    >>> first_lr_factor("auto", net, with_round_batch_size(net, "auto", "S"), "S")
+    (3.0, 1024)
+    >>> first_lr_factor("auto", net, net, "S")
+    (1.0, 0)
+    """
+    if factor == "auto":
+        batch_size = net_param(rounds, "batch_size")
+        if net_param(estimator, "batch_size") == batch_size:
+            return 1.0, 0
+        return AUTO_FIRST_LR_FACTOR, AUTO_FIRST_LR_MIN_BATCHES * int(batch_size)
+    if factor != 1 and net_param(rounds, "lr") is None:
+        net = split_estimator(rounds)[1]
+        raise ValueError(
+            f"{caller}: round_training=RoundTraining(first_lr_factor={factor!r}) "
+            f"needs a network with an lr parameter; {type(net).__name__} has "
+            "none. Use first_lr_factor=1 or 'auto'."
+        )
+    return float(factor), 0

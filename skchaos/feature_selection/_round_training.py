@@ -99,6 +99,21 @@ class RoundTraining:
         would otherwise rank the columns on that plateau. False: the first
         network stops like the others.
 
+    first_lr_factor : "auto" or float, default="auto"
+        Under ``epochs="auto"``, the learning rate of the first network as
+        a multiple of the net's ``lr``; the warm rounds that continue it
+        (its optimizer state kept) and ``estimator_`` train at the net's
+        own ``lr``. ``"auto"``: 3 when the rounds train on other batches
+        than the net (``batch_size="auto"`` on a full-batch net, whose
+        ``lr`` was set for full batches) and the first network's training
+        rows make at least four of the rounds' mini-batches; 1 otherwise.
+        The first network trains until its early-stopping loss levels off;
+        at three times the rate it gets there in fewer epochs. With fewer
+        mini-batches per epoch it stops at its minimum of epochs at either
+        rate, so the faster rate would save nothing there. A number is that
+        multiple whatever the rows; 1 trains the first network at the net's
+        ``lr``. The user guide gives the measurements.
+
     See Also
     --------
     skchaos.feature_selection.AttributionRFE : The selector that uses it.
@@ -108,7 +123,8 @@ class RoundTraining:
     >>> from skchaos.feature_selection import RoundTraining
     >>> RoundTraining(epochs=5)
     RoundTraining(warm_start=True, epochs=5, schedule='cosine', max_epochs=None,
-                  batch_size='auto', patience=None, until_learned=True)
+                  batch_size='auto', patience=None, until_learned=True,
+                  first_lr_factor='auto')
     >>> RoundTraining(epochs=0)
     Traceback (most recent call last):
     ...
@@ -123,6 +139,7 @@ parameter of RoundTraining must be ...
     batch_size: object = "auto"
     patience: object = None
     until_learned: bool = True
+    first_lr_factor: object = "auto"
 
     _constraints = {
         "warm_start": ["boolean"],
@@ -144,6 +161,10 @@ parameter of RoundTraining must be ...
             None,
         ],
         "until_learned": ["boolean"],
+        "first_lr_factor": [
+            StrOptions({"auto"}),
+            Interval(Real, 0, None, closed="neither"),
+        ],
     }
 
     def __post_init__(self):
@@ -179,7 +200,8 @@ def resolve_round_training(selector):
     ...                     "deprecated")
     >>> resolve_round_training(SimpleNamespace(round_training=None, **old))
     RoundTraining(warm_start=True, epochs='auto', schedule='cosine', max_epochs=None,
-                  batch_size='auto', patience=None, until_learned=True)
+                  batch_size='auto', patience=None, until_learned=True,
+                  first_lr_factor='auto')
     """
     given = {
         old: getattr(selector, old)

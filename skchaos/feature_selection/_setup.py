@@ -20,6 +20,7 @@ from skchaos.feature_selection._nets import (
 )
 from skchaos.feature_selection._path import Setup
 from skchaos.feature_selection._round_params import (
+    first_lr_factor,
     with_input_penalty,
     with_round_batch_size,
 )
@@ -200,8 +201,9 @@ def build_setup(selector, X, y, units, classifier):
     estimator = checked_net(selector.estimator, X, caller)
     training = resolve_round_training(selector)
     rounds = with_input_penalty(estimator, selector.input_penalty, caller, X.shape[1])
+    batched = with_round_batch_size(rounds, training.batch_size, caller)
     trainer = RoundTrainer(
-        with_round_batch_size(rounds, training.batch_size, caller),
+        batched,
         final_estimator=estimator,
         warm_start=training.warm_start,
         epochs=training.epochs,
@@ -209,6 +211,9 @@ def build_setup(selector, X, y, units, classifier):
         max_round_epochs=training.max_epochs,
         patience=training.patience,
         until_learned=training.until_learned,
+        first_lr_factor=first_lr_factor(
+            training.first_lr_factor, rounds, batched, caller
+        ),
     )
     setup = Setup(
         units=units,

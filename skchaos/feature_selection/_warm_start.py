@@ -18,8 +18,9 @@ module only adds what is the selector's concern:
   stopping;
 - the rows' weights (``sample_weight``), passed to every fit.
 
-The net parameters of the rounds alone (input penalty, batch size) are set
-in :mod:`skchaos.feature_selection._round_params`.
+The net parameters of the rounds alone (input penalty, batch size, the
+first network's learning rate) are set in
+:mod:`skchaos.feature_selection._round_params`.
 """
 
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ from skchaos.feature_selection._nets import (
     restrict_subset,
     subset_net,
 )
+from skchaos.feature_selection._round_params import net_param, set_net_param
 from skchaos.utils import (
     copy_estimator,
     final_net,
@@ -151,6 +153,12 @@ class RoundTrainer:
         epoch (see :meth:`next`).
     until_learned : bool, default=False
         What :meth:`first` does when it is given no ``until_learned``.
+    first_lr_factor : (float, int), default=(1.0, 0)
+        Under ``"auto"`` epochs, a first network with at least the given
+        number of training rows trains at the given multiple of the net's
+        ``lr``, and is then set back to the net's ``lr`` for the rounds that
+        continue it (see
+        :func:`~skchaos.feature_selection._round_params.first_lr_factor`).
     """
 
     def __init__(
@@ -165,6 +173,7 @@ class RoundTrainer:
         min_epochs=None,
         patience=None,
         until_learned=False,
+        first_lr_factor=(1.0, 0),
     ):
         self.on_epoch = None  # on_epoch(epoch, loss): progress of a round
         # Smallest improvement of an early-stopping loss that counts: the
@@ -179,6 +188,7 @@ class RoundTrainer:
         self.min_epochs = min_epochs
         self.patience = patience
         self.until_learned = until_learned
+        self.first_lr_factor = first_lr_factor
         self.final_estimator = estimator if final_estimator is None else final_estimator
 
     @property
@@ -211,16 +221,23 @@ class RoundTrainer:
         if until_learned is None:
             until_learned = self.until_learned
         columns = np.arange(X.shape[1]) if subset else None
+        factor, min_rows = self.first_lr_factor
+        lr = net_param(self.estimator, "lr")
+        faster = self.auto and factor != 1 and lr is not None and len(X) >= min_rows
         model, info = self._fresh(
             X,
             y,
             X_es,
             y_es,
             seed,
+            set_net_param(self.estimator, "lr", lr * factor) if faster else None,
             columns=columns,
             weights=weights,
             until_learned=until_learned,
         )
+        if faster:
+            # The warm rounds continue this network at the net's own rate.
+            final_net(model).set_params(lr=lr)
         return model, RoundInfo("initial", info.epochs, info.converged, info.loss)
 
     def next(
