@@ -125,10 +125,12 @@ class AttributionRFE(
     round_training : RoundTraining or None, default=None
         How each round's network trains: warm start from the previous round,
         how many epochs, the learning-rate schedule, the cap on a round and
-        the batch size (see :class:`RoundTraining`). None is
-        ``RoundTraining()``: warm rounds that each train until their
-        early-stopping loss levels off, on mini-batches of 256 rows for nets
-        that train on full batches.
+        the batch size, the first network's learning rate (see
+        :class:`RoundTraining`). None is ``RoundTraining()``: warm rounds
+        that each train until their early-stopping loss levels off, on
+        mini-batches of 256 rows for nets that train on full batches, whose
+        first network trains at three times the net's ``lr`` when its rows
+        make at least four such batches.
 
     input_penalty : "auto" or float, default="auto"
         Group-lasso penalty on the input layer of the networks of the path

@@ -100,7 +100,8 @@ class AttributionRFECV(AttributionRFE):
 
     round_training : RoundTraining or None, default=None
         How each round's network trains (warm start, epochs, schedule, cap,
-        batch size): see :class:`RoundTraining`; None is ``RoundTraining()``.
+        batch size, the first network's learning rate): see
+        :class:`RoundTraining`; None is ``RoundTraining()``.
 
     input_penalty : "auto" or float, default="auto"
         Group-lasso penalty on the input layer of the networks of the paths
