@@ -127,6 +127,15 @@ def test_round_training_in_a_grid_search(data):
     )
 
 
+@pytest.fixture(scope="module")
+def product_data():
+    # 600 rows: the path's networks train on more than 256 rows, so a batch
+    # of 256 and a full batch take different steps.
+    rng = np.random.RandomState(1)
+    X = rng.uniform(-1, 1, size=(600, 6))
+    return X, X[:, 0] * X[:, 1] + 0.05 * rng.randn(600)
+
+
 def _scores(X, y, net, **training):
     selector = AttributionRFE(
         net, round_training=RoundTraining(**training), random_state=0
@@ -135,12 +144,10 @@ def _scores(X, y, net, **training):
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-def test_auto_batch_size_gives_full_batch_nets_mini_batches_in_the_path():
-    # 600 rows: the path's networks train on more than 256 rows, so a batch
-    # of 256 and a full batch take different steps.
-    rng = np.random.RandomState(1)
-    X = rng.uniform(-1, 1, size=(600, 6))
-    y = X[:, 0] * X[:, 1] + 0.05 * rng.randn(600)
+def test_auto_batch_size_gives_full_batch_nets_mini_batches_in_the_path(
+    product_data,
+):
+    X, y = product_data
     # The first network's rate fixed: "auto" would speed up only the nets
     # that the path moves to mini-batches.
     auto, selector = _scores(X, y, _net(), first_lr_factor=1)
@@ -162,10 +169,10 @@ def test_auto_batch_size_gives_full_batch_nets_mini_batches_in_the_path():
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-def test_auto_first_lr_factor_speeds_up_first_networks_moved_to_mini_batches():
-    rng = np.random.RandomState(1)
-    X = rng.uniform(-1, 1, size=(600, 6))
-    y = X[:, 0] * X[:, 1] + 0.05 * rng.randn(600)
+def test_auto_first_lr_factor_speeds_up_first_networks_moved_to_mini_batches(
+    product_data,
+):
+    X, y = product_data
     # A full-batch net moved to mini-batches of 32 rows, with at least four
     # of them in the first network's training rows: three times the rate.
     auto, selector = _scores(X, y, _net(), batch_size=32)
