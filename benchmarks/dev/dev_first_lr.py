@@ -6,7 +6,11 @@ Variants (``--variants``): ``defaults`` (the library); ``lrK`` (e.g.
 ``lr2``): the first network trains at K times the net's ``lr``
 (``RoundTrainer.first`` patched in the worker), and the warm rounds, which
 continue its network, too; ``firstlrK``: the first network at K times the
-rate, the warm rounds back at the net's own. Parts (``--part``): ``A``, setting A's
+rate, the warm rounds back at the net's own; ``steps_firstlrK``: the
+same, with the first network's floor of epochs counted in the optimizer
+steps of the user's full-batch epochs (run these on the library before
+``first_lr_factor``, 6a86a77, whose first network trains at the net's
+rate). Parts (``--part``): ``A``, setting A's
 development seeds with ``MLPRegressor(max_epochs=300)`` as in the held-out
 runs (its ``random_state`` left to the selector); ``W``, ``paper``,
 ``F10`` and ``real`` as in ``dev_path_tail.py``; ``binary``, the weak
@@ -22,6 +26,7 @@ Usage::
 """
 
 import argparse
+import math
 import os
 import sys
 
@@ -38,12 +43,15 @@ from bench_generalization import (  # noqa: E402
 from dev_path_tail import fit_with_user_clock, part_keys  # noqa: E402
 
 
-def _patch_first(factor, rounds_too=True):
+def _patch_first(factor, rounds_too=True, steps_floor=False):
     """Make ``RoundTrainer.first`` train at ``factor`` times the net's lr.
 
     With ``rounds_too=False`` the trained first network is set back to the
     net's lr (its optimizer and state kept), so that only the first network
     trains faster and the warm rounds continue at the net's own rate.
+    ``steps_floor`` counts the first network's floor (the net's
+    ``max_epochs``) in the optimizer steps of the user's full-batch epochs:
+    ``ceil(max_epochs / mini-batches per epoch)`` epochs.
     """
     from sklearn.base import clone
 
@@ -56,12 +64,15 @@ def _patch_first(factor, rounds_too=True):
         return
 
     def first(self, *args, **kwargs):
-        estimator = self.estimator
+        estimator, min_epochs = self.estimator, self.min_epochs
         self.estimator = clone(estimator).set_params(lr=estimator.lr * factor)
+        if steps_floor:
+            batches = math.ceil(len(args[0]) / estimator.batch_size)
+            self.min_epochs = math.ceil(estimator.max_epochs / batches)
         try:
             model, info = original(self, *args, **kwargs)
         finally:
-            self.estimator = estimator
+            self.estimator, self.min_epochs = estimator, min_epochs
         if not rounds_too:
             model.set_params(lr=estimator.lr)
         return model, info
@@ -99,6 +110,9 @@ def cell(part, seed, key, variant):
 
     if variant == "defaults":
         _patch_first(1.0)
+    elif variant.startswith("steps_firstlr"):
+        factor = float(variant[len("steps_firstlr") :])
+        _patch_first(factor, rounds_too=False, steps_floor=True)
     elif variant.startswith("firstlr"):
         _patch_first(float(variant[len("firstlr") :]), rounds_too=False)
     else:
