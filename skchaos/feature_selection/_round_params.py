@@ -152,11 +152,7 @@ def with_round_batch_size(estimator, batch_size, caller):
     net, params = _net_and_params(estimator)
     if "batch_size" not in params:
         if batch_size != "auto":
-            raise ValueError(
-                f"{caller}: round_training=RoundTraining(batch_size="
-                f"{batch_size!r}) needs a network with a batch_size parameter; "
-                f"{type(net).__name__} has none. Use batch_size=None or 'auto'."
-            )
+            raise _needs_net_param(caller, "batch_size", batch_size, net, "None")
         return estimator
     if batch_size == "auto":
         if params["batch_size"] not in (None, -1):
@@ -206,9 +202,20 @@ def first_lr_factor(factor, estimator, rounds, caller):
         return AUTO_FIRST_LR_FACTOR, AUTO_FIRST_LR_MIN_BATCHES * int(batch_size)
     if factor != 1 and net_param(rounds, "lr") is None:
         net = split_estimator(rounds)[1]
-        raise ValueError(
-            f"{caller}: round_training=RoundTraining(first_lr_factor={factor!r}) "
-            f"needs a network with an lr parameter; {type(net).__name__} has "
-            "none. Use first_lr_factor=1 or 'auto'."
-        )
+        raise _needs_net_param(caller, "first_lr_factor", factor, net, "1", "lr")
     return float(factor), 0
+
+
+def _needs_net_param(caller, field, value, net, neutral, param=None):
+    """The ``ValueError`` of a ``RoundTraining`` field that needs a net parameter.
+
+    ``field=value`` needs the net's parameter ``param`` (the field's name when
+    None), which ``net`` lacks; ``neutral`` (or ``"auto"``) leaves it alone.
+    """
+    param = field if param is None else param
+    article = "an" if param == "lr" else "a"
+    return ValueError(
+        f"{caller}: round_training=RoundTraining({field}={value!r}) needs a "
+        f"network with {article} {param} parameter; {type(net).__name__} has "
+        f"none. Use {field}={neutral} or 'auto'."
+    )
