@@ -153,6 +153,9 @@ VARIANTS["grid8"] = {"max_iter": 60, "factors": (0.125, 0.25, 0.5, 1, 2, 4, 8)}
 # patience, no epoch for a round that starts converged) instead of the net's
 # own (_minimal.MINIMAL_PATIENCE, patched in the worker).
 VARIANTS["min_patience_auto"] = {"max_iter": 60, "minimal_patience": "auto"}
+# The minimal-optimal path's first network at AttributionRFE's faster rate
+# (RoundTraining(first_lr_factor="auto")) instead of the net's own.
+VARIANTS["min_lr_auto"] = {"max_iter": 60, "minimal_first_lr": "auto"}
 VARIANTS["sub0.2"] = {"max_iter": 60, "max_features": 0.2}
 # "rank*": the sixth round. Besides Boruta's hits (beating the best shadow),
 # each feature's percentile among the shadows at every trial (mid-rank over
@@ -446,6 +449,7 @@ def _selector(variant, classifier, seed, max_iter, net=None):
         (_penalty_choice, "FACTORS", "factors"),
         (_minimal, "CONFIRM_Z", "confirm_z"),
         (_minimal, "MINIMAL_PATIENCE", "minimal_patience"),
+        (_minimal, "MINIMAL_FIRST_LR_FACTOR", "minimal_first_lr"),
     ):
         library = _library_value(module, name)
         setattr(module, name, kwargs.pop(knob, library))
