@@ -196,9 +196,9 @@ def test_select_command(regression_csv, tmp_path, capsys):
         pytest.skip("AttributionRFE is not available yet")
     path, frame = regression_csv
     out, ranking = tmp_path / "selected.csv", tmp_path / "ranking.csv"
-    from skchaos.benchmark._cell import _single_threaded
+    from skchaos.utils import limited_threads
 
-    with _single_threaded():  # fast on a busy 2-core machine
+    with limited_threads(1):  # fast on a busy 2-core machine
         status = main(
             [
                 "select",

@@ -137,6 +137,9 @@ def product_data():
 
 
 def _scores(X, y, net, **training):
+    # Rounds capped at 12 epochs: enough for the settings to take different
+    # steps, and fast.
+    training = {"max_epochs": 12, **training}
     selector = AttributionRFE(
         net, round_training=RoundTraining(**training), random_state=0
     ).fit(X, y)
@@ -168,6 +171,7 @@ def test_auto_batch_size_gives_full_batch_nets_mini_batches_in_the_path(
     )
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_auto_first_lr_factor_speeds_up_first_networks_moved_to_mini_batches(
     product_data,

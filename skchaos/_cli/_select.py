@@ -1,7 +1,6 @@
 """``skchaos select``: attribution-based feature elimination on a CSV file."""
 
 import time
-from contextlib import contextmanager
 
 from skchaos._cli._common import (
     EXIT_OK,
@@ -14,32 +13,13 @@ from skchaos._cli._common import (
     same_file,
     write_csv,
 )
+from skchaos.utils import limited_threads
 
 # Fewest rows `select` accepts: AttributionRFE holds out a validation split.
 MIN_SELECT_ROWS = 20
 # A numeric target with integral values and at most this many distinct ones
 # is treated as class labels by `select --task auto`.
 MAX_CLASSES = 10
-
-
-@contextmanager
-def _threads(n):
-    """Run torch and BLAS on ``n`` threads, restoring their settings after.
-
-    The MLPs of a table are small: on a few hundred columns more threads
-    spend more CPU for no shorter fit (``docs/user_guide/benchmark.rst``
-    gives the measurements).
-    """
-    import torch
-    from threadpoolctl import threadpool_limits
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(n)
-    try:
-        with threadpool_limits(limits=n):
-            yield
-    finally:
-        torch.set_num_threads(before)
 
 
 def plain(value):
@@ -399,7 +379,7 @@ def cmd_select(args):
             flush=True,
         )
     start = time.perf_counter()
-    with _threads(args.threads):
+    with limited_threads(args.threads):
         selector.fit(X, y)
     elapsed = time.perf_counter() - start
 

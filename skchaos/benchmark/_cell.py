@@ -8,15 +8,14 @@ interrupted cell (SIGINT, even one a training loop swallowed) raises
 """
 
 import json
-import threading
 import time
-from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
 
 from skchaos.benchmark._evaluation import ABS_SALIENCY, EVALUATIONS, TRUTH_ARRAYS
 from skchaos.benchmark._process import interrupt_guard, watch_parent
+from skchaos.utils import limited_threads
 
 #: The columns of a :func:`run_benchmark` results table and their pandas
 #: dtypes, in order, as a dict ``{column: dtype}``; a results CSV must have
@@ -143,42 +142,6 @@ def _rows(base, method, cell_metrics, method_metrics, error):
     return rows
 
 
-# Cells running concurrently in one process (threaded joblib or Dask
-# backends) share torch's and BLAS's process-wide thread settings: the first
-# cell to start saves and lowers them, the last one to finish restores them.
-_THREADS_LOCK = threading.Lock()
-_THREADS_STATE = {"active": 0, "torch": None, "blas": None}
-
-
-@contextmanager
-def _single_threaded():
-    """Run torch and BLAS on one thread, restoring the settings afterwards.
-
-    Cells are the unit of parallelism (``n_jobs``). One intra-op thread per
-    cell avoids oversubscribing the cores when cells run in parallel, and
-    makes results bitwise identical whatever ``n_jobs`` is: multi-threaded
-    CPU kernels may split reductions differently from run to run.
-    """
-    import torch
-    from threadpoolctl import threadpool_limits
-
-    state = _THREADS_STATE
-    with _THREADS_LOCK:
-        if state["active"] == 0:
-            state["torch"] = torch.get_num_threads()
-            state["blas"] = threadpool_limits(limits=1)
-        state["active"] += 1
-        torch.set_num_threads(1)  # OpenMP's setting is per thread: set it here
-    try:
-        yield
-    finally:
-        with _THREADS_LOCK:
-            state["active"] -= 1
-            if state["active"] == 0:
-                state["blas"].restore_original_limits()
-                torch.set_num_threads(state["torch"])
-
-
 def _make_data(dataset, seed):
     """The dataset with both IG truths (exact and the paper's Riemann sum).
 
@@ -272,7 +235,7 @@ def run_cell(cell, parent_pid=None):
     base = _base_columns(cell)
     with interrupt_guard() as interrupt:
         try:
-            with _single_threaded():
+            with limited_threads(1):
                 rows = _run(cell, base, interrupt)
         except Exception as exc:  # recorded, the run goes on
             interrupt.check()  # unless it was an interruption in disguise

@@ -2,7 +2,7 @@
 
 Seeding (:func:`torch_random_context`, :func:`seeded_clone`, ...), devices,
 the model inside an estimator (:func:`split_estimator`, :func:`final_net`),
-input-layer slicing, interrupts and atomic files.
+input-layer slicing, interrupts, thread limits and atomic files.
 
 Names are imported on first use (PEP 562), so that the torch-free helpers
 (:func:`interrupt_guard`, :func:`write_atomic`, :class:`Substitution`, ...)
@@ -25,6 +25,7 @@ _SOURCES = {
     "first_input_layer": "_slicing",
     "fit_seeded": "_random",
     "interrupt_guard": "_interrupt",
+    "limited_threads": "_threads",
     "net_output": "_slicing",
     "numpy_random_context": "_torch",
     "outputs_match": "_slicing",
@@ -53,6 +54,7 @@ __all__ = [
     "first_input_layer",
     "fit_seeded",
     "interrupt_guard",
+    "limited_threads",
     "net_output",
     "numpy_random_context",
     "outputs_match",
