@@ -1,9 +1,10 @@
 """Layers and estimator pieces shared by the image and audio networks.
 
 The norms, the 1-D convolutional stem (:class:`ConvStem1d`), the pooled
-linear head, the module-argument checks, the channels-first input handling
-of the estimators (:class:`ChannelsFirstMixin`) and their parameter
-constraints; :mod:`._vision` and :mod:`._audio` build on them.
+linear head, the module-argument checks (their ints through
+:func:`~skchaos.utils.check_positive_int`), the channels-first input
+handling of the estimators (:class:`ChannelsFirstMixin`) and their
+parameter constraints; :mod:`._vision` and :mod:`._audio` build on them.
 """
 
 import math
@@ -13,6 +14,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from torch import nn
 
 from skchaos.neural._modules import ACTIVATIONS, make_activation
+from skchaos.utils import check_positive_int
 
 NORMS = ("batch", "group")
 
@@ -52,13 +54,6 @@ def check_widths(widths, name):
             "non-empty sequence of positive ints."
         )
     return tuple(int(v) for v in values)
-
-
-def check_positive_int(value, name):
-    """Return ``value`` as an int, or raise ValueError unless it is an int >= 1."""
-    if not isinstance(value, Integral) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name}={value!r} is not valid; expected an int >= 1.")
-    return int(value)
 
 
 def check_module_args(n_channels, n_outputs, norm, dropout):

@@ -11,6 +11,8 @@ from numbers import Integral
 import torch
 from torch import nn
 
+from skchaos.utils import check_positive_int
+
 ACTIVATIONS = {
     "elu": nn.ELU,
     "gelu": nn.GELU,
@@ -205,11 +207,8 @@ class MLP(nn.Module):
         input_dropout=0.0,
     ):
         super().__init__()
-        for name, value in (("n_features", n_features), ("n_outputs", n_outputs)):
-            if not isinstance(value, Integral) or isinstance(value, bool) or value < 1:
-                raise ValueError(
-                    f"{name}={value!r} is not valid; expected an int >= 1."
-                )
+        check_positive_int(n_features, "n_features")
+        check_positive_int(n_outputs, "n_outputs")
         for name, value in (("dropout", dropout), ("input_dropout", input_dropout)):
             if not 0.0 <= value < 1.0:
                 raise ValueError(f"{name}={value!r} is not valid; expected 0 <= p < 1.")

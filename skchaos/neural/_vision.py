@@ -16,14 +16,13 @@ from skchaos.neural._layers import (
     CONV_CONSTRAINTS,
     ChannelsFirstMixin,
     check_module_args,
-    check_positive_int,
     check_widths,
     make_norm,
     pooled_head,
 )
 from skchaos.neural._modules import make_activation
 from skchaos.neural._targets import NeuralClassifierMixin
-from skchaos.utils import Substitution
+from skchaos.utils import Substitution, check_positive_int
 
 
 # ----------------------------------------------------------------- blocks

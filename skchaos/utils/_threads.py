@@ -2,7 +2,8 @@
 
 import threading
 from contextlib import contextmanager
-from numbers import Integral
+
+from skchaos.utils._checks import check_positive_int
 
 # Blocks running concurrently in one process (threads of joblib's threading
 # backend or of Dask workers) share torch's and BLAS's process-wide thread
@@ -44,25 +45,17 @@ def limited_threads(n_threads):
     >>> torch.get_num_threads() == before
     True
     """
-    if (
-        not isinstance(n_threads, Integral)
-        or isinstance(n_threads, bool)
-        or n_threads < 1
-    ):
-        raise ValueError(
-            f"n_threads={n_threads!r} is not a valid number of threads; "
-            "expected an int of at least 1."
-        )
+    n_threads = check_positive_int(n_threads, "n_threads")
     import torch
     from threadpoolctl import threadpool_limits
 
     with _LOCK:
         if _STATE["active"] == 0:
             _STATE["torch"] = torch.get_num_threads()
-            _STATE["blas"] = threadpool_limits(limits=int(n_threads))
+            _STATE["blas"] = threadpool_limits(limits=n_threads)
         _STATE["active"] += 1
         # OpenMP's setting is per thread: set it in the thread that works.
-        torch.set_num_threads(int(n_threads))
+        torch.set_num_threads(n_threads)
     try:
         yield
     finally:
