@@ -172,7 +172,6 @@ def test_auto_batch_size_gives_full_batch_nets_mini_batches_in_the_path(
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_auto_first_lr_factor_speeds_up_first_networks_moved_to_mini_batches(
     product_data,
 ):
